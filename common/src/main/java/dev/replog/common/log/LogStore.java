@@ -1,0 +1,54 @@
+package dev.replog.common.log;
+
+import dev.replog.common.protocol.Entry;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An append-only log of {@link Entry entries} indexed by {@code seq}, the one storage contract of
+ * every node.
+ *
+ * <p>Exactly one writer calls {@link #append} and {@link #truncateAfter}, one call at a time;
+ * readers may call the read methods concurrently from any thread and never block the writer for
+ * long. A store decides what "durable" means (an fsync for the file store, nothing for the
+ * in-memory store): {@link #append}'s future completes only once the entries are durable, and
+ * {@link #durableSeq()} never runs ahead of that.
+ */
+public interface LogStore extends AutoCloseable {
+
+    /** The seq of the last appended entry, durable or not; 0 when empty. */
+    long lastSeq();
+
+    /** The seq up to which every entry is durable; {@code <= lastSeq()}. */
+    long durableSeq();
+
+    /** The entry at {@code seq}, if the log holds it. */
+    Optional<Entry> get(long seq);
+
+    /** Up to {@code limit} consecutive entries starting at {@code fromSeq} (empty past the end). */
+    List<Entry> read(long fromSeq, int limit);
+
+    /** The id of the entry at {@code seq}; 0 for {@code seq == 0}. */
+    default long idAt(long seq) {
+        if (seq == 0) {
+            return 0;
+        }
+        return get(seq).map(Entry::id)
+                .orElseThrow(() -> new IllegalArgumentException("no entry at seq " + seq));
+    }
+
+    /**
+     * Appends entries that continue the log ({@code entries.get(0).seq() == lastSeq() + 1}, no gaps).
+     *
+     * @return a future completing with the new {@link #durableSeq()} once these entries are durable
+     * @throws IllegalArgumentException when the entries do not continue the log
+     */
+    CompletableFuture<Long> append(List<Entry> entries);
+
+    /** Drops every entry after {@code seq} (a rollback of entries the master's log lacks). */
+    void truncateAfter(long seq);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,14 @@
+package dev.replog.common.protocol;
+
+/** Paths of the internal replication endpoints, shared by the master and the secondaries. */
+public final class ReplicationPaths {
+
+    /** {@code POST}: append a batch ({@link AppendRequest} → {@link AppendResponse}). */
+    public static final String APPEND = "/replication/append";
+
+    /** {@code GET}: the secondary's {@link ReplicationStatus}; the master's heartbeat. */
+    public static final String STATUS = "/replication/status";
+
+    private ReplicationPaths() {
+    }
+}
