@@ -1,0 +1,27 @@
+package dev.replog.master.api;
+
+import dev.replog.master.cluster.ClusterHealth;
+import dev.replog.master.cluster.ClusterView;
+import io.swagger.v3.oas.annotations.Operation;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /health}: the cluster as the master sees it (Spring's own health is at /actuator/health). */
+@RestController
+class HealthController {
+
+    private final ClusterView cluster;
+
+    HealthController(ClusterView cluster) {
+        this.cluster = cluster;
+    }
+
+    @Operation(summary = "The cluster as the master sees it",
+            description = "mode (READ_WRITE, READ_ONLY, RECOVERING), epoch, lastSeq, quorum, nodesUp and each node's "
+                    + "status (HEALTHY, SUSPECTED, UNHEALTHY), ackedSeq, lag and last heartbeat.")
+    @GetMapping(path = "/health", produces = MediaType.APPLICATION_JSON_VALUE)
+    ClusterHealth health() {
+        return cluster.health();
+    }
+}

@@ -1,0 +1,104 @@
+package dev.replog.master.api;
+
+import dev.replog.common.protocol.Entry;
+import dev.replog.common.web.LogQuery;
+import dev.replog.master.log.MessageLog;
+import dev.replog.master.write.WriteResult;
+import dev.replog.master.write.WriteService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** The public log API of the master: append with a write concern, read by seq. */
+@RestController
+class MessagesController {
+
+    private static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+
+    private final WriteService writes;
+    private final WriteRequestParser parser;
+    private final MessageLog messages;
+
+    MessagesController(WriteService writes, WriteRequestParser parser, MessageLog messages) {
+        this.writes = writes;
+        this.parser = parser;
+        this.messages = messages;
+    }
+
+    @Operation(summary = "Append a message with a write concern",
+            description = "Answers once w nodes (the master counted) hold the entry; the request waits without "
+                    + "blocking others. w: integer 1..n, \"majority\" or \"all\" (body or query, default 1).",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = WriteRequestDoc.class),
+                    examples = @ExampleObject("{\"message\": \"hello\", \"w\": 2, \"timeoutMs\": 5000}"))))
+    @ApiResponse(responseCode = "201", description = "w nodes hold the entry",
+            content = @Content(schema = @Schema(implementation = WriteResult.class)))
+    @ApiResponse(responseCode = "200", description = "Idempotency-Key seen before: the original entry, nothing appended")
+    @ApiResponse(responseCode = "400", description = "malformed JSON, bad message, w, or timeoutMs",
+            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "413", description = "message over replog.max-message-bytes",
+            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "415", description = "body is not JSON", content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "422", description = "Idempotency-Key reused with another message",
+            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "503", description = "read-only: fewer than a quorum of nodes up (mode, nodesUp, quorum)",
+            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "504", description = "timeoutMs passed first (seq, acks): the entry stays and replicates",
+            content = @Content(mediaType = PROBLEM))
+    @PostMapping(path = "/messages", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"},
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<ResponseEntity<WriteResult>> append(
+            @RequestBody(required = false) String body,
+            @Parameter(description = "write concern, if not in the body") @RequestParam(name = "w", required = false) String w,
+            @Parameter(description = "bound on the wait, ms") @RequestParam(name = "timeoutMs", required = false) String timeoutMs,
+            @Parameter(description = "at most 128 characters") @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        return Mono.fromSupplier(() -> parser.parse(body, w, timeoutMs, key))
+                .flatMap(writes::write)
+                .map(MessagesController::toResponse);
+    }
+
+    @Operation(summary = "Read entries in seq order", description = "Every entry the master appended, acknowledged or not.")
+    @GetMapping(path = "/messages", produces = MediaType.APPLICATION_JSON_VALUE)
+    List<Entry> read(@RequestParam(name = "from", required = false) String from,
+            @RequestParam(name = "limit", required = false) String limit) {
+        return LogQuery.page(messages.store(), from, limit);
+    }
+
+    @Operation(summary = "Read one entry")
+    @ApiResponse(responseCode = "404", description = "no entry with this seq", content = @Content(mediaType = PROBLEM))
+    @GetMapping(path = "/messages/{seq}", produces = MediaType.APPLICATION_JSON_VALUE)
+    Entry readOne(@PathVariable("seq") String seq) {
+        return LogQuery.one(messages.store(), seq);
+    }
+
+    private static ResponseEntity<WriteResult> toResponse(WriteResult result) {
+        if (result.replay()) {
+            return ResponseEntity.ok().location(URI.create("/messages/" + result.seq())).body(result);
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/messages/" + result.seq())).body(result);
+    }
+
+    /** The documented shape of the request body (parsed by {@link WriteRequestParser}). */
+    record WriteRequestDoc(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "hello") String message,
+            @Schema(description = "1..n, \"majority\" or \"all\"", example = "2", type = "string") String w,
+            @Schema(description = "bound on the wait, 1..3600000 ms") Long timeoutMs) {
+    }
+}

@@ -1,0 +1,157 @@
+package dev.replog.master.api;
+
+import dev.replog.common.protocol.WriteConcern;
+import dev.replog.common.web.BadRequestException;
+import dev.replog.common.web.PayloadTooLargeException;
+import dev.replog.master.config.MasterProperties;
+import dev.replog.master.write.WriteCommand;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns the raw parts of {@code POST /messages} (JSON body, query parameters, headers) into a
+ * {@link WriteCommand}, or a 400/413 that says exactly what is wrong. Parsed by hand from a JSON
+ * tree so that wrong types ({@code "w": true}, {@code "message": 5}) are named, not coerced.
+ */
+@Component
+class WriteRequestParser {
+
+    /** The longest timeout a client may ask for. */
+    static final long MAX_TIMEOUT_MS = 3_600_000;
+    static final int MAX_IDEMPOTENCY_KEY_CHARS = 128;
+    private static final Set<String> FIELDS = Set.of("message", "w", "timeoutMs");
+
+    private final JsonMapper json;
+    private final long maxMessageBytes;
+
+    WriteRequestParser(JsonMapper json, MasterProperties properties) {
+        this.json = json;
+        this.maxMessageBytes = properties.maxMessageBytes().toBytes();
+    }
+
+    WriteCommand parse(String body, String queryW, String queryTimeoutMs, String idempotencyKey) {
+        JsonNode root = readObject(body);
+        String message = message(root);
+        WriteConcern w = writeConcern(root.get("w"), queryW);
+        Duration timeout = timeout(root.get("timeoutMs"), queryTimeoutMs);
+        return new WriteCommand(message, w, timeout, idempotencyKey(idempotencyKey));
+    }
+
+    private JsonNode readObject(String body) {
+        if (body == null || body.isBlank()) {
+            throw new BadRequestException("the body must be a JSON object like {\"message\": \"text\", \"w\": 2}");
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JacksonException e) {
+            throw new BadRequestException("malformed JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadRequestException("the body must be a JSON object like {\"message\": \"text\", \"w\": 2}");
+        }
+        for (String field : root.propertyNames()) {
+            if (!FIELDS.contains(field)) {
+                throw new BadRequestException("unknown field \"" + field + "\"; expected message, w, timeoutMs");
+            }
+        }
+        return root;
+    }
+
+    private String message(JsonNode root) {
+        JsonNode node = root.get("message");
+        if (node == null || node.isNull()) {
+            throw new BadRequestException("\"message\" is required");
+        }
+        if (!node.isString()) {
+            throw new BadRequestException("\"message\" must be a string, was " + node.getNodeType());
+        }
+        String message = node.asString();
+        if (message.length() > maxMessageBytes
+                || (message.length() * 3L > maxMessageBytes
+                        && message.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes)) {
+            throw new PayloadTooLargeException("message is larger than " + maxMessageBytes
+                    + " bytes (replog.max-message-bytes)");
+        }
+        return message;
+    }
+
+    private static WriteConcern writeConcern(JsonNode bodyW, String queryW) {
+        WriteConcern fromBody = bodyW == null || bodyW.isNull() ? null : writeConcernFromJson(bodyW);
+        WriteConcern fromQuery = queryW == null ? null : parseWriteConcern(queryW);
+        if (fromBody != null && fromQuery != null && !fromBody.equals(fromQuery)) {
+            throw new BadRequestException("w is " + fromBody + " in the body but " + fromQuery + " in the query");
+        }
+        if (fromBody != null) {
+            return fromBody;
+        }
+        return fromQuery != null ? fromQuery : WriteConcern.ONE;
+    }
+
+    private static WriteConcern writeConcernFromJson(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            if (!node.canConvertToInt()) {
+                throw new BadRequestException("w is out of range: " + node);
+            }
+            return parseWriteConcern(Integer.toString(node.intValue()));
+        }
+        if (node.isString()) {
+            return parseWriteConcern(node.asString());
+        }
+        throw new BadRequestException("w must be an integer 1..n, \"majority\" or \"all\", was " + node);
+    }
+
+    private static WriteConcern parseWriteConcern(String text) {
+        try {
+            return WriteConcern.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
+        }
+    }
+
+    private static Duration timeout(JsonNode bodyTimeout, String queryTimeout) {
+        Long fromBody = null;
+        if (bodyTimeout != null && !bodyTimeout.isNull()) {
+            if (!bodyTimeout.isIntegralNumber() || !bodyTimeout.canConvertToLong()) {
+                throw new BadRequestException("timeoutMs must be an integer number of milliseconds, was " + bodyTimeout);
+            }
+            fromBody = checkTimeout(bodyTimeout.longValue());
+        }
+        Long fromQuery = null;
+        if (queryTimeout != null) {
+            try {
+                fromQuery = checkTimeout(Long.parseLong(queryTimeout.trim()));
+            } catch (NumberFormatException e) {
+                throw new BadRequestException("timeoutMs must be an integer number of milliseconds, was \""
+                        + queryTimeout + "\"");
+            }
+        }
+        if (fromBody != null && fromQuery != null && !fromBody.equals(fromQuery)) {
+            throw new BadRequestException("timeoutMs is " + fromBody + " in the body but " + fromQuery + " in the query");
+        }
+        Long millis = fromBody != null ? fromBody : fromQuery;
+        return millis == null ? null : Duration.ofMillis(millis);
+    }
+
+    private static long checkTimeout(long millis) {
+        if (millis < 1 || millis > MAX_TIMEOUT_MS) {
+            throw new BadRequestException("timeoutMs must be 1.." + MAX_TIMEOUT_MS + ", was " + millis);
+        }
+        return millis;
+    }
+
+    private static String idempotencyKey(String key) {
+        if (key == null) {
+            return null;
+        }
+        if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_CHARS) {
+            throw new BadRequestException("Idempotency-Key must be 1.." + MAX_IDEMPOTENCY_KEY_CHARS + " characters");
+        }
+        return key;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.replog.master.cluster;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The body of {@code GET /health}: the master's mode and epoch, its last seq, the quorum, how many
+ * nodes are up, and every node with its status and watermark (the master first).
+ */
+public record ClusterHealth(String mode, long epoch, long lastSeq, int quorum, int nodesUp, List<Node> nodes) {
+
+    /**
+     * @param url           the node's base URL ("self" for the master)
+     * @param role          {@code master} or {@code secondary}
+     * @param status        HEALTHY, SUSPECTED or UNHEALTHY
+     * @param ackedSeq      the end of the node's contiguous, stored prefix
+     * @param lag           {@code lastSeq - ackedSeq}
+     * @param lastHeartbeat when it last answered a heartbeat (null: never)
+     */
+    public record Node(String name, String url, String role, String status, long ackedSeq, long lag,
+            Instant lastHeartbeat) {
+    }
+}

@@ -1,0 +1,105 @@
+package dev.replog.master.cluster;
+
+import dev.replog.master.config.MasterProperties;
+import dev.replog.master.log.MasterEpoch;
+import dev.replog.master.log.MessageLog;
+import dev.replog.master.replication.ClusterMembers;
+import dev.replog.master.replication.NodeStatus;
+import dev.replog.master.replication.Replicator;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The cluster as the master sees it: which nodes are up, whether a quorum ({@code n/2 + 1}, the
+ * master counted) is reachable, and so whether writes are accepted.
+ */
+@Component
+public class ClusterView {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterView.class);
+
+    private final ClusterMembers members;
+    private final MessageLog messages;
+    private final MasterEpoch epoch;
+    private final MasterProperties properties;
+    private Mode lastMode;
+
+    public ClusterView(ClusterMembers members, MessageLog messages, MasterEpoch epoch, MasterProperties properties,
+            MeterRegistry meters) {
+        this.members = members;
+        this.messages = messages;
+        this.epoch = epoch;
+        this.properties = properties;
+        this.lastMode = mode();
+        members.onHealthChange(this::logModeChange);
+        Gauge.builder("replog.cluster.nodes.up", this, ClusterView::nodesUp)
+                .description("Nodes counted towards the write quorum, the master included").register(meters);
+        Gauge.builder("replog.log.last.seq", messages, MessageLog::lastSeq)
+                .description("The last seq in the master's log").register(meters);
+    }
+
+    public int clusterSize() {
+        return members.replicators().size() + 1;
+    }
+
+    public int quorum() {
+        return clusterSize() / 2 + 1;
+    }
+
+    /** The master plus every secondary that is not UNHEALTHY. */
+    public int nodesUp() {
+        int up = 1;
+        for (Replicator replicator : members.replicators()) {
+            if (replicator.health().status() != NodeStatus.UNHEALTHY) {
+                up++;
+            }
+        }
+        return up;
+    }
+
+    public Mode mode() {
+        return nodesUp() >= quorum() ? Mode.READ_WRITE : Mode.READ_ONLY;
+    }
+
+    /** @throws ReadOnlyException unless writes are accepted now */
+    public void requireWritable() {
+        Mode mode = mode();
+        if (mode != Mode.READ_WRITE) {
+            throw new ReadOnlyException(mode, nodesUp(), quorum(), clusterSize());
+        }
+    }
+
+    /** A snapshot for {@code GET /health}. */
+    public ClusterHealth health() {
+        List<ClusterHealth.Node> nodes = new ArrayList<>();
+        long lastSeq = messages.lastSeq();
+        nodes.add(new ClusterHealth.Node(properties.nodeName(), "self", "master", NodeStatus.HEALTHY.name(),
+                messages.durableSeq(), lastSeq - messages.durableSeq(), Instant.now()));
+        for (Replicator replicator : members.replicators()) {
+            nodes.add(new ClusterHealth.Node(replicator.node().name(), replicator.node().url().toString(),
+                    "secondary", replicator.health().status().name(), replicator.ackedSeq(),
+                    Math.max(0, lastSeq - replicator.ackedSeq()), replicator.health().lastHeartbeat()));
+        }
+        return new ClusterHealth(mode().name(), epoch.value(), lastSeq, quorum(), nodesUp(), nodes);
+    }
+
+    private synchronized void logModeChange() {
+        Mode mode = mode();
+        if (mode != lastMode) {
+            if (mode == Mode.READ_WRITE) {
+                log.info("Cluster is READ_WRITE again: {} of {} nodes up (quorum {})", nodesUp(), clusterSize(),
+                        quorum());
+            } else {
+                log.warn("Cluster is {}: only {} of {} nodes up, writes need {}; reads still served", mode,
+                        nodesUp(), clusterSize(), quorum());
+            }
+            lastMode = mode;
+        }
+    }
+}

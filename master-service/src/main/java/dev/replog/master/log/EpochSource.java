@@ -1,0 +1,11 @@
+package dev.replog.master.log;
+
+/**
+ * Gives the master a new epoch at each start, greater than every epoch any master took before,
+ * so secondaries can refuse a stale master.
+ */
+public interface EpochSource {
+
+    /** Takes and returns a new epoch; durable before it returns. */
+    long takeNewEpoch();
+}

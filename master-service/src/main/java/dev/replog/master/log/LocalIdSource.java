@@ -1,0 +1,34 @@
+package dev.replog.master.log;
+
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ids from a durable local counter, reserved a range at a time: the counter file holds the
+ * highest id reserved so far, so a restart resumes above every id ever handed out (the rest of
+ * the range becomes a gap). The sync-service replaces it with ranges decided by a quorum.
+ */
+final class LocalIdSource implements IdSource {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalIdSource.class);
+
+    private final DurableCounter reserved;
+    private final int rangeSize;
+    private long next;
+
+    LocalIdSource(Path file, int rangeSize) {
+        this.reserved = new DurableCounter(file);
+        this.rangeSize = rangeSize;
+        this.next = reserved.value() + 1;
+    }
+
+    @Override
+    public long next() {
+        if (next > reserved.value()) {
+            long upper = reserved.advance(rangeSize);
+            log.info("Reserved permanent ids {}..{}", next, upper);
+        }
+        return next++;
+    }
+}

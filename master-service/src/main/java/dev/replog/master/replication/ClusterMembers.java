@@ -1,0 +1,43 @@
+package dev.replog.master.replication;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The secondaries as the master tracks them: their replicators (watermark, health) and clients.
+ * Others subscribe to health changes, for example to switch between read-write and read-only.
+ */
+public final class ClusterMembers {
+
+    private final List<Replicator> replicators;
+    private final List<SecondaryClient> clients;
+    private final List<Runnable> healthListeners = new CopyOnWriteArrayList<>();
+
+    ClusterMembers(List<Replicator> replicators, List<SecondaryClient> clients) {
+        this.replicators = replicators;
+        this.clients = clients;
+    }
+
+    public List<Replicator> replicators() {
+        return replicators;
+    }
+
+    List<SecondaryClient> clients() {
+        return clients;
+    }
+
+    /** Wakes every replicator: new entries are in the log. */
+    public void entriesAppended() {
+        for (Replicator replicator : replicators) {
+            replicator.wake();
+        }
+    }
+
+    public void onHealthChange(Runnable listener) {
+        healthListeners.add(listener);
+    }
+
+    void healthChanged() {
+        healthListeners.forEach(Runnable::run);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.replog.master.replication;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sends every secondary a heartbeat ({@code GET /replication/status}) each interval, starting at
+ * once. A beat still unanswered when the next is due is not doubled: ticks are dropped until it
+ * ends, and its own timeout makes it count as missed.
+ */
+final class Heartbeats implements SmartLifecycle {
+
+    private final List<Replicator> replicators;
+    private final List<SecondaryClient> clients;
+    private final Duration interval;
+    private Disposable.Composite running;
+
+    Heartbeats(List<Replicator> replicators, List<SecondaryClient> clients, Duration interval) {
+        this.replicators = replicators;
+        this.clients = clients;
+        this.interval = interval;
+    }
+
+    @Override
+    public synchronized void start() {
+        running = Disposables.composite();
+        for (int i = 0; i < replicators.size(); i++) {
+            running.add(beat(replicators.get(i), clients.get(i)));
+        }
+    }
+
+    private Disposable beat(Replicator replicator, SecondaryClient client) {
+        return Flux.interval(Duration.ZERO, interval)
+                .onBackpressureDrop()
+                .concatMap(tick -> client.status()
+                        .doOnNext(replicator::onHeartbeat)
+                        .doOnError(replicator::onMissedHeartbeat)
+                        .onErrorResume(error -> Mono.empty()), 0)
+                .subscribe();
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (running != null) {
+            running.dispose();
+            running = null;
+        }
+        replicators.forEach(Replicator::stop);
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return running != null;
+    }
+}

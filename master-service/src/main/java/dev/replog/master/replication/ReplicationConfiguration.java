@@ -1,0 +1,113 @@
+package dev.replog.master.replication;
+
+import dev.replog.master.config.MasterProperties;
+import dev.replog.master.config.SecondaryNode;
+import dev.replog.master.log.MasterEpoch;
+import dev.replog.master.log.MessageLog;
+import dev.replog.master.writeconcern.AckTracker;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** Builds one replicator, one client and one Retry per configured secondary, and their metrics. */
+@Configuration(proxyBeanMethods = false)
+class ReplicationConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicationConfiguration.class);
+
+    @Bean
+    List<SecondaryNode> secondaryNodes(MasterProperties properties) {
+        List<SecondaryNode> nodes = SecondaryNode.parseAll(properties.secondaries());
+        log.info("Cluster of n={} nodes: this master plus {}", nodes.size() + 1,
+                nodes.stream().map(node -> node.name() + "=" + node.url()).toList());
+        return nodes;
+    }
+
+    @Bean
+    AckTracker ackTracker(List<SecondaryNode> secondaryNodes) {
+        return new AckTracker(secondaryNodes.size() + 1);
+    }
+
+    @Bean
+    RetryRegistry replicationRetryRegistry(MeterRegistry meters) {
+        RetryRegistry registry = RetryRegistry.ofDefaults();
+        TaggedRetryMetrics.ofRetryRegistry(registry).bindTo(meters);
+        return registry;
+    }
+
+    @Bean
+    ClusterMembers clusterMembers(List<SecondaryNode> secondaryNodes, MessageLog messages, AckTracker tracker,
+            MasterProperties properties, MasterEpoch epoch, RetryRegistry retries, WebClient.Builder webClients,
+            MeterRegistry meters) {
+        List<Replicator> replicators = new ArrayList<>();
+        List<SecondaryClient> clients = new ArrayList<>();
+        ClusterMembers members = new ClusterMembers(replicators, clients);
+        Replicator.BatchLimits limits = new Replicator.BatchLimits(properties.replication().maxBatchEntries(),
+                properties.replication().maxBatchBytes().toBytes());
+        for (SecondaryNode node : secondaryNodes) {
+            NodeHealth health = new NodeHealth(properties.heartbeat().unhealthyAfter());
+            SecondaryClient client = new SecondaryClient(node, webClients,
+                    properties.replication().requestTimeout(), properties.heartbeat().timeout());
+            Retry retry = retries.retry("replication-" + node.name(), retryConfig(properties.retry(), health));
+            Replicator replicator = new Replicator(node, messages, tracker, client, retry, health, epoch, limits,
+                    Clock.systemUTC(), members::healthChanged);
+            observe(replicator, retry, meters);
+            replicators.add(replicator);
+            clients.add(client);
+        }
+        return members;
+    }
+
+    @Bean
+    Heartbeats heartbeats(ClusterMembers members, MasterProperties properties) {
+        return new Heartbeats(members.replicators(), members.clients(), properties.heartbeat().interval());
+    }
+
+    /**
+     * Exponential backoff with jitter, retried while the node is not UNHEALTHY (then heartbeats
+     * take over), unlimited unless {@code replog.retry.max-attempts} is set.
+     */
+    private static RetryConfig retryConfig(MasterProperties.Retry settings, NodeHealth health) {
+        return RetryConfig.custom()
+                .maxAttempts(settings.maxAttempts() > 0 ? settings.maxAttempts() : Integer.MAX_VALUE)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(),
+                        settings.multiplier(), settings.randomizationFactor(), settings.maxBackoff()))
+                .retryOnException(error -> health.status() != NodeStatus.UNHEALTHY)
+                .failAfterMaxAttempts(true)
+                .build();
+    }
+
+    private static void observe(Replicator replicator, Retry retry, MeterRegistry meters) {
+        String name = replicator.node().name();
+        Counter retries = Counter.builder("replog.replication.retries")
+                .description("Deliveries to a secondary that failed and were retried")
+                .tag("secondary", name).register(meters);
+        retry.getEventPublisher().onRetry(event -> {
+            retries.increment();
+            log.info("Retrying delivery to {} (attempt {}, next in {} ms): {}", name, event.getNumberOfRetryAttempts(),
+                    event.getWaitInterval().toMillis(), event.getLastThrowable().getMessage());
+        });
+        Gauge.builder("replog.replication.lag", replicator, Replicator::lag)
+                .description("Entries the master holds that the secondary has not acknowledged")
+                .tag("secondary", name).register(meters);
+        Gauge.builder("replog.replication.acked.seq", replicator, Replicator::ackedSeq)
+                .description("The secondary's acknowledged watermark")
+                .tag("secondary", name).register(meters);
+        Gauge.builder("replog.node.status", replicator, r -> r.health().status().ordinal())
+                .description("0 HEALTHY, 1 SUSPECTED, 2 UNHEALTHY")
+                .tag("secondary", name).register(meters);
+    }
+}

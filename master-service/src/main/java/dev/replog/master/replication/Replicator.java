@@ -1,0 +1,202 @@
+package dev.replog.master.replication;
+
+import dev.replog.common.protocol.AppendRequest;
+import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.ReplicationStatus;
+import dev.replog.master.config.SecondaryNode;
+import dev.replog.master.log.MasterEpoch;
+import dev.replog.master.log.MessageLog;
+import dev.replog.master.writeconcern.AckTracker;
+import io.github.resilience4j.reactor.retry.RetryOperator;
+import io.github.resilience4j.retry.Retry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * Keeps one secondary's log equal to the master's. It always ships the entries after the
+ * secondary's own watermark ({@code ackedSeq + 1 ..}), one batch in flight at a time, and learns
+ * the new watermark from the answer; catch-up, retry and acknowledgement are this one loop.
+ *
+ * <p>Failed deliveries are retried by the secondary's own Resilience4j {@link Retry} (exponential
+ * backoff with jitter) while the node is not UNHEALTHY; an UNHEALTHY node is left alone until a
+ * heartbeat answers, which {@link #onHeartbeat wakes} the loop at once.
+ */
+public final class Replicator {
+
+    private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+
+    private final SecondaryNode node;
+    private final MessageLog messages;
+    private final AckTracker tracker;
+    private final SecondaryClient client;
+    private final Retry retry;
+    private final NodeHealth health;
+    private final MasterEpoch epoch;
+    private final BatchLimits limits;
+    private final Clock clock;
+    private final Runnable onHealthChange;
+
+    private final AtomicBoolean shipping = new AtomicBoolean();
+    private volatile long ackedSeq;
+    private volatile boolean catchingUp;
+    private volatile boolean fenced;
+    private volatile Disposable inFlight;
+
+    Replicator(SecondaryNode node, MessageLog messages, AckTracker tracker, SecondaryClient client, Retry retry,
+            NodeHealth health, MasterEpoch epoch, BatchLimits limits, Clock clock, Runnable onHealthChange) {
+        this.node = node;
+        this.messages = messages;
+        this.tracker = tracker;
+        this.client = client;
+        this.retry = retry;
+        this.health = health;
+        this.epoch = epoch;
+        this.limits = limits;
+        this.clock = clock;
+        this.onHealthChange = onHealthChange;
+    }
+
+    public SecondaryNode node() {
+        return node;
+    }
+
+    public long ackedSeq() {
+        return ackedSeq;
+    }
+
+    public long lag() {
+        return Math.max(0, messages.lastSeq() - ackedSeq);
+    }
+
+    public NodeHealth health() {
+        return health;
+    }
+
+    /** New entries were appended: ship them if the secondary can take them. */
+    public void wake() {
+        while (hasWork() && shipping.compareAndSet(false, true)) {
+            if (hasWork()) {
+                inFlight = deliverNextBatch().subscribe(this::onOutcome, this::onFailure);
+                return;
+            }
+            shipping.set(false);
+        }
+    }
+
+    /** Stops shipping (shutdown). */
+    void stop() {
+        fenced = true;
+        Disposable current = inFlight;
+        if (current != null) {
+            current.dispose();
+        }
+    }
+
+    /** A heartbeat was answered: the node is HEALTHY and its status is the truth about its log. */
+    void onHeartbeat(ReplicationStatus status) {
+        NodeStatus before = health.answered(clock.instant());
+        if (!shipping.get() && status.ackedSeq() != ackedSeq) {
+            if (status.ackedSeq() < ackedSeq) {
+                log.warn("{} reports ackedSeq {} below the {} it acknowledged before (restarted without its data?); "
+                        + "resending from seq {}", node.name(), status.ackedSeq(), ackedSeq, status.ackedSeq() + 1);
+                catchingUp = true;
+            }
+            updateAcked(status.ackedSeq());
+        }
+        if (before != NodeStatus.HEALTHY) {
+            long lag = lag();
+            log.info("{} is HEALTHY again (was {}), ackedSeq={}, lag={}{}", node.name(), before, ackedSeq, lag,
+                    lag > 0 ? ": catching up" : "");
+            catchingUp = catchingUp || lag > 0;
+            onHealthChange.run();
+        }
+        wake();
+    }
+
+    /** A heartbeat went unanswered. */
+    void onMissedHeartbeat(Throwable cause) {
+        NodeStatus before = health.missed();
+        NodeStatus now = health.status();
+        if (now != before) {
+            if (now == NodeStatus.UNHEALTHY) {
+                log.warn("{} is UNHEALTHY after {} missed heartbeats ({}): replication to it paused until it answers",
+                        node.name(), health.missedBeats(), cause.getMessage());
+            } else {
+                log.warn("{} is {} : missed a heartbeat ({})", node.name(), now, cause.getMessage());
+            }
+            onHealthChange.run();
+        }
+    }
+
+    private boolean hasWork() {
+        return !fenced && health.status() != NodeStatus.UNHEALTHY && ackedSeq < messages.lastSeq();
+    }
+
+    private Mono<AppendOutcome> deliverNextBatch() {
+        return Mono.defer(() -> client.append(nextBatch()))
+                .transformDeferred(RetryOperator.of(retry));
+    }
+
+    /** The entries after the secondary's watermark, as many as the limits allow. */
+    private AppendRequest nextBatch() {
+        long from = ackedSeq + 1;
+        List<Entry> entries = messages.store().read(from, limits.maxEntries());
+        List<Entry> batch = new ArrayList<>(entries.size());
+        long bytes = 0;
+        for (Entry entry : entries) {
+            bytes += entry.message().length() * 3L;
+            if (!batch.isEmpty() && bytes > limits.maxBytes()) {
+                break;
+            }
+            batch.add(entry);
+        }
+        long prevSeq = from - 1;
+        return new AppendRequest(epoch.value(), prevSeq, messages.store().idAt(prevSeq), batch);
+    }
+
+    private void onOutcome(AppendOutcome outcome) {
+        health.answered(clock.instant());
+        long before = ackedSeq;
+        if (outcome.accepted()) {
+            updateAcked(outcome.ackedSeq());
+            log.info("Replicated seq {}..{} to {} (ackedSeq={})", before + 1, outcome.ackedSeq(), node.name(),
+                    outcome.ackedSeq());
+        } else if (outcome.epoch() > epoch.value()) {
+            fenced = true;
+            log.error("{} refused our epoch {}: it has seen epoch {} from a newer master. This master stops "
+                    + "replicating to it.", node.name(), epoch.value(), outcome.epoch());
+        } else {
+            updateAcked(outcome.ackedSeq());
+            log.info("{} refused the batch after seq {} ({}): resending from seq {}", node.name(), before,
+                    outcome.reason(), outcome.ackedSeq() + 1);
+        }
+        if (catchingUp && ackedSeq >= messages.lastSeq()) {
+            catchingUp = false;
+            log.info("{} caught up at seq {}", node.name(), ackedSeq);
+        }
+        shipping.set(false);
+        wake();
+    }
+
+    private void onFailure(Throwable error) {
+        log.warn("Replication to {} paused at ackedSeq={} after {} ({}); it resumes when a heartbeat answers",
+                node.name(), ackedSeq, error.getMessage(), health.status());
+        catchingUp = true;
+        shipping.set(false);
+    }
+
+    private void updateAcked(long seq) {
+        ackedSeq = seq;
+        tracker.secondaryAcked(node.index(), seq);
+    }
+
+    /** Batch size limits: entries and (approximate, UTF-8 upper bound) message bytes. */
+    record BatchLimits(int maxEntries, long maxBytes) {
+    }
+}

@@ -1,0 +1,175 @@
+package dev.replog.master.writeconcern;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * Completes write-concern waits from watermarks, the one mechanism behind {@code w}.
+ *
+ * <p>Each node has one watermark: the master's durable seq (slot 0) and each secondary's
+ * {@code ackedSeq} as the secondary itself last reported it (slots 1..n-1). For a level {@code w}
+ * the committed seq {@code c(w)} is the w-th largest watermark; a wait for {@code (seq, w)} is
+ * done once {@code c(w) >= seq}. Waiters sit in one ordered map per level, so a watermark move
+ * completes exactly the waiters at or below the new {@code c(w)}: no polling, no timers.
+ */
+public final class AckTracker {
+
+    private final long[] watermarks;
+    private final List<TreeMap<Long, List<Waiter>>> waitersByLevel;
+
+    /** @param clusterSize n, the master counted */
+    public AckTracker(int clusterSize) {
+        if (clusterSize < 1) {
+            throw new IllegalArgumentException("cluster size must be >= 1");
+        }
+        this.watermarks = new long[clusterSize];
+        this.waitersByLevel = new ArrayList<>(clusterSize + 1);
+        for (int level = 0; level <= clusterSize; level++) {
+            waitersByLevel.add(new TreeMap<>());
+        }
+    }
+
+    public int clusterSize() {
+        return watermarks.length;
+    }
+
+    /** The master's own entries are durable up to {@code seq}. Never moves backwards. */
+    public void masterDurable(long seq) {
+        List<Waiter> ready;
+        synchronized (this) {
+            if (seq <= watermarks[0]) {
+                return;
+            }
+            watermarks[0] = seq;
+            ready = collectReady();
+        }
+        complete(ready);
+    }
+
+    /**
+     * Secondary {@code slot} (1..n-1) reports {@code ackedSeq}. It may move backwards (the node
+     * lost entries); waits already completed stay completed.
+     */
+    public void secondaryAcked(int slot, long ackedSeq) {
+        if (slot < 1 || slot >= watermarks.length) {
+            throw new IllegalArgumentException("no secondary slot " + slot);
+        }
+        List<Waiter> ready;
+        synchronized (this) {
+            if (ackedSeq == watermarks[slot]) {
+                return;
+            }
+            watermarks[slot] = ackedSeq;
+            ready = collectReady();
+        }
+        complete(ready);
+    }
+
+    /** How many nodes hold {@code seq} now. */
+    public synchronized int acks(long seq) {
+        return countAcks(seq);
+    }
+
+    /** The highest seq that at least {@code level} nodes hold. */
+    public synchronized long committed(int level) {
+        long[] sorted = watermarks.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length - level];
+    }
+
+    /**
+     * Completes with the number of nodes holding {@code seq} once at least {@code level} do.
+     * Cancelling the returned Mono (a timeout, a client gone) drops the waiter.
+     */
+    public Mono<Integer> awaitAcks(long seq, int level) {
+        if (level < 1 || level > watermarks.length) {
+            return Mono.error(new IllegalArgumentException("level must be 1.." + watermarks.length));
+        }
+        return Mono.create(sink -> register(new Waiter(seq, level, sink)));
+    }
+
+    /** Waiters not yet completed, for metrics and tests. */
+    public synchronized int pendingWaiters() {
+        return waitersByLevel.stream().mapToInt(map -> map.values().stream().mapToInt(List::size).sum()).sum();
+    }
+
+    private void register(Waiter waiter) {
+        int acksNow;
+        synchronized (this) {
+            acksNow = countAcks(waiter.seq);
+            if (acksNow < waiter.level) {
+                waitersByLevel.get(waiter.level).computeIfAbsent(waiter.seq, s -> new ArrayList<>(1)).add(waiter);
+                waiter.sink.onCancel(() -> remove(waiter));
+                return;
+            }
+        }
+        waiter.sink.success(acksNow);
+    }
+
+    private synchronized void remove(Waiter waiter) {
+        TreeMap<Long, List<Waiter>> waiters = waitersByLevel.get(waiter.level);
+        List<Waiter> atSeq = waiters.get(waiter.seq);
+        if (atSeq != null && atSeq.remove(waiter) && atSeq.isEmpty()) {
+            waiters.remove(waiter.seq);
+        }
+    }
+
+    /** Called with the lock held: takes every waiter whose level is now satisfied. */
+    private List<Waiter> collectReady() {
+        long[] sorted = watermarks.clone();
+        Arrays.sort(sorted);
+        List<Waiter> ready = new ArrayList<>();
+        for (int level = 1; level < waitersByLevel.size(); level++) {
+            TreeMap<Long, List<Waiter>> waiters = waitersByLevel.get(level);
+            if (waiters.isEmpty()) {
+                continue;
+            }
+            long committed = sorted[sorted.length - level];
+            Iterator<Map.Entry<Long, List<Waiter>>> it = waiters.headMap(committed, true).entrySet().iterator();
+            while (it.hasNext()) {
+                for (Waiter waiter : it.next().getValue()) {
+                    waiter.acks = countAcks(waiter.seq);
+                    ready.add(waiter);
+                }
+                it.remove();
+            }
+        }
+        return ready;
+    }
+
+    private int countAcks(long seq) {
+        int acks = 0;
+        for (long watermark : watermarks) {
+            if (watermark >= seq) {
+                acks++;
+            }
+        }
+        return acks;
+    }
+
+    /** Completes outside the lock: a completion may run the rest of a request inline. */
+    private static void complete(List<Waiter> ready) {
+        for (Waiter waiter : ready) {
+            waiter.sink.success(waiter.acks);
+        }
+    }
+
+    private static final class Waiter {
+        final long seq;
+        final int level;
+        final MonoSink<Integer> sink;
+        int acks;
+
+        Waiter(long seq, int level, MonoSink<Integer> sink) {
+            this.seq = seq;
+            this.level = level;
+            this.sink = sink;
+        }
+    }
+}
