@@ -1,0 +1,89 @@
+package dev.replog.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import java.nio.file.Path;
+
+/**
+ * The master on its own, configured with two secondaries that never answer: it is read-only
+ * (1 of 3 nodes up), says so on /health and in 503 bodies, and still serves reads, its OpenAPI
+ * document and its metrics.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "server.address=127.0.0.1",
+        // port 9 (discard) on loopback: nothing listens, every heartbeat fails at once
+        "replog.secondaries=s1=http://127.0.0.1:9,s2=http://127.0.0.1:9/b",
+        "replog.heartbeat.interval=100ms"})
+@AutoConfigureWebTestClient
+class MasterApplicationTest {
+
+    @TempDir
+    static Path dataDir;
+
+    @DynamicPropertySource
+    static void dataDir(DynamicPropertyRegistry registry) {
+        registry.add("replog.data-dir", () -> dataDir.toString());
+    }
+
+    @Autowired
+    WebTestClient web;
+
+    @Test
+    void withoutAQuorumWritesAnswer503ProblemSayingReadOnlyAndHowManyNodesAreUp() {
+        web.post().uri("/messages").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"message\":\"a\"}")
+                .exchange()
+                .expectStatus().isEqualTo(503)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.mode").isEqualTo("READ_ONLY")
+                .jsonPath("$.nodesUp").isEqualTo(1)
+                .jsonPath("$.quorum").isEqualTo(2);
+        web.get().uri("/messages").exchange().expectStatus().isOk().expectBody().json("[]");
+    }
+
+    @Test
+    void healthListsTheMasterFirstAndEverySecondaryUnhealthy() {
+        web.get().uri("/health").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.mode").isEqualTo("READ_ONLY")
+                .jsonPath("$.quorum").isEqualTo(2)
+                .jsonPath("$.nodes.length()").isEqualTo(3)
+                .jsonPath("$.nodes[0].role").isEqualTo("master")
+                .jsonPath("$.nodes[1].name").isEqualTo("s1")
+                .jsonPath("$.nodes[1].status").isEqualTo("UNHEALTHY")
+                .jsonPath("$.nodes[2].status").isEqualTo("UNHEALTHY");
+    }
+
+    @Test
+    void aWriteConcernAboveTheClusterSizeIsABadRequestEvenWhenReadOnly() {
+        web.post().uri("/messages?w=4").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"message\":\"a\"}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").value(detail -> assertThat(detail.toString()).contains("n=3"));
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesThePublicEndpoints() {
+        web.get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.paths['/messages'].post").exists()
+                .jsonPath("$.paths['/messages'].get").exists()
+                .jsonPath("$.paths['/messages/{seq}'].get").exists()
+                .jsonPath("$.paths['/health'].get").exists();
+    }
+
+    @Test
+    void prometheusExposesReplicationMetricsPerSecondary() {
+        web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body)
+                        .contains("replog_replication_lag{", "secondary=\"s1\"", "replog_node_status{",
+                                "replog_cluster_nodes_up", "resilience4j_retry_calls"));
+    }
+}

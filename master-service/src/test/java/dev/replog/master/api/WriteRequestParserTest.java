@@ -1,0 +1,94 @@
+package dev.replog.master.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.replog.common.protocol.WriteConcern;
+import dev.replog.common.web.BadRequestException;
+import dev.replog.common.web.PayloadTooLargeException;
+import dev.replog.master.config.MasterProperties;
+import dev.replog.master.write.WriteCommand;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+import tools.jackson.databind.json.JsonMapper;
+
+class WriteRequestParserTest {
+
+    private final WriteRequestParser parser = new WriteRequestParser(JsonMapper.builder().build(),
+            new MasterProperties("master", Path.of("data"), List.of(), DataSize.ofBytes(16),
+                    new MasterProperties.Heartbeat(Duration.ofSeconds(1), 3, Duration.ofSeconds(1)),
+                    new MasterProperties.Retry(Duration.ofMillis(50), Duration.ofSeconds(2), 2.0, 0.5, 0),
+                    new MasterProperties.Replication(1000, DataSize.ofMegabytes(4), Duration.ofSeconds(10)),
+                    new MasterProperties.Ids(1000)));
+
+    @Test
+    void wDefaultsToOne() {
+        WriteCommand command = parser.parse("{\"message\":\"a\"}", null, null, null);
+        assertThat(command.w()).isEqualTo(WriteConcern.ONE);
+        assertThat(command.timeout()).isNull();
+    }
+
+    @Test
+    void wAndTimeoutMayComeFromTheQuery() {
+        WriteCommand command = parser.parse("{\"message\":\"a\"}", "majority", "250", "key-1");
+        assertThat(command.w()).isEqualTo(WriteConcern.majority());
+        assertThat(command.timeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(command.idempotencyKey()).isEqualTo("key-1");
+    }
+
+    @Test
+    void theSameWInBodyAndQueryIsAccepted() {
+        assertThat(parser.parse("{\"message\":\"a\",\"w\":2}", "2", null, null).w()).isEqualTo(WriteConcern.nodes(2));
+    }
+
+    @ParameterizedTest(name = "{0} is refused")
+    @CsvSource(delimiter = '|', value = {
+            "{\"message\":5}",
+            "{\"w\":1}",
+            "{\"message\":\"a\",\"w\":0}",
+            "{\"message\":\"a\",\"w\":true}",
+            "{\"message\":\"a\",\"w\":1.5}",
+            "{\"message\":\"a\",\"w\":\"most\"}",
+            "{\"message\":\"a\",\"w\":99999999999}",
+            "{\"message\":\"a\",\"timeoutMs\":-1}",
+            "{\"message\":\"a\",\"timeoutMs\":\"x\"}",
+            "{\"message\":\"a\",\"extra\":1}",
+            "[1,2]",
+            "\"text\"",
+            "{\"message\":",
+    })
+    void malformedBodiesAreBadRequests(String body) {
+        assertThatThrownBy(() -> parser.parse(body, null, null, null)).isInstanceOf(BadRequestException.class);
+    }
+
+    @Test
+    void bodyAndQueryDisagreeingOnWIsABadRequest() {
+        assertThatThrownBy(() -> parser.parse("{\"message\":\"a\",\"w\":\"all\"}", "1", null, null))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("query");
+    }
+
+    @Test
+    void anEmptyBodyIsABadRequest() {
+        assertThatThrownBy(() -> parser.parse(" ", null, null, null)).isInstanceOf(BadRequestException.class);
+        assertThatThrownBy(() -> parser.parse(null, null, null, null)).isInstanceOf(BadRequestException.class);
+    }
+
+    @Test
+    void aMessageOverTheLimitInUtf8BytesIsTooLarge() {
+        assertThat(parser.parse("{\"message\":\"" + "x".repeat(16) + "\"}", null, null, null).message()).hasSize(16);
+        // six characters, eighteen UTF-8 bytes
+        assertThatThrownBy(() -> parser.parse("{\"message\":\"" + "€".repeat(6) + "\"}", null, null, null))
+                .isInstanceOf(PayloadTooLargeException.class);
+    }
+
+    @Test
+    void anOverlongIdempotencyKeyIsABadRequest() {
+        assertThatThrownBy(() -> parser.parse("{\"message\":\"a\"}", null, null, "k".repeat(129)))
+                .isInstanceOf(BadRequestException.class);
+    }
+}
