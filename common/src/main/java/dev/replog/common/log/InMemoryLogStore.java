@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class InMemoryLogStore implements LogStore {
 
-    private final List<Entry> entries = new ArrayList<>();
+    private final List<LogRecord> entries = new ArrayList<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
     @Override
@@ -40,7 +40,7 @@ public final class InMemoryLogStore implements LogStore {
             if (seq < 1 || seq > entries.size()) {
                 return Optional.empty();
             }
-            return Optional.of(entries.get((int) (seq - 1)));
+            return Optional.of(entries.get((int) (seq - 1)).toEntry());
         } finally {
             lock.readLock().unlock();
         }
@@ -48,6 +48,11 @@ public final class InMemoryLogStore implements LogStore {
 
     @Override
     public List<Entry> read(long fromSeq, int limit) {
+        return readRecords(fromSeq, limit).stream().map(LogRecord::toEntry).toList();
+    }
+
+    @Override
+    public List<LogRecord> readRecords(long fromSeq, int limit) {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, was " + limit);
         }
@@ -66,10 +71,15 @@ public final class InMemoryLogStore implements LogStore {
 
     @Override
     public CompletableFuture<Long> append(List<Entry> batch) {
+        return appendRecords(batch.stream().map(LogRecord::of).toList());
+    }
+
+    @Override
+    public CompletableFuture<Long> appendRecords(List<LogRecord> batch) {
         lock.writeLock().lock();
         try {
             long expected = entries.size() + 1L;
-            for (Entry entry : batch) {
+            for (LogRecord entry : batch) {
                 if (entry.seq() != expected) {
                     throw new IllegalArgumentException(
                             "append must continue the log: expected seq " + expected + ", got " + entry.seq());

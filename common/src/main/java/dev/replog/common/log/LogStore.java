@@ -46,6 +46,15 @@ public interface LogStore extends AutoCloseable {
      */
     CompletableFuture<Long> append(List<Entry> entries);
 
+    /**
+     * Appends records (entries with their epoch and idempotency key) under the same rules as
+     * {@link #append}.
+     */
+    CompletableFuture<Long> appendRecords(List<LogRecord> records);
+
+    /** Up to {@code limit} consecutive records from {@code fromSeq}, with epoch and idempotency key. */
+    List<LogRecord> readRecords(long fromSeq, int limit);
+
     /** Drops every entry after {@code seq} (a rollback of entries the master's log lacks). */
     void truncateAfter(long seq);
 

@@ -5,14 +5,18 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -48,6 +52,47 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 "unexpected error: " + ex.getClass().getSimpleName());
         problem.setTitle("Internal error");
         return respond(problem, exchange);
+    }
+
+    /**
+     * Spring's own errors: keep its status and title, but always say what was wrong — the most
+     * specific cause of a bad body (for example "epoch must be >= 1"), or a default for errors
+     * Spring leaves without a detail (a missing Content-Type).
+     */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode status, ServerWebExchange exchange) {
+        if (body == null && ex instanceof ErrorResponse error) {
+            body = error.getBody();
+        }
+        if (body instanceof ProblemDetail problem) {
+            if (ex instanceof ServerWebInputException && ex.getCause() != null) {
+                problem.setDetail(problem.getDetail() + ": " + rootMessage(ex.getCause()));
+            } else if (problem.getDetail() == null) {
+                problem.setDetail(defaultDetail(status, exchange));
+            }
+        }
+        return super.handleExceptionInternal(ex, body, headers, status, exchange);
+    }
+
+    private static String defaultDetail(HttpStatusCode status, ServerWebExchange exchange) {
+        if (status.value() == HttpStatus.UNSUPPORTED_MEDIA_TYPE.value()) {
+            MediaType type = exchange.getRequest().getHeaders().getContentType();
+            return (type == null ? "the Content-Type header is missing" : "Content-Type " + type + " is not supported")
+                    + "; send application/json";
+        }
+        return HttpStatus.valueOf(status.value()).getReasonPhrase();
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        // Jackson appends a source location; the first line says what is wrong.
+        int newline = message.indexOf('\n');
+        return newline > 0 ? message.substring(0, newline) : message;
     }
 
     private static Mono<ResponseEntity<ProblemDetail>> respond(ProblemDetail problem, ServerWebExchange exchange) {

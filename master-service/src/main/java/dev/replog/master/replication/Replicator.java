@@ -98,7 +98,11 @@ public final class Replicator {
         }
     }
 
-    /** A heartbeat was answered: the node is HEALTHY and its status is the truth about its log. */
+    /**
+     * A heartbeat was answered: the node is HEALTHY. Its status moves the resume point; it counts
+     * towards write concerns only when its last entry is the master's entry at that seq (same id),
+     * which, with the log-matching check on every append, means its whole prefix is the master's.
+     */
     void onHeartbeat(ReplicationStatus status) {
         NodeStatus before = health.answered(clock.instant());
         if (!shipping.get() && status.ackedSeq() != ackedSeq) {
@@ -107,7 +111,11 @@ public final class Replicator {
                         + "resending from seq {}", node.name(), status.ackedSeq(), ackedSeq, status.ackedSeq() + 1);
                 catchingUp = true;
             }
-            updateAcked(status.ackedSeq());
+            if (holdsMastersEntry(status.ackedSeq(), status.lastId())) {
+                confirm(status.ackedSeq());
+            } else {
+                resumeAfter(status.ackedSeq());
+            }
         }
         if (before != NodeStatus.HEALTHY) {
             long lag = lag();
@@ -138,9 +146,12 @@ public final class Replicator {
         return !fenced && health.status() != NodeStatus.UNHEALTHY && ackedSeq < messages.lastSeq();
     }
 
-    private Mono<AppendOutcome> deliverNextBatch() {
-        return Mono.defer(() -> client.append(nextBatch()))
-                .transformDeferred(RetryOperator.of(retry));
+    /** Ships the entries after the watermark; each retry re-reads them, new entries included. */
+    private Mono<Delivery> deliverNextBatch() {
+        return Mono.defer(() -> {
+            AppendRequest batch = nextBatch();
+            return client.append(batch).map(outcome -> new Delivery(batch, outcome));
+        }).transformDeferred(RetryOperator.of(retry));
     }
 
     /** The entries after the secondary's watermark, as many as the limits allow. */
@@ -160,21 +171,23 @@ public final class Replicator {
         return new AppendRequest(epoch.value(), prevSeq, messages.store().idAt(prevSeq), batch);
     }
 
-    private void onOutcome(AppendOutcome outcome) {
+    private void onOutcome(Delivery delivery) {
+        AppendOutcome outcome = delivery.outcome();
         health.answered(clock.instant());
         long before = ackedSeq;
         if (outcome.accepted()) {
-            updateAcked(outcome.ackedSeq());
-            log.info("Replicated seq {}..{} to {} (ackedSeq={})", before + 1, outcome.ackedSeq(), node.name(),
-                    outcome.ackedSeq());
+            // The batch matched the secondary's log up to its end; anything the secondary holds
+            // past it is not vouched for by this batch (it may be left from an older master).
+            confirm(Math.min(outcome.ackedSeq(), delivery.batch().lastSeq()));
+            log.info("Replicated seq {}..{} to {} (ackedSeq={})", before + 1, ackedSeq, node.name(), ackedSeq);
         } else if (outcome.epoch() > epoch.value()) {
             fenced = true;
             log.error("{} refused our epoch {}: it has seen epoch {} from a newer master. This master stops "
                     + "replicating to it.", node.name(), epoch.value(), outcome.epoch());
         } else {
-            updateAcked(outcome.ackedSeq());
-            log.info("{} refused the batch after seq {} ({}): resending from seq {}", node.name(), before,
-                    outcome.reason(), outcome.ackedSeq() + 1);
+            resumeAfter(outcome.ackedSeq());
+            log.info("{} refused the batch after seq {} ({}): resending from seq {}", node.name(),
+                    delivery.batch().prevSeq(), outcome.reason(), ackedSeq + 1);
         }
         if (catchingUp && ackedSeq >= messages.lastSeq()) {
             catchingUp = false;
@@ -191,9 +204,29 @@ public final class Replicator {
         shipping.set(false);
     }
 
-    private void updateAcked(long seq) {
+    /** Whether the secondary's entry at {@code seq} is the master's (same permanent id). */
+    private boolean holdsMastersEntry(long seq, long id) {
+        return seq <= messages.lastSeq() && messages.store().idAt(seq) == id;
+    }
+
+    /** The secondary holds the master's log up to {@code seq}: resume there and count it. */
+    private void confirm(long seq) {
         ackedSeq = seq;
         tracker.secondaryAcked(node.index(), seq);
+    }
+
+    /**
+     * Resume shipping after {@code seq} without vouching for the secondary's log up to there (a
+     * refusal or an unverified status): its count towards write concerns may only go down.
+     */
+    private void resumeAfter(long seq) {
+        long resume = Math.min(seq, messages.lastSeq());
+        ackedSeq = resume;
+        tracker.secondaryAcked(node.index(), Math.min(resume, tracker.watermark(node.index())));
+    }
+
+    /** One batch and the secondary's answer to it. */
+    private record Delivery(AppendRequest batch, AppendOutcome outcome) {
     }
 
     /** Batch size limits: entries and (approximate, UTF-8 upper bound) message bytes. */

@@ -71,6 +71,11 @@ public final class AckTracker {
         complete(ready);
     }
 
+    /** The watermark of node {@code slot} (0 is the master). */
+    public synchronized long watermark(int slot) {
+        return watermarks[slot];
+    }
+
     /** How many nodes hold {@code seq} now. */
     public synchronized int acks(long seq) {
         return countAcks(seq);

@@ -1,0 +1,290 @@
+package dev.replog.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * One replog node run as a separate JVM: {@code java -jar <module>-exec.jar} on a fixed port chosen
+ * up front, so that it can be stopped, killed, paused and restarted on the same address.
+ *
+ * <p>Its stdout and stderr are appended to {@code <logDir>/<name>.log} across restarts. Every
+ * process started in this JVM is remembered in {@link #all()} so that {@link ClusterExtension} can
+ * dump logs on failure and clean up, and a shutdown hook kills whatever is still running.
+ */
+final class NodeProcess implements AutoCloseable {
+
+    /** Fast start on a small machine: C1 only, serial GC, small heap and stacks. */
+    static final List<String> JVM_OPTS = List.of(
+            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-Xss512k", "-Djava.net.preferIPv4Stack=true");
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final List<NodeProcess> ALL = new CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ALL.forEach(NodeProcess::destroyQuietly),
+                "replog-cluster-cleanup"));
+    }
+
+    private final String name;
+    private final NodeKind kind;
+    private final int port;
+    private final Path logFile;
+    private final Path dataDir;
+    private final Map<String, String> properties;
+    private final ReplogClient client;
+    private volatile Process process;
+    private volatile boolean paused;
+
+    NodeProcess(String name, NodeKind kind, int port, Path logDir, Path dataDir, Map<String, String> properties) {
+        this.name = name;
+        this.kind = kind;
+        this.port = port;
+        this.logFile = logDir.resolve(name + ".log");
+        this.dataDir = dataDir;
+        this.properties = new LinkedHashMap<>(properties);
+        this.client = new ReplogClient(url());
+        ALL.add(this);
+    }
+
+    /** Every node created in this JVM, in creation order, running or not. */
+    static List<NodeProcess> all() {
+        return List.copyOf(ALL);
+    }
+
+    String name() {
+        return name;
+    }
+
+    NodeKind kind() {
+        return kind;
+    }
+
+    int port() {
+        return port;
+    }
+
+    URI url() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    ReplogClient client() {
+        return client;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    long pid() {
+        Process p = process;
+        if (p == null) {
+            throw new IllegalStateException(name + " was never started");
+        }
+        return p.pid();
+    }
+
+    boolean isAlive() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    boolean isPaused() {
+        return paused;
+    }
+
+    /** Starts the JVM and returns at once; {@link #awaitReady()} waits until it serves HTTP. */
+    NodeProcess launch() {
+        if (isAlive()) {
+            throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPTS);
+        command.add("-jar");
+        command.add(kind.jar().toString());
+        command.add("--server.port=" + port);
+        command.add("--server.address=127.0.0.1");
+        command.add("--replog.node-name=" + name);
+        command.add("--replog.data-dir=" + dataDir);
+        properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+        try {
+            Files.createDirectories(logFile.getParent());
+            Files.createDirectories(dataDir);
+            Files.writeString(logFile, "\n===== " + Instant.now() + " starting " + name + ": "
+                            + String.join(" ", command) + "\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+            paused = false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+        return this;
+    }
+
+    /** Waits until the node answers {@code /actuator/health}; fails at once if the JVM exits. */
+    NodeProcess awaitReady() {
+        try {
+            await("node " + name + " on port " + port + " to answer /actuator/health")
+                    .atMost(READY_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsMatching(e -> !(e instanceof NodeExited))
+                    .until(() -> {
+                        if (!isAlive()) {
+                            throw new NodeExited(name + " exited with " + process.exitValue());
+                        }
+                        int status = client.get("/actuator/health").status();
+                        // 503 still means Spring is up; a node may report itself DOWN while read-only.
+                        return status == 200 || status == 503;
+                    });
+        } catch (ConditionTimeoutException | NodeExited e) {
+            throw new AssertionError(name + " did not become ready"
+                    + (isAlive() ? "" : " (exited with " + process.exitValue() + ")")
+                    + "; last lines of " + logFile + ":\n" + tail(60), e);
+        }
+        return this;
+    }
+
+    /** Starts the node and waits until it serves HTTP. */
+    NodeProcess start() {
+        return launch().awaitReady();
+    }
+
+    /** Graceful stop: SIGTERM, then SIGKILL if it does not exit within 10 s. */
+    void stop() {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        resumeIfPaused();
+        p.destroy();
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Crash: SIGKILL ({@code kill -9}), no shutdown hooks run in the node. */
+    void kill() {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        p.destroyForcibly();
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " (pid " + p.pid() + ") survived SIGKILL for 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        paused = false;
+    }
+
+    /** Freezes the JVM with SIGSTOP: its sockets stay open but it answers nothing. */
+    void pause() {
+        signal("STOP");
+        paused = true;
+    }
+
+    /** Thaws a paused JVM with SIGCONT. */
+    void resume() {
+        signal("CONT");
+        paused = false;
+    }
+
+    /** Kills the node if it runs and starts it again on the same port with the same data dir. */
+    NodeProcess restart() {
+        kill();
+        return start();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The last {@code lines} lines of the node's log. */
+    String tail(int lines) {
+        try {
+            if (!Files.exists(logFile)) {
+                return "(no log file " + logFile + ")";
+            }
+            List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot read " + logFile + ": " + e + ")";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + "(" + kind + ", " + url() + (isAlive() ? ", pid " + process.pid() : ", not running")
+                + (paused ? ", paused" : "") + ")";
+    }
+
+    private void resumeIfPaused() {
+        if (paused && isAlive()) {
+            resume();
+        }
+    }
+
+    private void signal(String signal) {
+        if (!isAlive()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .redirectErrorStream(true)
+                    .start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + name, e);
+        }
+    }
+
+    private void destroyQuietly() {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            // SIGKILL also ends a SIGSTOPped process; no need to resume it first.
+            p.destroyForcibly();
+        }
+    }
+
+    /** The node's JVM ended while a test waited for it. */
+    static final class NodeExited extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        NodeExited(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package dev.replog.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * A replog cluster of real processes on 127.0.0.1: one master and the secondaries it is
+ * configured with, some of which may be left stopped at start (the master still knows their URLs).
+ *
+ * <pre>{@code
+ * try (ReplogCluster cluster = ReplogCluster.builder(MyIT.class)
+ *         .secondary("secondary").faultySecondary("faulty-secondary")
+ *         .notStarted("faulty-secondary")
+ *         .start()) { ... }
+ * }</pre>
+ *
+ * Node logs go to {@code target/cluster-logs/<TestClass>/<node>.log}; {@link ClusterExtension}
+ * prints their tails when a test fails.
+ */
+final class ReplogCluster implements AutoCloseable {
+
+    static final String MASTER = "master";
+
+    /** Fast heartbeats and short backoffs so that tests observe state changes in a second or two. */
+    static final Map<String, String> TEST_MASTER_PROPERTIES = Map.of(
+            "replog.heartbeat.interval", "200ms",
+            "replog.heartbeat.unhealthy-after", "3",
+            "replog.heartbeat.timeout", "1s",
+            "replog.retry.initial-backoff", "20ms",
+            "replog.retry.max-backoff", "250ms",
+            "replog.retry.max-attempts", "0");
+
+    private static final AtomicInteger CLUSTERS = new AtomicInteger();
+
+    private final Map<String, NodeProcess> nodes;
+    private final NodeProcess master;
+
+    private ReplogCluster(Map<String, NodeProcess> nodes, NodeProcess master) {
+        this.nodes = nodes;
+        this.master = master;
+    }
+
+    static Builder builder(Class<?> testClass) {
+        return new Builder(testClass);
+    }
+
+    /** The directory under which this test class's node logs are written. */
+    static Path logDir(Class<?> testClass) {
+        return targetDir().resolve("cluster-logs").resolve(testClass.getSimpleName());
+    }
+
+    static Path targetDir() {
+        return Path.of(System.getProperty("replog.target.dir",
+                Path.of(System.getProperty("user.dir"), "target").toString())).toAbsolutePath();
+    }
+
+    NodeProcess master() {
+        if (master == null) {
+            throw new IllegalStateException("this cluster has no master");
+        }
+        return master;
+    }
+
+    /** The master's client: the one a user talks to. */
+    ReplogClient client() {
+        return master().client();
+    }
+
+    NodeProcess node(String name) {
+        NodeProcess node = nodes.get(name);
+        if (node == null) {
+            throw new IllegalArgumentException("no node " + name + " in " + nodes.keySet());
+        }
+        return node;
+    }
+
+    List<NodeProcess> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    List<NodeProcess> secondaries() {
+        return nodes.values().stream().filter(n -> n.kind() != NodeKind.MASTER).toList();
+    }
+
+    /** Cluster size n as the master counts it. */
+    int size() {
+        return 1 + secondaries().size();
+    }
+
+    /** Waits until the master's {@code /health} shows each named node with the given status. */
+    void awaitStatus(String status, String... names) {
+        await("master to see " + String.join(", ", names) + " " + status)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    for (String name : names) {
+                        assertThat(client().statusOf(name)).as("status of %s", name).isEqualTo(status);
+                    }
+                });
+    }
+
+    /** Waits until the master's {@code /health} says READ_WRITE. */
+    void awaitReadWrite() {
+        await("master to be READ_WRITE")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
+                .until(() -> "READ_WRITE".equals(client().health().path("mode").asString("")));
+    }
+
+    /**
+     * Brings every node back to a running, healthy state after a test that killed, paused or
+     * faulted some: resumes paused nodes, starts stopped ones, resets faults and waits until the
+     * master sees every secondary HEALTHY and is READ_WRITE.
+     */
+    void heal() {
+        List<NodeProcess> started = new ArrayList<>();
+        for (NodeProcess node : nodes.values()) {
+            if (node.isPaused() && node.isAlive()) {
+                node.resume();
+            }
+            if (!node.isAlive()) {
+                started.add(node.launch());
+            }
+        }
+        started.forEach(NodeProcess::awaitReady);
+        for (NodeProcess node : secondaries()) {
+            if (node.kind() == NodeKind.FAULTY_SECONDARY) {
+                HttpResult reset = node.client().send("POST", "/faults/reset", null, null, Map.of(),
+                        ReplogClient.SHORT);
+                assertThat(reset.status()).as("POST /faults/reset on %s: %s", node.name(), reset).isEqualTo(200);
+            }
+        }
+        if (master != null) {
+            awaitStatus("HEALTHY", secondaries().stream().map(NodeProcess::name).toArray(String[]::new));
+            awaitReadWrite();
+        }
+    }
+
+    /**
+     * Waits until every running secondary shows exactly the master's log and returns that log.
+     * At every look each secondary must show a prefix of the master's log; one look that does not
+     * fails at once ({@link LogChecks.PrefixViolation} is not retried).
+     */
+    List<LogEntry> awaitConverged(Duration atMost) {
+        List<NodeProcess> running = secondaries().stream().filter(NodeProcess::isAlive).toList();
+        await("every running secondary to show the master's log")
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsMatching(e -> !(e instanceof LogChecks.PrefixViolation))
+                .untilAsserted(() -> {
+                    for (NodeProcess node : running) {
+                        List<LogEntry> shown = node.client().messages();
+                        List<LogEntry> expected = client().messages();
+                        LogChecks.assertPrefix(node.name(), shown, expected);
+                        assertThat(shown).as("log of %s", node.name()).isEqualTo(expected);
+                    }
+                });
+        return client().messages();
+    }
+
+    /** SIGTERM to every node at once, then SIGKILL to any still running after 10 s. */
+    @Override
+    public void close() {
+        List<Thread> stoppers = nodes.values().stream()
+                .filter(NodeProcess::isAlive)
+                .map(ReplogCluster::stopInBackground)
+                .toList();
+        for (Thread stopper : stoppers) {
+            try {
+                stopper.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        nodes.values().forEach(NodeProcess::kill);
+    }
+
+    @Override
+    public String toString() {
+        return "ReplogCluster" + nodes.values();
+    }
+
+    private static Thread stopInBackground(NodeProcess node) {
+        Thread thread = new Thread(node::stop, "replog-stop-" + node.name());
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** Which nodes, which of them to start, and extra properties. */
+    static final class Builder {
+        private final Class<?> testClass;
+        private final Map<String, NodeKind> secondaries = new LinkedHashMap<>();
+        private final Set<String> notStarted = new HashSet<>();
+        private final Map<String, Map<String, String>> properties = new LinkedHashMap<>();
+        private boolean withMaster = true;
+
+        private Builder(Class<?> testClass) {
+            this.testClass = testClass;
+        }
+
+        /** A plain secondary named {@code name}. */
+        Builder secondary(String name) {
+            secondaries.put(name, NodeKind.SECONDARY);
+            return this;
+        }
+
+        /** A faulty-secondary named {@code name} (faults off unless set by properties). */
+        Builder faultySecondary(String name) {
+            secondaries.put(name, NodeKind.FAULTY_SECONDARY);
+            return this;
+        }
+
+        /** Nodes that the master knows but that {@link #start()} leaves stopped. */
+        Builder notStarted(String... names) {
+            notStarted.addAll(List.of(names));
+            return this;
+        }
+
+        /** Secondaries only, no master: for driving the internal endpoints directly. */
+        Builder withoutMaster() {
+            withMaster = false;
+            return this;
+        }
+
+        Builder masterProperty(String key, String value) {
+            return nodeProperty(MASTER, key, value);
+        }
+
+        Builder nodeProperty(String node, String key, String value) {
+            properties.computeIfAbsent(node, k -> new LinkedHashMap<>()).put(key, value);
+            return this;
+        }
+
+        /** Allocates every port, starts the nodes in parallel and waits until they are ready. */
+        ReplogCluster start() {
+            int clusterNo = CLUSTERS.incrementAndGet();
+            Path logDir = logDir(testClass);
+            Path dataDir = targetDir().resolve("cluster-data").resolve(testClass.getSimpleName())
+                    .resolve("cluster-" + clusterNo + "-" + ProcessHandle.current().pid());
+            Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+            Map<String, Integer> ports = new LinkedHashMap<>();
+            secondaries.keySet().forEach(name -> ports.put(name, FreePorts.allocate()));
+            NodeProcess master = null;
+            if (withMaster) {
+                Map<String, String> masterProps = new LinkedHashMap<>(TEST_MASTER_PROPERTIES);
+                masterProps.put("replog.secondaries", ports.entrySet().stream()
+                        .map(e -> e.getKey() + "=http://127.0.0.1:" + e.getValue())
+                        .collect(Collectors.joining(",")));
+                masterProps.putAll(properties.getOrDefault(MASTER, Map.of()));
+                master = new NodeProcess(MASTER, NodeKind.MASTER, FreePorts.allocate(), logDir,
+                        dataDir.resolve(MASTER), masterProps);
+                nodes.put(MASTER, master);
+            }
+            for (Map.Entry<String, NodeKind> secondary : secondaries.entrySet()) {
+                String name = secondary.getKey();
+                nodes.put(name, new NodeProcess(name, secondary.getValue(), ports.get(name), logDir,
+                        dataDir.resolve(name), properties.getOrDefault(name, Map.of())));
+            }
+            ReplogCluster cluster = new ReplogCluster(nodes, master);
+            try {
+                List<NodeProcess> starting = nodes.values().stream()
+                        .filter(node -> !notStarted.contains(node.name()))
+                        .map(NodeProcess::launch)
+                        .toList();
+                starting.forEach(NodeProcess::awaitReady);
+                if (master != null) {
+                    String[] running = starting.stream()
+                            .filter(node -> node.kind() != NodeKind.MASTER)
+                            .map(NodeProcess::name)
+                            .toArray(String[]::new);
+                    cluster.awaitStatus("HEALTHY", running);
+                    if (running.length + 1 >= cluster.size() / 2 + 1) {
+                        cluster.awaitReadWrite();
+                    }
+                }
+            } catch (RuntimeException | AssertionError e) {
+                cluster.close();
+                throw e;
+            }
+            return cluster;
+        }
+    }
+}

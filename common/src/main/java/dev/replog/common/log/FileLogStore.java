@@ -1,0 +1,860 @@
+package dev.replog.common.log;
+
+import dev.replog.common.protocol.Entry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link LogStore} in append-only segment files: the durable log of every node.
+ *
+ * <h2>On disk</h2>
+ * {@code dir/<first seq, 20 digits>.log} segment files, each a sequence of records framed as
+ * {@code [int length][int crc32c][payload]} (see {@link RecordCodec}); a segment is sealed (never
+ * written again) once the next one exists, and the log starts at seq 1 with consecutive seqs across
+ * segments. A {@code .lock} file keeps a second store (in this or another process) out of the directory.
+ *
+ * <h2>Durability</h2>
+ * The single writer writes each batch with one positional write, then publishes the new
+ * {@link #lastSeq()}. What happens next depends on the {@link FsyncMode}: {@code ALWAYS} fsyncs
+ * inline; {@code NONE} does not; {@code GROUP} hands the batch to the {@code replog-fsync} thread,
+ * which forever takes the last written seq, fsyncs once, and completes the futures of every append
+ * up to that seq: one fsync covers everything appended while the previous one ran. Those futures
+ * complete <em>on the fsync thread</em> (so do their dependants, e.g. a {@code Mono.fromFuture}
+ * pipeline): keep what runs there short and non-blocking, or hop to another scheduler. A segment
+ * roll fsyncs the sealed segment and the directory in every mode; so do truncation and
+ * {@link #close()}. An I/O error from a write is undone (the file is cut back) and reported to the
+ * caller; a failed fsync leaves the page cache in an unknown state, so it fails the store: pending
+ * futures fail, later writes throw, and a restart recovers from what is on disk.
+ *
+ * <h2>Reads</h2>
+ * An in-memory dense index (per segment, the end offset of each record) locates any seq without
+ * scanning; reads are positional and verify each record's CRC. Reads take no lock that the writer
+ * takes on its append path: they only read seqs up to the published {@code lastSeq}, whose bytes
+ * and index entries are in place before it is published. {@link #truncateAfter} is the one writer
+ * operation that rewrites bytes readers may be looking at: readers run under an optimistic
+ * {@link StampedLock} read and retry under its read lock if a truncation overlapped.
+ *
+ * <h2>Recovery</h2>
+ * {@link #open} checks every record of every segment. In sealed segments any defect (bad length,
+ * CRC, seq) is corruption a crash cannot cause: {@link CorruptLogException}. In the last segment the
+ * first defect marks a torn or corrupt tail, which is cut off (and logged at WARN with the file,
+ * offset and the number of bytes cut).
+ */
+public final class FileLogStore implements LogStore {
+
+    private static final Logger log = LoggerFactory.getLogger(FileLogStore.class);
+
+    public static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
+    /** Segments never grow past this, so index offsets fit an {@code int}. */
+    static final long MAX_SEGMENT_BYTES = 1L << 30;
+    /** The largest batch one {@link #append} call may write (it is one buffer, one write). */
+    static final int MAX_BATCH_BYTES = 1 << 30;
+    private static final int READ_CHUNK_BYTES = 64 * 1024;
+    private static final int RETAINED_WRITE_BUFFER_BYTES = 8 * 1024 * 1024;
+    private static final int CLOSED_CHANNEL_RETRIES = 3;
+    private static final String LOCK_FILE = ".lock";
+
+    private final Path dir;
+    private final FsyncMode mode;
+    private final long segmentBytes;
+    private FileChannel lockChannel;
+    private FileLock dirLock;
+
+    /** Every segment, oldest first; replaced (copy on write) on roll and truncation. */
+    private volatile Segment[] segments;
+    private volatile Segment active;
+    private volatile long lastSeq;
+    private volatile long durableSeq;
+
+    /** Serialises the writer's operations (the contract already promises one caller at a time). */
+    private final ReentrantLock writerLock = new ReentrantLock();
+    /**
+     * Held for one fsync cycle of the flusher, and by operations that must not overlap one. Fair, so
+     * a waiting truncation goes before the flusher's next cycle.
+     */
+    final ReentrantLock flushLock = new ReentrantLock(true);
+    /** Excludes readers from truncation and close; appends never touch it. */
+    private final StampedLock readGuard = new StampedLock();
+    private final ReentrantLock signalLock = new ReentrantLock();
+    private final Condition work = signalLock.newCondition();
+    /** Appends waiting for an fsync, in seq order (GROUP only). */
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+    private final Thread flusher;
+    private final AtomicReference<UncheckedIOException> failure = new AtomicReference<>();
+    private volatile boolean closed;
+    private final LongAdder fsyncs = new LongAdder();
+    /** Writer-owned, reused buffer for batches up to {@link #RETAINED_WRITE_BUFFER_BYTES}. */
+    private ByteBuffer writeBuffer;
+
+    /** Test hook: runs on the fsync thread just before each group fsync. */
+    volatile Runnable beforeGroupFsync;
+
+    private record Pending(long seq, CompletableFuture<Long> future) {
+    }
+
+    private FileLogStore(Path dir, FsyncMode mode, long segmentBytes) throws IOException {
+        this.dir = dir;
+        this.mode = mode;
+        this.segmentBytes = segmentBytes;
+        Files.createDirectories(dir);
+        lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            try {
+                dirLock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                dirLock = null;
+            }
+            if (dirLock == null) {
+                throw new IllegalStateException("log directory " + dir + " is already in use by another log store");
+            }
+            recover();
+        } catch (IOException | RuntimeException e) {
+            releaseDirectory();
+            throw e;
+        }
+        if (mode == FsyncMode.GROUP) {
+            flusher = new Thread(this::flushLoop, "replog-fsync");
+            flusher.setDaemon(true);
+            flusher.start();
+        } else {
+            flusher = null;
+        }
+    }
+
+    /** Opens (or creates) the log in {@code dir} with group commit and 64 MiB segments. */
+    public static FileLogStore open(Path dir) {
+        return open(dir, FsyncMode.GROUP, DEFAULT_SEGMENT_BYTES);
+    }
+
+    /** Opens (or creates) the log in {@code dir} with 64 MiB segments. */
+    public static FileLogStore open(Path dir, FsyncMode mode) {
+        return open(dir, mode, DEFAULT_SEGMENT_BYTES);
+    }
+
+    /**
+     * Opens (or creates) the log in {@code dir}, recovering it from disk.
+     *
+     * @param segmentBytes a segment rolls before a batch would take it past this size (a batch is
+     *                     never split, so a lone large batch may exceed it); at most 1 GiB
+     * @throws CorruptLogException when the log is damaged beyond a torn tail
+     * @throws IllegalStateException when another store has the directory open
+     * @throws UncheckedIOException when the directory cannot be read or written
+     */
+    public static FileLogStore open(Path dir, FsyncMode mode, long segmentBytes) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(mode, "mode");
+        if (segmentBytes < 1 || segmentBytes > MAX_SEGMENT_BYTES) {
+            throw new IllegalArgumentException("segmentBytes must be in 1.." + MAX_SEGMENT_BYTES + ", was " + segmentBytes);
+        }
+        try {
+            return new FileLogStore(dir, mode, segmentBytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the log in " + dir + ": " + e, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- recovery
+
+    private void recover() throws IOException {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dir)) {
+            // 20-digit zero-padded names: lexical order is seq order
+            files = listing.filter(p -> Segment.FILE_NAME.matcher(p.getFileName().toString()).matches())
+                    .sorted()
+                    .toList();
+        }
+        List<Segment> recovered = new ArrayList<>();
+        long next = 1;
+        if (files.isEmpty()) {
+            Segment first = Segment.create(dir, 1);
+            try {
+                fsyncDirectory();
+            } catch (IOException e) {
+                first.close();
+                throw e;
+            }
+            recovered.add(first);
+        }
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            boolean sealed = i < files.size() - 1;
+            long base = Long.parseLong(file.getFileName().toString().substring(0, 20));
+            if (base != next) {
+                throw new CorruptLogException(file, 0, i == 0
+                        ? "the log must start at seq 1, its first segment starts at seq " + base
+                        : "segment starts at seq " + base + " but the previous segment ends at seq " + (next - 1)
+                                + " (a segment is missing or damaged)");
+            }
+            Segment.Scan scan = Segment.scan(file, base);
+            if (sealed) {
+                if (scan.problem() != null) {
+                    throw new CorruptLogException(file, scan.validBytes(), scan.problem() + " in a sealed segment");
+                }
+                if (scan.count() == 0) {
+                    throw new CorruptLogException(file, 0, "a sealed segment holds no records");
+                }
+            } else if (scan.problem() != null) {
+                cutTornTail(file, scan, base);
+            }
+            recovered.add(Segment.existing(base, file, scan.ends(), scan.count()));
+            next = base + scan.count();
+        }
+        segments = recovered.toArray(new Segment[0]);
+        active = segments[segments.length - 1];
+        lastSeq = next - 1;
+        durableSeq = next - 1;
+        log.info("Opened log {} (fsync={}): seq 1..{} in {} segment(s)", dir, mode.name().toLowerCase(), lastSeq,
+                segments.length);
+    }
+
+    private void cutTornTail(Path file, Segment.Scan scan, long base) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(scan.validBytes());
+            ch.force(false);
+            fsyncs.increment();
+        }
+        log.warn("Log {}: cut {} bytes of torn or corrupt tail from {} at offset {} ({}); the log now ends at seq {}",
+                dir, scan.fileBytes() - scan.validBytes(), file.getFileName(), scan.validBytes(), scan.problem(),
+                base + scan.count() - 1);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    @Override
+    public long durableSeq() {
+        return durableSeq;
+    }
+
+    @Override
+    public Optional<Entry> get(long seq) {
+        if (seq < 1 || seq > lastSeq) {
+            return Optional.empty();
+        }
+        List<LogRecord> one = readRecords(seq, 1);
+        return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0).toEntry());
+    }
+
+    @Override
+    public List<Entry> read(long fromSeq, int limit) {
+        List<LogRecord> records = readRecords(fromSeq, limit);
+        List<Entry> entries = new ArrayList<>(records.size());
+        for (LogRecord r : records) {
+            entries.add(r.toEntry());
+        }
+        return entries;
+    }
+
+    /** Like {@link #read}, with the epoch and idempotency key of each record. */
+    @Override
+    public List<LogRecord> readRecords(long fromSeq, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+        }
+        long stamp = readGuard.tryOptimisticRead();
+        if (stamp != 0L) {
+            try {
+                List<LogRecord> records = readUnguarded(fromSeq, limit);
+                if (readGuard.validate(stamp)) {
+                    return records;
+                }
+            } catch (RuntimeException e) {
+                if (readGuard.validate(stamp)) {
+                    throw e;
+                }
+                // a truncation or close overlapped the read; read again, excluding them
+            }
+        }
+        stamp = readGuard.readLock();
+        try {
+            return readUnguarded(fromSeq, limit);
+        } finally {
+            readGuard.unlockRead(stamp);
+        }
+    }
+
+    private List<LogRecord> readUnguarded(long fromSeq, int limit) {
+        if (closed) {
+            throw new IllegalStateException("log store " + dir + " is closed");
+        }
+        long last = lastSeq;
+        long from = Math.max(fromSeq, 1);
+        if (limit == 0 || from > last) {
+            return List.of();
+        }
+        long to = from - 1 + Math.min(limit, last - from + 1);
+        Segment[] segs = segments;
+        List<LogRecord> out = new ArrayList<>((int) (to - from + 1));
+        long seq = from;
+        for (int s = segmentIndex(segs, from); seq <= to; s++) {
+            Segment seg = segs[s];
+            long segTo = s + 1 < segs.length ? Math.min(to, segs[s + 1].baseSeq - 1) : to;
+            int[] ends = seg.ends();
+            while (seq <= segTo) {
+                int first = (int) (seq - seg.baseSeq);
+                int lastInChunk = first;
+                int maxIndex = (int) (segTo - seg.baseSeq);
+                long start = first == 0 ? 0 : ends[first - 1];
+                while (lastInChunk < maxIndex && ends[lastInChunk + 1] - start <= READ_CHUNK_BYTES) {
+                    lastInChunk++;
+                }
+                long bytes = ends[lastInChunk] - start;
+                if (bytes < RecordCodec.MIN_FRAME_BYTES
+                        || bytes > Math.max(READ_CHUNK_BYTES, RecordCodec.HEADER_BYTES + RecordCodec.MAX_PAYLOAD_BYTES)) {
+                    throw new CorruptLogException(seg.path, start, "index holds an impossible extent of " + bytes + " bytes");
+                }
+                ByteBuffer buf = ByteBuffer.allocate((int) bytes);
+                readFully(seg, buf, start);
+                int at = 0;
+                for (int i = first; i <= lastInChunk; i++) {
+                    int frame = (int) (ends[i] - (i == 0 ? 0 : ends[i - 1]));
+                    long expectedSeq = seg.baseSeq + i;
+                    String problem = buf.getInt(at) != frame - RecordCodec.HEADER_BYTES
+                            ? "record length " + buf.getInt(at) + " does not match the index (" + frame + " byte frame)"
+                            : RecordCodec.payloadProblem(buf, at, frame - RecordCodec.HEADER_BYTES, expectedSeq);
+                    if (problem != null) {
+                        throw new CorruptLogException(seg.path, start + at, problem);
+                    }
+                    out.add(RecordCodec.decode(buf, at));
+                    at += frame;
+                }
+                seq = seg.baseSeq + lastInChunk + 1;
+            }
+        }
+        return out;
+    }
+
+    /** The index of the segment holding {@code seq} (the last one whose base is not after it). */
+    private static int segmentIndex(Segment[] segs, long seq) {
+        int lo = 0;
+        int hi = segs.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (segs[mid].baseSeq <= seq) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    private void readFully(Segment seg, ByteBuffer buf, long position) {
+        for (int attempt = 0; ; attempt++) {
+            buf.clear();
+            try {
+                FileChannel ch = seg.reader();
+                long p = position;
+                while (buf.hasRemaining()) {
+                    int n = ch.read(buf, p);
+                    if (n < 0) {
+                        throw new CorruptLogException(seg.path, p, "file ends before the indexed record does");
+                    }
+                    p += n;
+                }
+                buf.flip();
+                return;
+            } catch (ClosedByInterruptException e) {
+                // this reader was interrupted (and closed the channel; the next read reopens it)
+                throw new UncheckedIOException("read of " + seg.path + " interrupted", e);
+            } catch (ClosedChannelException e) {
+                if (closed) {
+                    throw new IllegalStateException("log store " + dir + " is closed", e);
+                }
+                if (seg.isClosed() || attempt >= CLOSED_CHANNEL_RETRIES) {
+                    // dropped by a truncation: the caller's optimistic read fails validation
+                    throw new UncheckedIOException("segment " + seg.path + " was closed during a read", e);
+                }
+                // another reader's interrupt closed the shared channel: reopen and read again
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + seg.path + ": " + e, e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- appends
+
+    @Override
+    public CompletableFuture<Long> append(List<Entry> entries) {
+        Objects.requireNonNull(entries, "entries");
+        List<LogRecord> records = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
+            records.add(LogRecord.of(entry));
+        }
+        return appendRecords(records);
+    }
+
+    /** Like {@link #append}, storing each record's epoch and idempotency key too. */
+    @Override
+    public CompletableFuture<Long> appendRecords(List<LogRecord> records) {
+        writerLock.lock();
+        try {
+            ensureWritable();
+            if (records.isEmpty()) {
+                return CompletableFuture.completedFuture(durableSeq);
+            }
+            long first = lastSeq + 1;
+            RecordCodec.Encoded[] encoded = new RecordCodec.Encoded[records.size()];
+            long total = 0;
+            for (int i = 0; i < encoded.length; i++) {
+                LogRecord r = records.get(i);
+                if (r.seq() != first + i) {
+                    throw new IllegalArgumentException(
+                            "append must continue the log: expected seq " + (first + i) + ", got " + r.seq());
+                }
+                encoded[i] = RecordCodec.encode(r);
+                total += encoded[i].frameBytes();
+            }
+            if (total > MAX_BATCH_BYTES) {
+                throw new IllegalArgumentException("a batch of " + total + " bytes is larger than one append may write ("
+                        + MAX_BATCH_BYTES + "); split it");
+            }
+            Segment seg = active;
+            if (seg.count() > 0 && seg.sizeBytes() + total > segmentBytes) {
+                seg = roll(first);
+            }
+            long position = seg.sizeBytes();
+            ByteBuffer buf = writeBuffer((int) total);
+            for (RecordCodec.Encoded e : encoded) {
+                RecordCodec.write(e, buf);
+            }
+            buf.flip();
+            write(seg, buf, position);
+            long end = position;
+            for (RecordCodec.Encoded e : encoded) {
+                end += e.frameBytes();
+                seg.addEnd((int) end);
+            }
+            long newLast = first + encoded.length - 1;
+            switch (mode) {
+                case NONE:
+                    lastSeq = newLast;
+                    durableSeq = newLast;
+                    return CompletableFuture.completedFuture(newLast);
+                case ALWAYS:
+                    lastSeq = newLast;
+                    try {
+                        force(seg);
+                    } catch (IOException e) {
+                        return CompletableFuture.failedFuture(fail("fsync of " + seg.path, e));
+                    }
+                    durableSeq = newLast;
+                    return CompletableFuture.completedFuture(newLast);
+                default:
+                    Pending p = new Pending(newLast, new CompletableFuture<>());
+                    pending.add(p); // before lastSeq: the fsync that covers newLast must find it
+                    lastSeq = newLast;
+                    wakeFlusher();
+                    return p.future();
+            }
+        } finally {
+            writerLock.unlock();
+            if (failure.get() != null) {
+                failPending(); // outside the lock; also catches a p the quitting flusher missed
+            }
+        }
+    }
+
+    private ByteBuffer writeBuffer(int size) {
+        if (size > RETAINED_WRITE_BUFFER_BYTES) {
+            return ByteBuffer.allocateDirect(size);
+        }
+        if (writeBuffer == null || writeBuffer.capacity() < size) {
+            writeBuffer = ByteBuffer.allocateDirect(Math.max(64 * 1024, Integer.highestOneBit(size - 1) << 1));
+        }
+        return writeBuffer.clear().limit(size);
+    }
+
+    /** One positional write of the batch; on failure cuts the file back so nothing was appended. */
+    private void write(Segment seg, ByteBuffer buf, long position) {
+        long p = position;
+        try {
+            FileChannel ch = seg.writer();
+            while (buf.hasRemaining()) {
+                p += ch.write(buf, p);
+            }
+        } catch (IOException e) {
+            boolean interrupted = Thread.interrupted(); // let the repair run; restored below
+            try {
+                seg.writer().truncate(position);
+            } catch (IOException repair) {
+                e.addSuppressed(repair);
+                throw fail("undoing a failed write to " + seg.path, e);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            throw new UncheckedIOException("append to " + seg.path + " failed, nothing was appended: " + e, e);
+        }
+    }
+
+    /** Seals the active segment (fsynced) and starts a new one at {@code nextSeq}. */
+    private Segment roll(long nextSeq) {
+        Segment old = active;
+        Segment next;
+        try {
+            force(old);
+            next = Segment.create(dir, nextSeq);
+            fsyncDirectory();
+        } catch (IOException e) {
+            throw fail("rolling " + old.path + " to a new segment", e);
+        }
+        flushLock.lock(); // the flusher must not be forcing the old writer while it closes
+        try {
+            Segment[] segs = segments;
+            Segment[] grown = Arrays.copyOf(segs, segs.length + 1);
+            grown[segs.length] = next;
+            segments = grown;
+            active = next;
+            old.closeWriter();
+        } finally {
+            flushLock.unlock();
+        }
+        log.debug("Log {}: sealed {}, started {}", dir, old.path.getFileName(), next.path.getFileName());
+        return next;
+    }
+
+    /**
+     * fsyncs (data and the metadata needed to read it back, i.e. {@code fdatasync}) the segment. A
+     * channel closed under us by another thread's interrupt is reopened and the fsync retried: the
+     * written bytes are still in the page cache, and fsync covers the file, not the descriptor.
+     */
+    private void force(Segment seg) throws IOException {
+        boolean interrupted = false;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    seg.writer().force(false);
+                    fsyncs.increment();
+                    return;
+                } catch (ClosedChannelException e) {
+                    if (e instanceof ClosedByInterruptException) {
+                        interrupted |= Thread.interrupted();
+                    }
+                    if (attempt >= CLOSED_CHANNEL_RETRIES) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void fsyncDirectory() throws IOException {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (IOException e) {
+            return; // platforms that cannot open a directory (Windows) cannot fsync one either
+        }
+        try (ch) {
+            ch.force(true);
+            fsyncs.increment();
+        }
+    }
+
+    // ---------------------------------------------------------------- group commit
+
+    private void wakeFlusher() {
+        signalLock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            signalLock.unlock();
+        }
+    }
+
+    private void flushLoop() {
+        try {
+            while (true) {
+                signalLock.lock();
+                try {
+                    while (failure.get() == null && lastSeq <= durableSeq) {
+                        if (closed) {
+                            return;
+                        }
+                        work.awaitUninterruptibly();
+                    }
+                } finally {
+                    signalLock.unlock();
+                }
+                if (failure.get() != null || !syncCycle()) {
+                    return;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            fail("unexpected error in the fsync thread", new IOException(e));
+            throw e;
+        } finally {
+            failPending(); // only does something once the store failed
+        }
+    }
+
+    /**
+     * One group commit: fsync what is written, then complete every append it covers. Returns false
+     * when the fsync failed (the store is failed).
+     */
+    private boolean syncCycle() {
+        List<Pending> done = new ArrayList<>();
+        long synced;
+        flushLock.lock();
+        try {
+            long target = lastSeq; // read before active: a roll fsyncs the old segment first
+            Segment seg = active;
+            if (target > durableSeq) {
+                Runnable hook = beforeGroupFsync;
+                if (hook != null) {
+                    hook.run();
+                }
+                try {
+                    force(seg);
+                } catch (IOException e) {
+                    fail("group fsync of " + seg.path, e);
+                    return false;
+                }
+                durableSeq = target;
+            }
+            synced = durableSeq;
+            for (Pending p = pending.peek(); p != null && p.seq() <= synced; p = pending.peek()) {
+                done.add(pending.poll());
+            }
+        } finally {
+            flushLock.unlock();
+        }
+        for (Pending p : done) {
+            p.future().complete(synced); // runs the callers' callbacks on this thread
+        }
+        return true;
+    }
+
+    /** Marks the store failed (first cause wins), fails every pending append, stops the flusher. */
+    private UncheckedIOException fail(String what, IOException cause) {
+        UncheckedIOException f = new UncheckedIOException("log store " + dir + " failed (" + what
+                + "); it accepts no more writes, restart the node to recover from disk: " + cause, cause);
+        if (failure.compareAndSet(null, f)) {
+            log.error(f.getMessage(), cause);
+        }
+        wakeFlusher();
+        return failure.get();
+    }
+
+    /**
+     * Fails every pending append, once the store failed or closed. Called with no lock held: the
+     * futures' callbacks run on this thread and may call the store.
+     */
+    private void failPending() {
+        RuntimeException cause = failure.get();
+        if (cause == null && !closed) {
+            return;
+        }
+        if (cause == null) {
+            cause = new IllegalStateException("log store " + dir + " closed before the append was durable");
+        }
+        for (Pending p = pending.poll(); p != null; p = pending.poll()) {
+            p.future().completeExceptionally(cause);
+        }
+    }
+
+    private void ensureWritable() {
+        if (closed) {
+            throw new IllegalStateException("log store " + dir + " is closed");
+        }
+        UncheckedIOException f = failure.get();
+        if (f != null) {
+            throw new IllegalStateException(f.getMessage(), f);
+        }
+    }
+
+    // ---------------------------------------------------------------- truncation and close
+
+    @Override
+    public void truncateAfter(long seq) {
+        writerLock.lock();
+        try {
+            ensureWritable();
+            long keepLast = Math.max(seq, 0);
+            if (keepLast >= lastSeq) {
+                return;
+            }
+            long removed = lastSeq - keepLast;
+            List<Pending> settled = new ArrayList<>();
+            long stamp = readGuard.writeLock();
+            flushLock.lock();
+            try {
+                truncateLocked(keepLast, settled);
+            } catch (IOException e) {
+                throw fail("truncating after seq " + keepLast, e);
+            } finally {
+                flushLock.unlock();
+                readGuard.unlockWrite(stamp);
+            }
+            log.info("Log {}: dropped {} entries after seq {}", dir, removed, keepLast);
+            for (Pending p : settled) { // outside the locks: callbacks may read the store
+                if (p.seq() <= keepLast) {
+                    p.future().complete(keepLast);
+                } else {
+                    p.future().completeExceptionally(new IllegalStateException(
+                            "entries up to seq " + p.seq() + " were truncated before they were durable"));
+                }
+            }
+        } finally {
+            writerLock.unlock();
+            if (failure.get() != null) {
+                failPending();
+            }
+        }
+    }
+
+    /** Truncates disk and index; moves every pending append to {@code settled}, to complete unlocked. */
+    private void truncateLocked(long keepLast, List<Pending> settled) throws IOException {
+        Segment[] segs = segments;
+        int holder = segmentIndex(segs, keepLast + 1); // holds the first entry to drop
+        int keep = segs[holder].baseSeq == keepLast + 1 && holder > 0 ? holder - 1 : holder;
+        for (int i = segs.length - 1; i > keep; i--) {
+            // newest first, each deletion durable before the next: a crash leaves a clean prefix
+            segs[i].close();
+            Files.deleteIfExists(segs[i].path);
+            fsyncDirectory();
+        }
+        Segment tail = segs[keep];
+        int records = (int) (keepLast - tail.baseSeq + 1);
+        long size = records == 0 ? 0 : tail.ends()[records - 1];
+        FileChannel ch = tail.writer();
+        ch.truncate(size);
+        ch.force(false); // fdatasync covers the new file size
+        fsyncs.increment();
+        tail.truncateIndex(records);
+        segments = Arrays.copyOf(segs, keep + 1);
+        active = tail;
+        lastSeq = keepLast;
+        durableSeq = keepLast; // everything up to it is fsynced now (older segments at their roll)
+        for (Pending p = pending.poll(); p != null; p = pending.poll()) {
+            settled.add(p);
+        }
+    }
+
+    /**
+     * Stops the store: in GROUP mode after a last fsync of everything written (completing the
+     * pending appends), in NONE mode after an fsync too. Later appends throw, reads too.
+     */
+    @Override
+    public void close() {
+        writerLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            writerLock.unlock();
+        }
+        if (flusher != null) {
+            wakeFlusher();
+            if (Thread.currentThread() == flusher) {
+                syncCycle(); // closed from a completion callback: do the final fsync here
+            } else {
+                joinUninterruptibly(flusher);
+            }
+        } else if (mode == FsyncMode.NONE && failure.get() == null) {
+            try {
+                force(active);
+            } catch (IOException e) {
+                fail("final fsync of " + active.path, e);
+            }
+        }
+        failPending(); // none unless the store failed
+        long stamp = readGuard.writeLock();
+        try {
+            for (Segment seg : segments) {
+                seg.close();
+            }
+            releaseDirectory();
+        } finally {
+            readGuard.unlockWrite(stamp);
+        }
+        log.info("Closed log {} at seq {} (durable {})", dir, lastSeq, durableSeq);
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void releaseDirectory() {
+        try {
+            if (dirLock != null) {
+                dirLock.release();
+            }
+        } catch (IOException ignored) {
+            // closing the channel releases it too
+        }
+        try {
+            lockChannel.close();
+        } catch (IOException ignored) {
+            // nothing left to do
+        }
+    }
+
+    // ---------------------------------------------------------------- for tests and operators
+
+    /** The fsyncs (of segment files and the directory) this store has made. */
+    long fsyncCount() {
+        return fsyncs.sum();
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    FsyncMode fsyncMode() {
+        return mode;
+    }
+
+    @Override
+    public String toString() {
+        return "FileLogStore[" + dir + ", fsync=" + mode.name().toLowerCase() + ", lastSeq=" + lastSeq + ", durableSeq="
+                + durableSeq + "]";
+    }
+}

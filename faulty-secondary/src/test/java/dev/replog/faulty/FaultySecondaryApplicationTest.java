@@ -1,0 +1,63 @@
+package dev.replog.faulty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replog.secondary.SecondaryApplication;
+import dev.replog.secondary.config.SecondaryProperties;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.env.Environment;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The faulty-secondary keeps its own identity although the secondary's jar (with its own
+ * application settings) is on the class path, and honours faults given as start-up properties.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK, properties = {
+        "replog.faults.error-before-append=0.1",
+        "replog.faults.error-after-append=0.25",
+        "replog.faults.delay-ms=5",
+        "replog.faults.delay-jitter-ms=7",
+        "replog.faults.down=true"})
+@AutoConfigureWebTestClient
+class FaultySecondaryApplicationTest {
+
+    @Autowired
+    private Environment environment;
+
+    @Autowired
+    private SecondaryProperties properties;
+
+    @Autowired
+    private ApplicationContext context;
+
+    @Autowired
+    private WebTestClient client;
+
+    @Test
+    void it_listens_on_8082_as_faulty_secondary() {
+        assertThat(environment.getProperty("server.port")).isEqualTo("8082");
+        assertThat(environment.getProperty("spring.application.name")).isEqualTo("replog-faulty-secondary");
+        assertThat(properties.nodeName()).isEqualTo("faulty-secondary");
+        assertThat(properties.dataDir().toString()).isEqualTo("data/faulty-secondary");
+        assertThat(context.getBeansOfType(SecondaryApplication.class)).isEmpty();
+    }
+
+    @Test
+    void it_runs_with_the_secondarys_shared_settings() {
+        assertThat(environment.getProperty("spring.http.codecs.max-in-memory-size")).isEqualTo("16MB");
+        assertThat(environment.getProperty("management.endpoints.web.exposure.include"))
+                .isEqualTo("health,info,prometheus,metrics");
+    }
+
+    @Test
+    void faults_given_at_start_up_are_in_force() {
+        client.get().uri("/faults").exchange()
+                .expectStatus().isOk()
+                .expectBody(FaultSettings.class).isEqualTo(new FaultSettings(0.1, 0.25, 5, 7, true));
+        client.get().uri("/replication/status").exchange().expectStatus().isEqualTo(503);
+    }
+}

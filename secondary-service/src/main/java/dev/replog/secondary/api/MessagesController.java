@@ -1,0 +1,57 @@
+package dev.replog.secondary.api;
+
+import dev.replog.common.log.LogStore;
+import dev.replog.common.protocol.Entry;
+import dev.replog.common.web.LogQuery;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * Public reads. The log holds only the contiguous prefix (entries past a gap are kept aside by the
+ * replica), so a secondary holding seq 1, 2 and 4 shows 1 and 2 until 3 arrives.
+ */
+@RestController
+@Tag(name = "messages", description = "Reads of the replicated log")
+class MessagesController {
+
+    private static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+
+    private final LogStore store;
+
+    MessagesController(LogStore store) {
+        this.store = store;
+    }
+
+    @GetMapping("/messages")
+    @Operation(summary = "Entries in seq order",
+            description = "The contiguous prefix this replica holds, from seq `from`, at most `limit` entries.")
+    @ApiResponse(responseCode = "200", description = "A JSON array of {seq, id, message}")
+    @ApiResponse(responseCode = "400", description = "from or limit not a non-negative integer, or limit over 10000",
+            content = @Content(mediaType = PROBLEM))
+    Mono<List<Entry>> messages(
+            @Parameter(description = "first seq (default 1)") @RequestParam(required = false) String from,
+            @Parameter(description = "at most this many entries (default and maximum 10000)")
+            @RequestParam(required = false) String limit) {
+        return Mono.fromSupplier(() -> LogQuery.page(store, from, limit));
+    }
+
+    @GetMapping("/messages/{seq}")
+    @Operation(summary = "One entry")
+    @ApiResponse(responseCode = "200", description = "The entry {seq, id, message}")
+    @ApiResponse(responseCode = "400", description = "seq not a positive integer", content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "404", description = "This replica does not show that seq (yet)",
+            content = @Content(mediaType = PROBLEM))
+    Mono<Entry> message(@PathVariable String seq) {
+        return Mono.fromSupplier(() -> LogQuery.one(store, seq));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.replog.secondary.replication;
+
+import dev.replog.common.protocol.AppendRequest;
+import dev.replog.common.protocol.AppendResponse;
+import dev.replog.common.protocol.ReplicationPaths;
+import dev.replog.common.protocol.ReplicationStatus;
+import dev.replog.secondary.config.SecondaryProperties;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Duration;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** The internal endpoints the master calls: append batches and heartbeats. */
+@RestController
+@Tag(name = "replication", description = "Internal: called by the master")
+class ReplicationController {
+
+    private static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+
+    private final ReplicaLog replicaLog;
+    private final SecondaryProperties properties;
+
+    ReplicationController(ReplicaLog replicaLog, SecondaryProperties properties) {
+        this.replicaLog = replicaLog;
+        this.properties = properties;
+    }
+
+    @PostMapping(path = ReplicationPaths.APPEND, consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Append a batch of consecutive entries",
+            description = "Stores the entries after the log's contiguous prefix and answers the watermark "
+                    + "ackedSeq (end of the contiguous, durable prefix). Entries already held are skipped: "
+                    + "a duplicate batch is answered 200 with the watermark. Entries that differ from the "
+                    + "log's (left by an older master) are rolled back. The master resends from ackedSeq + 1.")
+    @ApiResponse(responseCode = "200", description = "Stored (or already held); body: the watermark")
+    @ApiResponse(responseCode = "400", description = "Malformed batch (bad JSON, non-consecutive entries); nothing changed",
+            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "409", description = "Refused: reason stale-epoch, gap (the batch is kept aside "
+            + "until the gap fills) or mismatch; members ackedSeq and epoch say where to resume",
+            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "413", description = "A message is over replog.max-message-bytes; nothing changed",
+            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "415", description = "Not JSON", content = @Content(mediaType = PROBLEM))
+    Mono<AppendResponse> append(@RequestBody AppendRequest request) {
+        Duration delay = properties.replication().delay();
+        Mono<AppendResponse> appended = replicaLog.append(request);
+        // an artificial slow replica for demos; Mono.delay waits without holding a thread
+        return delay.isZero() ? appended : Mono.delay(delay).then(appended);
+    }
+
+    @GetMapping(ReplicationPaths.STATUS)
+    @Operation(summary = "This replica's state (the master's heartbeat)",
+            description = "name, ackedSeq (end of the contiguous, durable prefix), lastId (the id at ackedSeq, "
+                    + "0 when empty) and epoch (the highest master epoch accepted, 0 when none).")
+    @ApiResponse(responseCode = "200", description = "The replica's state")
+    Mono<ReplicationStatus> status() {
+        return Mono.fromSupplier(() -> replicaLog.status(properties.nodeName()));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.replog.secondary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replog.common.protocol.ReplicationPaths;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Health, metrics and the API description are served. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.reactor.netty.shutdown-quiet-period=0s")
+@AutoConfigureWebTestClient
+class ObservabilityTest {
+
+    @Autowired
+    private WebTestClient client;
+
+    @Test
+    void health_is_up() {
+        client.get().uri("/actuator/health").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP");
+    }
+
+    @Test
+    void prometheus_shows_the_replica_meters() {
+        client.post().uri(ReplicationPaths.APPEND)
+                .bodyValue("{\"epoch\":1,\"prevSeq\":0,\"prevId\":0,\"entries\":[{\"seq\":1,\"id\":10,\"message\":\"m\"}]}")
+                .header("Content-Type", "application/json")
+                .exchange()
+                .expectStatus().isOk();
+
+        String scrape = client.get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(scrape)
+                .contains("replog_secondary_acked_seq{")
+                .contains("replog_secondary_pending_entries{")
+                .contains("replog_secondary_appended_entries_total{")
+                .contains("replog_secondary_duplicate_entries_total{")
+                .contains("replog_secondary_rejected_batches_total{")
+                .contains("reason=\"stale-epoch\"")
+                .contains("reason=\"gap\"")
+                .contains("reason=\"mismatch\"")
+                .contains("http_server_requests_seconds");
+        assertThat(scrape.lines().filter(line -> line.startsWith("replog_secondary_acked_seq{")))
+                .singleElement().asString().endsWith(" 1.0");
+    }
+
+    @Test
+    void the_metrics_endpoint_lists_the_replica_meters() {
+        client.get().uri("/actuator/metrics/replog.secondary.acked.seq").exchange()
+                .expectStatus().isOk();
+    }
+
+    @Test
+    void the_openapi_document_describes_every_endpoint() {
+        client.get().uri("/v3/api-docs").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.paths['/replication/append'].post").exists()
+                .jsonPath("$.paths['/replication/status'].get").exists()
+                .jsonPath("$.paths['/messages'].get").exists()
+                .jsonPath("$.paths['/messages/{seq}'].get").exists()
+                .jsonPath("$.paths['/replication/append'].post.responses['409']").exists();
+    }
+
+    @Test
+    void swagger_ui_is_served() {
+        String location = client.get().uri("/swagger-ui.html").exchange()
+                .expectStatus().isEqualTo(HttpStatus.FOUND)
+                .returnResult(Void.class).getResponseHeaders().getLocation().toString();
+
+        client.get().uri(location).exchange().expectStatus().isOk();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.replog.secondary.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.unit.DataSize;
+
+/** {@code replog.*} binds with defaults, from environment variables, and refuses bad values. */
+class SecondaryPropertiesBindingTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withUserConfiguration(SecondaryConfiguration.class);
+
+    @Test
+    void every_property_has_a_default() {
+        runner.run(context -> {
+            SecondaryProperties properties = context.getBean(SecondaryProperties.class);
+            assertThat(properties.nodeName()).isEqualTo("secondary");
+            assertThat(properties.dataDir()).isEqualTo(Path.of("data"));
+            assertThat(properties.maxMessageBytes()).isEqualTo(DataSize.ofMegabytes(1));
+            assertThat(properties.replication().delay()).isEqualTo(Duration.ZERO);
+            assertThat(properties.replication().maxPending()).isEqualTo(100_000);
+        });
+    }
+
+    @Test
+    void environment_variables_set_the_properties() {
+        Map<String, Object> env = Map.of(
+                "REPLOG_NODE_NAME", "secondary-2",
+                "REPLOG_DATA_DIR", "/var/lib/replog",
+                "REPLOG_MAX_MESSAGE_BYTES", "2MB",
+                "REPLOG_REPLICATION_DELAY", "250ms",
+                "REPLOG_REPLICATION_MAX_PENDING", "10");
+        runner.withInitializer(context -> context.getEnvironment().getPropertySources()
+                        .addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment", env)))
+                .run(context -> {
+                    SecondaryProperties properties = context.getBean(SecondaryProperties.class);
+                    assertThat(properties.nodeName()).isEqualTo("secondary-2");
+                    assertThat(properties.dataDir()).isEqualTo(Path.of("/var/lib/replog"));
+                    assertThat(properties.maxMessageBytes()).isEqualTo(DataSize.ofMegabytes(2));
+                    assertThat(properties.replication().delay()).isEqualTo(Duration.ofMillis(250));
+                    assertThat(properties.replication().maxPending()).isEqualTo(10);
+                });
+    }
+
+    @Test
+    void a_negative_delay_fails_the_start_with_a_clear_message() {
+        runner.withPropertyValues("replog.replication.delay=-1s").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("replog.replication.delay must not be negative");
+        });
+    }
+
+    @Test
+    void a_blank_node_name_or_negative_bound_fails_the_start() {
+        runner.withPropertyValues("replog.node-name= ").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("replog.replication.max-pending=-1").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("replog.max-message-bytes=0").run(context -> assertThat(context).hasFailed());
+    }
+}

@@ -1,0 +1,252 @@
+package dev.replog.secondary.replication;
+
+import static dev.replog.secondary.replication.Batches.batch;
+import static dev.replog.secondary.replication.Batches.entries;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replog.common.log.InMemoryLogStore;
+import dev.replog.common.log.LogStore;
+import dev.replog.common.protocol.AppendRequest;
+import dev.replog.common.protocol.AppendResponse;
+import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.ReplicationStatus;
+import dev.replog.common.web.PayloadTooLargeException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.LongUnaryOperator;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+class ReplicaLogTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** A log an older master wrote: same ids up to seq 3, different ones after. */
+    private static final LongUnaryOperator OLD_MASTER_ID = seq -> seq <= 3 ? seq * 10 : seq * 10 + 1;
+
+    private final LogStore store = new InMemoryLogStore();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final ReplicaLog replica = new ReplicaLog(store, new ReplicaMetrics(registry, store), 100, 64);
+
+    @Test
+    void appends_batches_that_continue_the_log() {
+        expectAcked(batch(1, 1, 3), 3, 1);
+        expectAcked(batch(1, 4, 5), 5, 1);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 5));
+        assertThat(counter("replog.secondary.appended.entries")).isEqualTo(5);
+    }
+
+    @Test
+    void answers_a_duplicate_batch_with_the_watermark_and_stores_it_once() {
+        expectAcked(batch(1, 1, 3), 3, 1);
+        expectAcked(batch(1, 4, 5), 5, 1);
+
+        expectAcked(batch(1, 1, 3), 5, 1);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 5));
+        assertThat(counter("replog.secondary.duplicate.entries")).isEqualTo(3);
+        assertThat(counter("replog.secondary.appended.entries")).isEqualTo(5);
+    }
+
+    @Test
+    void appends_only_the_new_entries_of_a_batch_that_overlaps_the_log() {
+        expectAcked(batch(1, 1, 3), 3, 1);
+
+        expectAcked(batch(1, 2, 6), 6, 1);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 6));
+        assertThat(counter("replog.secondary.duplicate.entries")).isEqualTo(2);
+    }
+
+    @Test
+    void answers_an_empty_batch_with_the_watermark() {
+        expectAcked(new AppendRequest(1, 0, 0, List.of()), 0, 1);
+        expectAcked(batch(1, 1, 2), 2, 1);
+
+        expectAcked(new AppendRequest(1, 2, 20, List.of()), 2, 1);
+        expectAcked(new AppendRequest(1, 1, 10, List.of()), 2, 1);
+    }
+
+    @Test
+    void hides_entries_past_a_gap_until_the_gap_fills() {
+        expectAcked(batch(1, 1, 2), 2, 1);
+
+        expectRejected(batch(1, 4, 4), RejectReason.GAP, 2, 1);
+        expectRejected(batch(1, 5, 6), RejectReason.GAP, 2, 1);
+
+        assertThat(store.lastSeq()).isEqualTo(2);
+        assertThat(gauge("replog.secondary.pending.entries")).isEqualTo(3);
+
+        expectAcked(batch(1, 3, 3), 6, 1);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 6));
+        assertThat(gauge("replog.secondary.pending.entries")).isZero();
+        assertThat(counter("replog.secondary.appended.entries")).isEqualTo(6);
+    }
+
+    @Test
+    void applies_held_aside_entries_that_overlap_what_the_gap_filler_brought() {
+        expectRejected(batch(1, 3, 6), RejectReason.GAP, 0, 1);
+
+        expectAcked(batch(1, 1, 4), 6, 1);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 6));
+    }
+
+    @Test
+    void drops_held_aside_entries_that_the_log_already_holds() {
+        expectRejected(batch(1, 3, 4), RejectReason.GAP, 0, 1);
+
+        expectAcked(batch(1, 1, 5), 5, 1);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 5));
+        assertThat(gauge("replog.secondary.pending.entries")).isZero();
+    }
+
+    @Test
+    void keeps_at_most_max_pending_entries_aside_dropping_the_farthest() {
+        ReplicaLog small = new ReplicaLog(store, new ReplicaMetrics(new SimpleMeterRegistry(), store), 4, 64);
+        expectRejected(small, batch(1, 3, 4), RejectReason.GAP, 0, 1);
+        expectRejected(small, batch(1, 7, 8), RejectReason.GAP, 0, 1);
+        expectRejected(small, batch(1, 5, 6), RejectReason.GAP, 0, 1);
+
+        StepVerifier.create(small.append(batch(1, 1, 2)))
+                .expectNext(new AppendResponse(6, 1))
+                .expectComplete()
+                .verify(TIMEOUT);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 6));
+    }
+
+    @Test
+    void refuses_a_stale_epoch_and_changes_nothing() {
+        expectAcked(batch(2, 1, 2), 2, 2);
+
+        expectRejected(batch(1, 3, 4), RejectReason.STALE_EPOCH, 2, 2);
+        expectRejected(batch(1, 1, 2), RejectReason.STALE_EPOCH, 2, 2);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 2));
+        assertThat(replica.epoch()).isEqualTo(2);
+        assertThat(registry.get("replog.secondary.rejected.batches").tag("reason", "stale-epoch").counter().count())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void follows_a_higher_epoch() {
+        expectAcked(batch(1, 1, 2), 2, 1);
+
+        expectAcked(batch(3, 3, 3), 3, 3);
+
+        assertThat(replica.epoch()).isEqualTo(3);
+    }
+
+    @Test
+    void forgets_entries_held_aside_for_an_older_epoch() {
+        expectAcked(batch(1, 1, 2), 2, 1);
+        expectRejected(batch(1, 4, 5), RejectReason.GAP, 2, 1);
+
+        // the new master's log ends at seq 3: what the old one sent past it must not reappear
+        expectAcked(batch(2, 3, 3), 3, 2);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 3));
+        assertThat(gauge("replog.secondary.pending.entries")).isZero();
+    }
+
+    @Test
+    void refuses_a_batch_whose_previous_entry_differs_from_the_log() {
+        expectAcked(batch(1, 1, 5, OLD_MASTER_ID), 5, 1);
+
+        // the master's entry at seq 4 has id 40; this log holds id 41 there
+        expectRejected(batch(2, 5, 6), RejectReason.MISMATCH, 3, 2);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 5, OLD_MASTER_ID));
+        assertThat(registry.get("replog.secondary.rejected.batches").tag("reason", "mismatch").counter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void rolls_back_entries_that_a_newer_master_overwrites() {
+        expectAcked(batch(1, 1, 5, OLD_MASTER_ID), 5, 1);
+
+        expectAcked(batch(2, 3, 4), 4, 2);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 4));
+        assertThat(counter("replog.secondary.rolledback.entries")).isEqualTo(2);
+    }
+
+    @Test
+    void rolls_back_entries_that_a_master_of_the_same_epoch_overwrites() {
+        expectAcked(batch(1, 1, 5, OLD_MASTER_ID), 5, 1);
+        // the new master's first contact: its epoch is adopted, nothing else changes
+        expectAcked(new AppendRequest(2, 1, 10, List.of()), 5, 2);
+
+        expectAcked(batch(2, 2, 6), 6, 2);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 6));
+    }
+
+    @Test
+    void refuses_a_message_over_the_size_limit_and_changes_nothing() {
+        String big = "é".repeat(33); // 66 bytes in UTF-8, 33 chars
+        AppendRequest request = new AppendRequest(1, 0, 0, List.of(new Entry(1, 10, big)));
+
+        StepVerifier.create(replica.append(request))
+                .expectError(PayloadTooLargeException.class)
+                .verify(TIMEOUT);
+
+        assertThat(store.lastSeq()).isZero();
+        expectAcked(new AppendRequest(1, 0, 0, List.of(new Entry(1, 10, "é".repeat(32)))), 1, 1);
+    }
+
+    @Test
+    void counts_utf8_bytes_of_messages_exactly() {
+        assertThat(ReplicaLog.utf8LongerThan("abcd", 4)).isFalse();
+        assertThat(ReplicaLog.utf8LongerThan("abcde", 4)).isTrue();
+        assertThat(ReplicaLog.utf8LongerThan("€€", 6)).isFalse();
+        assertThat(ReplicaLog.utf8LongerThan("€€", 5)).isTrue();
+        assertThat(ReplicaLog.utf8LongerThan("😀", 4)).isFalse();
+        assertThat(ReplicaLog.utf8LongerThan("😀😀", 7)).isTrue();
+    }
+
+    @Test
+    void reports_its_watermark_last_id_and_epoch_as_status() {
+        assertThat(replica.status("s1")).isEqualTo(new ReplicationStatus("s1", 0, 0, 0));
+
+        expectAcked(batch(4, 1, 3), 3, 4);
+
+        assertThat(replica.status("s1")).isEqualTo(new ReplicationStatus("s1", 3, 30, 4));
+    }
+
+    private void expectAcked(AppendRequest request, long ackedSeq, long epoch) {
+        StepVerifier.create(replica.append(request))
+                .expectNext(new AppendResponse(ackedSeq, epoch))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    private void expectRejected(AppendRequest request, RejectReason reason, long ackedSeq, long epoch) {
+        expectRejected(replica, request, reason, ackedSeq, epoch);
+    }
+
+    private static void expectRejected(ReplicaLog replica, AppendRequest request, RejectReason reason,
+            long ackedSeq, long epoch) {
+        StepVerifier.create(replica.append(request))
+                .expectErrorSatisfies(error -> {
+                    assertThat(error).isInstanceOf(AppendRejectedException.class);
+                    AppendRejectedException rejected = (AppendRejectedException) error;
+                    assertThat(rejected.reason()).isEqualTo(reason);
+                    assertThat(rejected.ackedSeq()).isEqualTo(ackedSeq);
+                    assertThat(rejected.epoch()).isEqualTo(epoch);
+                })
+                .verify(TIMEOUT);
+    }
+
+    private double counter(String name) {
+        return registry.get(name).counter().count();
+    }
+
+    private double gauge(String name) {
+        return registry.get(name).gauge().value();
+    }
+}
