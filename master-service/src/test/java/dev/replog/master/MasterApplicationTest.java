@@ -14,9 +14,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import java.nio.file.Path;
 
 /**
- * The master on its own, configured with two secondaries that never answer: it is read-only
- * (1 of 3 nodes up), says so on /health and in 503 bodies, and still serves reads, its OpenAPI
- * document and its metrics.
+ * The master on its own, new (empty data dir), configured with two secondaries that never answer:
+ * it cannot know whether they hold entries it lacks, so it stays RECOVERING, says so on /health
+ * and in 503 bodies, and still serves reads, its OpenAPI document and its metrics.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "server.address=127.0.0.1",
@@ -38,13 +38,14 @@ class MasterApplicationTest {
     WebTestClient web;
 
     @Test
-    void withoutAQuorumWritesAnswer503ProblemSayingReadOnlyAndHowManyNodesAreUp() {
+    void beforeHearingTheSecondariesWritesAnswer503ProblemSayingRecoveringAndHowManyNodesAreUp() {
         web.post().uri("/messages").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"message\":\"a\"}")
                 .exchange()
                 .expectStatus().isEqualTo(503)
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
-                .jsonPath("$.mode").isEqualTo("READ_ONLY")
+                .jsonPath("$.mode").isEqualTo("RECOVERING")
+                .jsonPath("$.title").isEqualTo("Recovering")
                 .jsonPath("$.nodesUp").isEqualTo(1)
                 .jsonPath("$.quorum").isEqualTo(2);
         web.get().uri("/messages").exchange().expectStatus().isOk().expectBody().json("[]");
@@ -53,7 +54,8 @@ class MasterApplicationTest {
     @Test
     void healthListsTheMasterFirstAndEverySecondaryUnhealthy() {
         web.get().uri("/health").exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.mode").isEqualTo("READ_ONLY")
+                .jsonPath("$.mode").isEqualTo("RECOVERING")
+                .jsonPath("$.epoch").isEqualTo(0)
                 .jsonPath("$.quorum").isEqualTo(2)
                 .jsonPath("$.nodes.length()").isEqualTo(3)
                 .jsonPath("$.nodes[0].role").isEqualTo("master")

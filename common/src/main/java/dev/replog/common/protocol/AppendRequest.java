@@ -9,8 +9,17 @@ import java.util.List;
  * <p>{@code prevSeq}/{@code prevId} name the entry just before the batch (0/0 before the first
  * entry) so the secondary can check that the batch continues its own log (log matching). The
  * {@code epoch} is the sending master's; a secondary refuses epochs lower than one it has seen.
+ *
+ * <p>{@code masterLastSeq}, when present, is the last seq of the master's log when it sent the
+ * batch: a secondary whose log matches the batch but holds entries past that seq (left there by an
+ * older master) rolls them back, so no node ever shows entries the master's log lacks.
  */
-public record AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> entries) {
+public record AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> entries, Long masterLastSeq) {
+
+    /** A batch that says nothing about the master's log beyond it. */
+    public AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> entries) {
+        this(epoch, prevSeq, prevId, entries, null);
+    }
 
     public AppendRequest {
         if (epoch < 1) {
@@ -23,6 +32,10 @@ public record AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> e
             throw new IllegalArgumentException("prevSeq and prevId are both 0 or both positive");
         }
         entries = List.copyOf(entries == null ? List.of() : entries);
+        if (masterLastSeq != null && masterLastSeq < prevSeq + entries.size()) {
+            throw new IllegalArgumentException("masterLastSeq " + masterLastSeq + " is before the batch's last seq "
+                    + (prevSeq + entries.size()));
+        }
         long expected = prevSeq + 1;
         long previousId = prevId;
         for (Entry entry : entries) {

@@ -63,7 +63,11 @@ public class ClusterView {
         return up;
     }
 
+    /** RECOVERING until recovery took an epoch; then READ_WRITE while a quorum is up. */
     public Mode mode() {
+        if (!epoch.taken()) {
+            return Mode.RECOVERING;
+        }
         return nodesUp() >= quorum() ? Mode.READ_WRITE : Mode.READ_ONLY;
     }
 

@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param retry           how failed deliveries are retried
  * @param replication     how entries are shipped
  * @param ids             how permanent ids are reserved
+ * @param storage         how the log is kept on disk
  */
 @Validated
 @ConfigurationProperties(prefix = "replog")
@@ -37,7 +38,8 @@ public record MasterProperties(
         @DefaultValue @Valid Heartbeat heartbeat,
         @DefaultValue @Valid Retry retry,
         @DefaultValue @Valid Replication replication,
-        @DefaultValue @Valid Ids ids) {
+        @DefaultValue @Valid Ids ids,
+        @DefaultValue @Valid Storage storage) {
 
     /**
      * @param interval       time between two heartbeats to one secondary
@@ -80,5 +82,15 @@ public record MasterProperties(
      * @param rangeSize how many permanent ids are reserved at once (one fsync per range)
      */
     public record Ids(@DefaultValue("1000") @Min(1) int rangeSize) {
+    }
+
+    /**
+     * @param fsync        {@code group} (one fsync covers every append made meanwhile, acks after it),
+     *                     {@code always} (one fsync per append) or {@code none} (the OS decides)
+     * @param segmentBytes size at which a log segment file is sealed and a new one started
+     */
+    public record Storage(
+            @DefaultValue("group") @jakarta.validation.constraints.Pattern(regexp = "(?i)group|always|none") String fsync,
+            @DefaultValue("64MB") @NotNull DataSize segmentBytes) {
     }
 }

@@ -6,6 +6,9 @@ package dev.replog.master.log;
  */
 public interface EpochSource {
 
-    /** Takes and returns a new epoch; durable before it returns. */
-    long takeNewEpoch();
+    /**
+     * Takes and returns a new epoch above both every epoch this source handed out and
+     * {@code seenElsewhere} (the highest epoch a secondary reports); durable before it returns.
+     */
+    long takeNewEpoch(long seenElsewhere);
 }

@@ -12,4 +12,7 @@ public interface IdSource {
      * @throws IdsUnavailableException when no id can be handed out now
      */
     long next();
+
+    /** Makes every later id greater than {@code id} (ids found in a recovered log). */
+    void advancePast(long id);
 }

@@ -2,7 +2,10 @@ package dev.replog.master.log;
 
 import java.nio.file.Path;
 
-/** Epochs from a durable local counter, until the sync-service hands them out by quorum. */
+/**
+ * Epochs from a durable local counter, until the sync-service hands them out by quorum. A master
+ * whose data dir was lost starts the counter again, so it also jumps above what secondaries saw.
+ */
 final class LocalEpochSource implements EpochSource {
 
     private final DurableCounter counter;
@@ -12,7 +15,7 @@ final class LocalEpochSource implements EpochSource {
     }
 
     @Override
-    public long takeNewEpoch() {
-        return counter.advance(1);
+    public long takeNewEpoch(long seenElsewhere) {
+        return counter.advance(Math.max(1, seenElsewhere + 1 - counter.value()));
     }
 }

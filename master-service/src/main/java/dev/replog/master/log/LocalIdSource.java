@@ -26,9 +26,17 @@ final class LocalIdSource implements IdSource {
     @Override
     public long next() {
         if (next > reserved.value()) {
-            long upper = reserved.advance(rangeSize);
+            long upper = reserved.advance(next - 1 - reserved.value() + rangeSize);
             log.info("Reserved permanent ids {}..{}", next, upper);
         }
         return next++;
+    }
+
+    @Override
+    public void advancePast(long id) {
+        if (id >= next) {
+            log.info("Ids continue above {} found in the recovered log", id);
+            next = id + 1;
+        }
     }
 }

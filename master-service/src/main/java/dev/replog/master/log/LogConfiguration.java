@@ -1,15 +1,19 @@
 package dev.replog.master.log;
 
-import dev.replog.common.log.InMemoryLogStore;
+import dev.replog.common.log.FileLogStore;
+import dev.replog.common.log.FsyncMode;
 import dev.replog.common.log.LogStore;
 import dev.replog.master.config.MasterProperties;
 import dev.replog.master.writeconcern.AckTracker;
+import java.nio.file.Files;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
-/** Wires the master's log: the store, permanent ids, the epoch. */
+/** Wires the master's log: the store on disk, permanent ids, the epoch, the writer thread. */
 @Configuration(proxyBeanMethods = false)
 class LogConfiguration {
 
@@ -18,30 +22,51 @@ class LogConfiguration {
     /** Remembered idempotency keys; older keys are forgotten (a replay then appends again). */
     private static final int REMEMBERED_KEYS = 100_000;
 
+    @Bean
+    DataDirState dataDirState(MasterProperties properties) {
+        // Decided before anything writes into the directory: was there a log or a counter?
+        boolean hadState = Files.exists(properties.dataDir().resolve("epoch"))
+                || Files.exists(properties.dataDir().resolve("log"));
+        if (!hadState) {
+            log.warn("Data dir {} holds no state: this master is new or lost its disk; it will not accept "
+                    + "writes before it has heard from every secondary (or a quorum with no history)",
+                    properties.dataDir().toAbsolutePath());
+        }
+        return new DataDirState(hadState);
+    }
+
     @Bean(destroyMethod = "close")
-    LogStore logStore() {
-        return new InMemoryLogStore();
+    LogStore logStore(MasterProperties properties, DataDirState state) {
+        FsyncMode fsync = FsyncMode.parse(properties.storage().fsync());
+        LogStore store = FileLogStore.open(properties.dataDir().resolve("log"), fsync,
+                properties.storage().segmentBytes().toBytes());
+        log.info("Log store at {} (fsync={}): lastSeq={}", properties.dataDir().resolve("log").toAbsolutePath(),
+                fsync, store.lastSeq());
+        return store;
     }
 
     @Bean
-    IdSource idSource(MasterProperties properties) {
+    IdSource idSource(MasterProperties properties, DataDirState state) {
         return new LocalIdSource(properties.dataDir().resolve("id-reserved"), properties.ids().rangeSize());
     }
 
     @Bean
-    EpochSource epochSource(MasterProperties properties) {
+    EpochSource epochSource(MasterProperties properties, DataDirState state) {
         return new LocalEpochSource(properties.dataDir().resolve("epoch"));
     }
 
     @Bean
-    MasterEpoch masterEpoch(EpochSource epochs) {
-        MasterEpoch epoch = new MasterEpoch(epochs.takeNewEpoch());
-        log.info("Master took epoch {}", epoch.value());
-        return epoch;
+    MasterEpoch masterEpoch() {
+        return new MasterEpoch();
+    }
+
+    @Bean(destroyMethod = "dispose")
+    Scheduler logWriter() {
+        return Schedulers.newSingle("log-writer");
     }
 
     @Bean
-    MessageLog messageLog(LogStore store, IdSource ids, AckTracker tracker) {
-        return new MessageLog(store, ids, REMEMBERED_KEYS, tracker::masterDurable);
+    MessageLog messageLog(LogStore store, IdSource ids, MasterEpoch epoch, Scheduler logWriter, AckTracker tracker) {
+        return new MessageLog(store, ids, epoch, logWriter, REMEMBERED_KEYS, tracker::masterDurable);
     }
 }

@@ -1,5 +1,6 @@
 package dev.replog.master.log;
 
+import dev.replog.common.log.LogRecord;
 import dev.replog.common.log.LogStore;
 import dev.replog.common.protocol.Entry;
 import java.util.LinkedHashMap;
@@ -7,29 +8,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * The master's log: the one place that gives each message its {@code seq} and permanent id.
  *
- * <p>Appends are serialized by one lock held only for the in-memory work (assigning numbers and
- * handing the entry to the store); durability is awaited outside it, so a waiting writer never
- * holds up others. Recent idempotency keys are remembered so a retried request finds its entry.
+ * <p>Appends run on one dedicated writer thread (file writes and id reservations are I/O and must
+ * not run on an event loop), so they are serialized without a lock; durability is awaited
+ * outside it, where one group fsync covers every append made meanwhile. Recent idempotency keys
+ * are remembered, and reloaded from the log at start, so a retried request finds its entry even
+ * after a restart.
  */
 public final class MessageLog {
 
+    private static final Logger log = LoggerFactory.getLogger(MessageLog.class);
+
     private final LogStore store;
     private final IdSource ids;
+    private final MasterEpoch epoch;
+    private final Scheduler writer;
     private final Map<String, Entry> recentKeys;
     private final LongConsumer onDurable;
-    private final Object writer = new Object();
 
     /**
+     * @param writer    the single thread every append runs on
      * @param onDurable told the new durable seq after every append becomes durable
      */
-    public MessageLog(LogStore store, IdSource ids, int rememberedKeys, LongConsumer onDurable) {
+    public MessageLog(LogStore store, IdSource ids, MasterEpoch epoch, Scheduler writer, int rememberedKeys,
+            LongConsumer onDurable) {
         this.store = store;
         this.ids = ids;
+        this.epoch = epoch;
+        this.writer = writer;
         this.onDurable = onDurable;
         this.recentKeys = new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
@@ -37,6 +50,8 @@ public final class MessageLog {
                 return size() > rememberedKeys;
             }
         };
+        reloadKeys(rememberedKeys);
+        onDurable.accept(store.durableSeq());
     }
 
     /**
@@ -44,28 +59,63 @@ public final class MessageLog {
      * {@code idempotencyKey}. Completes once the entry is durable on this node.
      */
     public Mono<Appended> append(String message, String idempotencyKey) {
-        return Mono.defer(() -> {
-            Appended appended;
-            CompletableFuture<Long> durable;
-            synchronized (writer) {
-                Entry known = idempotencyKey == null ? null : recentKeys.get(idempotencyKey);
-                if (known != null) {
-                    if (!known.message().equals(message)) {
-                        return Mono.error(new IdempotencyConflictException(known.seq()));
-                    }
-                    return Mono.just(new Appended(known, true));
-                }
-                Entry entry = new Entry(store.lastSeq() + 1, ids.next(), message);
-                durable = store.append(List.of(entry));
-                if (idempotencyKey != null) {
-                    recentKeys.put(idempotencyKey, entry);
-                }
-                appended = new Appended(entry, false);
+        return Mono.fromCallable(() -> appendOnWriter(message, idempotencyKey))
+                .subscribeOn(writer)
+                .flatMap(pending -> pending.durable == null
+                        ? Mono.just(pending.appended)
+                        // suppressCancel: a client that goes away must not cancel the shared write
+                        : Mono.fromFuture(pending.durable, true).doOnNext(onDurable::accept).thenReturn(pending.appended));
+    }
+
+    /** Appends entries fetched from a secondary during recovery, keeping their seq and id. */
+    public Mono<Long> appendRecovered(List<Entry> entries) {
+        return Mono.fromCallable(() -> store.appendRecords(entries.stream().map(LogRecord::of).toList()))
+                .subscribeOn(writer)
+                .flatMap(durable -> Mono.fromFuture(durable, true))
+                .doOnNext(onDurable::accept);
+    }
+
+    /** Makes every later id greater than {@code id} and than every id in the log. */
+    public Mono<Void> advanceIdsPast(long id) {
+        return Mono.<Void>fromRunnable(() -> ids.advancePast(Math.max(id, lastId()))).subscribeOn(writer);
+    }
+
+    private Pending appendOnWriter(String message, String idempotencyKey) {
+        Entry known = idempotencyKey == null ? null : recentKeys.get(idempotencyKey);
+        if (known != null) {
+            if (!known.message().equals(message)) {
+                throw new IdempotencyConflictException(known.seq());
             }
-            return Mono.fromFuture(durable)
-                    .doOnNext(onDurable::accept)
-                    .thenReturn(appended);
-        });
+            return new Pending(new Appended(known, true), null);
+        }
+        Entry entry = new Entry(store.lastSeq() + 1, ids.next(), message);
+        CompletableFuture<Long> durable = store.appendRecords(List.of(LogRecord.of(entry, epoch.value(), idempotencyKey)));
+        if (idempotencyKey != null) {
+            recentKeys.put(idempotencyKey, entry);
+        }
+        return new Pending(new Appended(entry, false), durable);
+    }
+
+    private void reloadKeys(int rememberedKeys) {
+        long from = Math.max(1, store.lastSeq() - rememberedKeys + 1);
+        int found = 0;
+        while (from <= store.lastSeq()) {
+            List<LogRecord> records = store.readRecords(from, 10_000);
+            for (LogRecord record : records) {
+                if (!record.idempotencyKey().isEmpty()) {
+                    recentKeys.put(record.idempotencyKey(), record.toEntry());
+                    found++;
+                }
+            }
+            from += records.size();
+            if (records.isEmpty()) {
+                break;
+            }
+        }
+        if (store.lastSeq() > 0) {
+            log.info("Loaded the log: lastSeq={}, durableSeq={}, {} idempotency keys remembered", store.lastSeq(),
+                    store.durableSeq(), found);
+        }
     }
 
     public long lastSeq() {
@@ -76,7 +126,15 @@ public final class MessageLog {
         return store.durableSeq();
     }
 
+    /** The id of the last entry, 0 when empty. */
+    public long lastId() {
+        return store.idAt(store.lastSeq());
+    }
+
     public LogStore store() {
         return store;
+    }
+
+    private record Pending(Appended appended, CompletableFuture<Long> durable) {
     }
 }

@@ -46,6 +46,8 @@ public final class Replicator {
     private volatile long ackedSeq;
     private volatile boolean catchingUp;
     private volatile boolean fenced;
+    private volatile boolean needsTrim;
+    private volatile ReplicationStatus lastStatus;
     private volatile Disposable inFlight;
 
     Replicator(SecondaryNode node, MessageLog messages, AckTracker tracker, SecondaryClient client, Retry retry,
@@ -78,6 +80,16 @@ public final class Replicator {
         return health;
     }
 
+    /** The status from the last answered heartbeat; null if it never answered. */
+    public ReplicationStatus lastStatus() {
+        return lastStatus;
+    }
+
+    /** Reads the secondary's log from {@code fromSeq} (recovery fetches what the master lacks). */
+    public Mono<List<Entry>> readLog(long fromSeq, int limit) {
+        return client.read(fromSeq, limit);
+    }
+
     /** New entries were appended: ship them if the secondary can take them. */
     public void wake() {
         while (hasWork() && shipping.compareAndSet(false, true)) {
@@ -105,6 +117,14 @@ public final class Replicator {
      */
     void onHeartbeat(ReplicationStatus status) {
         NodeStatus before = health.answered(clock.instant());
+        lastStatus = status;
+        if (status.ackedSeq() > messages.lastSeq() && epoch.taken()) {
+            if (!needsTrim) {
+                log.warn("{} holds entries up to seq {} past this master's log (ends at {}): they will be rolled back",
+                        node.name(), status.ackedSeq(), messages.lastSeq());
+            }
+            needsTrim = true;
+        }
         if (!shipping.get() && status.ackedSeq() != ackedSeq) {
             if (status.ackedSeq() < ackedSeq) {
                 log.warn("{} reports ackedSeq {} below the {} it acknowledged before (restarted without its data?); "
@@ -142,8 +162,13 @@ public final class Replicator {
         }
     }
 
+    /**
+     * Only entries durable on the master are shipped: a secondary never holds an entry the master
+     * could lose in a crash, so the master's own log stays a superset of every acknowledged write.
+     */
     private boolean hasWork() {
-        return !fenced && health.status() != NodeStatus.UNHEALTHY && ackedSeq < messages.lastSeq();
+        return !fenced && epoch.taken() && health.status() != NodeStatus.UNHEALTHY
+                && (ackedSeq < messages.durableSeq() || needsTrim);
     }
 
     /** Ships the entries after the watermark; each retry re-reads them, new entries included. */
@@ -157,7 +182,9 @@ public final class Replicator {
     /** The entries after the secondary's watermark, as many as the limits allow. */
     private AppendRequest nextBatch() {
         long from = ackedSeq + 1;
-        List<Entry> entries = messages.store().read(from, limits.maxEntries());
+        long durable = messages.durableSeq();
+        int count = (int) Math.max(0, Math.min(limits.maxEntries(), durable - ackedSeq));
+        List<Entry> entries = messages.store().read(from, count);
         List<Entry> batch = new ArrayList<>(entries.size());
         long bytes = 0;
         for (Entry entry : entries) {
@@ -168,7 +195,8 @@ public final class Replicator {
             batch.add(entry);
         }
         long prevSeq = from - 1;
-        return new AppendRequest(epoch.value(), prevSeq, messages.store().idAt(prevSeq), batch);
+        return new AppendRequest(epoch.value(), prevSeq, messages.store().idAt(prevSeq), batch,
+                Math.max(messages.lastSeq(), prevSeq + batch.size()));
     }
 
     private void onOutcome(Delivery delivery) {
@@ -179,6 +207,7 @@ public final class Replicator {
             // The batch matched the secondary's log up to its end; anything the secondary holds
             // past it is not vouched for by this batch (it may be left from an older master).
             confirm(Math.min(outcome.ackedSeq(), delivery.batch().lastSeq()));
+            needsTrim = outcome.ackedSeq() > messages.lastSeq();
             log.info("Replicated seq {}..{} to {} (ackedSeq={})", before + 1, ackedSeq, node.name(), ackedSeq);
         } else if (outcome.epoch() > epoch.value()) {
             fenced = true;
@@ -189,7 +218,7 @@ public final class Replicator {
             log.info("{} refused the batch after seq {} ({}): resending from seq {}", node.name(),
                     delivery.batch().prevSeq(), outcome.reason(), ackedSeq + 1);
         }
-        if (catchingUp && ackedSeq >= messages.lastSeq()) {
+        if (catchingUp && ackedSeq >= messages.durableSeq()) {
             catchingUp = false;
             log.info("{} caught up at seq {}", node.name(), ackedSeq);
         }

@@ -6,7 +6,9 @@ import dev.replog.common.protocol.ReplicationPaths;
 import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.master.config.SecondaryNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import dev.replog.common.protocol.Entry;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -46,6 +48,15 @@ final class SecondaryClient {
                         : failure(response))
                 .timeout(statusTimeout, Mono.error(() ->
                         new DeliveryException("heartbeat to " + node.name() + " timed out after " + statusTimeout)));
+    }
+
+    /** Up to {@code limit} entries of the secondary's log from {@code fromSeq} (recovery). */
+    Mono<List<Entry>> read(long fromSeq, int limit) {
+        return web.get().uri(uri -> uri.path("/messages").queryParam("from", fromSeq).queryParam("limit", limit).build())
+                .retrieve()
+                .bodyToFlux(Entry.class)
+                .collectList()
+                .timeout(appendTimeout);
     }
 
     private Mono<AppendOutcome> toOutcome(ClientResponse response) {

@@ -39,7 +39,23 @@ class DurableCounterTest {
 
     @Test
     void eachStartTakesAGreaterEpoch() {
-        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch()).isEqualTo(1);
-        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch()).isEqualTo(2);
+        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(0)).isEqualTo(1);
+        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(0)).isEqualTo(2);
+    }
+
+    @Test
+    void aNewEpochJumpsAboveEpochsSeenOnSecondaries() {
+        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(7)).isEqualTo(8);
+        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(3)).isEqualTo(9);
+    }
+
+    @Test
+    void idsFoundInARecoveredLogArePassed() {
+        LocalIdSource ids = new LocalIdSource(dir.resolve("ids"), 10);
+        ids.advancePast(2500);
+        assertThat(ids.next()).isEqualTo(2501);
+        ids.advancePast(100);
+        assertThat(ids.next()).isEqualTo(2502);
+        assertThat(new LocalIdSource(dir.resolve("ids"), 10).next()).as("the reservation covered 2502").isGreaterThan(2502);
     }
 }

@@ -1,0 +1,187 @@
+package dev.replog.master.recovery;
+
+import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.ReplicationStatus;
+import dev.replog.master.config.MasterProperties;
+import dev.replog.master.log.DataDirState;
+import dev.replog.master.log.EpochSource;
+import dev.replog.master.log.MasterEpoch;
+import dev.replog.master.log.MessageLog;
+import dev.replog.master.replication.ClusterMembers;
+import dev.replog.master.replication.NodeStatus;
+import dev.replog.master.replication.Replicator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The master's start: RECOVERING until it has heard enough secondaries (through their heartbeats)
+ * to know it holds every acknowledged entry, has fetched what it lacks from the secondary that
+ * has the most, and has taken a new epoch above every epoch seen. Taking the epoch ends recovery:
+ * from then on the master replicates and accepts writes.
+ *
+ * <p>Enough means a quorum, the master counted, when its data dir had state. A master that found
+ * no state (new, or its disk was lost) cannot vouch for anything, so it waits for every secondary
+ * — or for a quorum of nodes that all have no history at all, which is a new cluster.
+ */
+@Component
+public class Recovery implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+    private static final int PAGE = 1000;
+
+    private final ClusterMembers members;
+    private final MessageLog messages;
+    private final EpochSource epochs;
+    private final MasterEpoch epoch;
+    private final DataDirState dataDir;
+    private final Duration interval;
+    private volatile Disposable running;
+    private volatile String lastWait = "";
+
+    public Recovery(ClusterMembers members, MessageLog messages, EpochSource epochs, MasterEpoch epoch,
+            DataDirState dataDir, MasterProperties properties) {
+        this.members = members;
+        this.messages = messages;
+        this.epochs = epochs;
+        this.epoch = epoch;
+        this.dataDir = dataDir;
+        this.interval = properties.heartbeat().interval();
+    }
+
+    @Override
+    public void start() {
+        log.info("RECOVERING: log at seq {}; waiting to hear from the secondaries", messages.lastSeq());
+        running = Flux.interval(Duration.ZERO, interval)
+                .onBackpressureDrop()
+                .concatMap(tick -> attempt()
+                        .onErrorResume(error -> {
+                            log.warn("Recovery attempt failed, retrying: {}", error.toString());
+                            return Mono.just(false);
+                        }), 0)
+                .takeUntil(done -> done)
+                .subscribe();
+    }
+
+    /** One try: true once recovery is complete. */
+    private Mono<Boolean> attempt() {
+        List<Replicator> heard = members.replicators().stream()
+                .filter(r -> r.lastStatus() != null && r.health().status() != NodeStatus.UNHEALTHY)
+                .toList();
+        if (!enoughToRecover(heard)) {
+            return Mono.just(false);
+        }
+        List<Replicator> ahead = heard.stream()
+                .filter(r -> r.lastStatus().ackedSeq() > messages.lastSeq())
+                .sorted(Comparator.comparingLong((Replicator r) -> r.lastStatus().ackedSeq()).reversed())
+                .toList();
+        long highestEpoch = heard.stream().mapToLong(r -> r.lastStatus().epoch()).max().orElse(0);
+        long highestId = heard.stream().mapToLong(r -> r.lastStatus().lastId()).max().orElse(0);
+        return fetchFromFirstMatching(ahead)
+                .then(messages.advanceIdsPast(highestId))
+                .then(Mono.fromCallable(() -> epochs.takeNewEpoch(highestEpoch)).subscribeOn(Schedulers.boundedElastic()))
+                .map(taken -> {
+                    epoch.take(taken);
+                    log.info("Recovery done: epoch {}, log at seq {} (heard {} of {} secondaries); READ_WRITE",
+                            taken, messages.lastSeq(), heard.size(), members.replicators().size());
+                    members.entriesAppended();
+                    return true;
+                });
+    }
+
+    private boolean enoughToRecover(List<Replicator> heard) {
+        int secondaries = members.replicators().size();
+        int quorum = (secondaries + 1) / 2 + 1;
+        boolean enough;
+        if (dataDir.hadState()) {
+            enough = 1 + heard.size() >= quorum;
+        } else {
+            boolean noHistory = heard.stream().map(Replicator::lastStatus)
+                    .allMatch(status -> status.ackedSeq() == 0 && status.epoch() == 0);
+            enough = heard.size() == secondaries || (1 + heard.size() >= quorum && noHistory);
+        }
+        if (!enough) {
+            String wait = "heard " + heard.size() + " of " + secondaries + " secondaries; need "
+                    + (dataDir.hadState() ? "a quorum of " + quorum + " nodes" : "every secondary (this master has no data)");
+            if (!wait.equals(lastWait)) {
+                log.info("Still RECOVERING: {}", wait);
+                lastWait = wait;
+            }
+        }
+        return enough;
+    }
+
+    /** Fetches the entries this master lacks from the most advanced secondary whose log continues its own. */
+    private Mono<Void> fetchFromFirstMatching(List<Replicator> ahead) {
+        if (ahead.isEmpty()) {
+            return Mono.empty();
+        }
+        Replicator source = ahead.get(0);
+        return fetchFrom(source)
+                .flatMap(fetched -> {
+                    if (fetched.isEmpty()) {
+                        log.warn("{}'s log does not continue this master's at seq {}; trying the next",
+                                source.node().name(), messages.lastSeq());
+                        return fetchFromFirstMatching(ahead.subList(1, ahead.size()));
+                    }
+                    List<Entry> entries = fetched.get();
+                    if (entries.isEmpty()) {
+                        return Mono.empty();
+                    }
+                    log.info("Fetching {} entries this master lacks from {}: seq {}..{}", entries.size(),
+                            source.node().name(), entries.get(0).seq(), entries.get(entries.size() - 1).seq());
+                    return messages.appendRecovered(entries).then();
+                });
+    }
+
+    /** The secondary's entries after this master's last one; empty if its log diverges from ours. */
+    private Mono<Optional<List<Entry>>> fetchFrom(Replicator source) {
+        long last = messages.lastSeq();
+        long target = source.lastStatus().ackedSeq();
+        long firstToRead = Math.max(1, last);
+        return Flux.range(0, Integer.MAX_VALUE)
+                .concatMap(page -> source.readLog(firstToRead + (long) page * PAGE, PAGE), 1)
+                .takeUntil(page -> page.size() < PAGE || page.get(page.size() - 1).seq() >= target)
+                .flatMapIterable(page -> page)
+                .takeWhile(entry -> entry.seq() <= target)
+                .collectList()
+                .map(entries -> {
+                    if (last == 0) {
+                        return Optional.of(entries);
+                    }
+                    if (entries.isEmpty() || entries.get(0).id() != messages.lastId()) {
+                        return Optional.<List<Entry>>empty();
+                    }
+                    return Optional.<List<Entry>>of(new ArrayList<>(entries.subList(1, entries.size())));
+                });
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = running;
+        if (current != null) {
+            current.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        Disposable current = running;
+        return current != null && !current.isDisposed();
+    }
+
+    /** For /health and 503 bodies: why the master is still recovering. */
+    public String waitingFor() {
+        return lastWait;
+    }
+}

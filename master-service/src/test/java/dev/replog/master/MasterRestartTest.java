@@ -1,0 +1,80 @@
+package dev.replog.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * A single-node master (n=1) restarted on the same data dir keeps its log, continues the seq,
+ * hands out larger ids, takes a larger epoch, and still recognises idempotency keys.
+ */
+class MasterRestartTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aRestartedMasterKeepsItsLogIdsEpochAndIdempotencyKeys() {
+        long firstId;
+        long firstEpoch;
+        try (ConfigurableApplicationContext master = start()) {
+            WebTestClient web = client(master);
+            awaitReadWrite(web);
+            firstId = write(web, "before", "key-1", 201).path("id").asLong();
+            write(web, "before-2", null, 201);
+            firstEpoch = web.get().uri("/health").exchange().expectBody(tools.jackson.databind.JsonNode.class)
+                    .returnResult().getResponseBody().path("epoch").asLong();
+        }
+        try (ConfigurableApplicationContext master = start()) {
+            WebTestClient web = client(master);
+            awaitReadWrite(web);
+            web.get().uri("/messages").exchange().expectStatus().isOk().expectBody()
+                    .jsonPath("$.length()").isEqualTo(2)
+                    .jsonPath("$[0].message").isEqualTo("before")
+                    .jsonPath("$[1].message").isEqualTo("before-2");
+            tools.jackson.databind.JsonNode replay = write(web, "before", "key-1", 200);
+            assertThat(replay.path("seq").asLong()).isEqualTo(1);
+            assertThat(replay.path("id").asLong()).isEqualTo(firstId);
+            tools.jackson.databind.JsonNode after = write(web, "after", null, 201);
+            assertThat(after.path("seq").asLong()).isEqualTo(3);
+            assertThat(after.path("id").asLong()).isGreaterThan(firstId + 1);
+            web.get().uri("/health").exchange().expectBody()
+                    .jsonPath("$.epoch").value(epoch -> assertThat(((Number) epoch).longValue()).isGreaterThan(firstEpoch));
+        }
+    }
+
+    private ConfigurableApplicationContext start() {
+        return new SpringApplicationBuilder(MasterApplication.class).run(
+                "--server.port=0", "--server.address=127.0.0.1", "--replog.data-dir=" + dataDir,
+                "--spring.main.banner-mode=off");
+    }
+
+    private static WebTestClient client(ConfigurableApplicationContext context) {
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    private static void awaitReadWrite(WebTestClient web) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "READ_WRITE".equals(
+                web.get().uri("/health").exchange().expectBody(tools.jackson.databind.JsonNode.class)
+                        .returnResult().getResponseBody().path("mode").asString()));
+    }
+
+    private static tools.jackson.databind.JsonNode write(WebTestClient web, String message, String key, int status) {
+        WebTestClient.RequestBodySpec request = web.post().uri("/messages").contentType(MediaType.APPLICATION_JSON);
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        return request.bodyValue("{\"message\":\"" + message + "\"}").exchange()
+                .expectStatus().isEqualTo(status)
+                .expectBody(tools.jackson.databind.JsonNode.class).returnResult().getResponseBody();
+    }
+}
