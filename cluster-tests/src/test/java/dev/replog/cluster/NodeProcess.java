@@ -12,11 +12,13 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -89,6 +91,31 @@ final class NodeProcess implements AutoCloseable {
 
     Path logFile() {
         return logFile;
+    }
+
+    /** The node's {@code replog.data-dir}, kept across restarts. */
+    Path dataDir() {
+        return dataDir;
+    }
+
+    /**
+     * Deletes the node's data dir and everything in it, as if its disk was lost. The node must not
+     * be running; {@link #launch()} creates the directory again, empty.
+     */
+    void wipeDataDir() {
+        if (isAlive()) {
+            throw new IllegalStateException(name + " is running: kill it before wiping its data dir " + dataDir);
+        }
+        if (!Files.exists(dataDir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dataDir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot wipe the data dir of " + name + ": " + dataDir, e);
+        }
     }
 
     long pid() {

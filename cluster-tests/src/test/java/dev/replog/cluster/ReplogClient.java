@@ -28,6 +28,8 @@ final class ReplogClient {
     static final Duration SHORT = Duration.ofSeconds(5);
     /** Writes may legitimately wait for a node to come back. */
     static final Duration LONG = Duration.ofSeconds(150);
+    /** The default limit of {@code GET /messages}: the page size when reading a whole log. */
+    static final int PAGE = 10_000;
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -60,19 +62,61 @@ final class ReplogClient {
         return postJsonAsync("/messages", body, Map.of());
     }
 
-    /** Every entry the node shows, in the order it shows them. */
+    /**
+     * {@code POST /messages {"message": m, "w": w, "timeoutMs": t}}: a write that answers 504 once
+     * {@code timeoutMs} passes instead of waiting for a node that is down.
+     */
+    CompletableFuture<HttpResult> writeAsync(String message, Object w, long timeoutMs) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", message);
+        body.put("w", w);
+        body.put("timeoutMs", timeoutMs);
+        return postJsonAsync("/messages", body, Map.of());
+    }
+
+    /** {@code POST /messages} with the header {@code Idempotency-Key: key}. */
+    HttpResult write(String message, Object w, String idempotencyKey) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", message);
+        if (w != null) {
+            body.put("w", w);
+        }
+        return join(postJsonAsync("/messages", body, Map.of("Idempotency-Key", idempotencyKey)));
+    }
+
+    /**
+     * Every entry the node shows, in the order it shows them. A log longer than one page
+     * ({@value #PAGE} entries, the default limit of {@code GET /messages}) is read page by page
+     * with {@code ?from=&limit=}.
+     */
     List<LogEntry> messages() {
-        HttpResult result = get("/messages");
+        List<LogEntry> entries = new ArrayList<>(page("/messages"));
+        List<LogEntry> last = entries;
+        while (last.size() == PAGE) {
+            long from = last.get(last.size() - 1).seq() + 1;
+            last = page("/messages?from=" + from + "&limit=" + PAGE);
+            entries.addAll(last);
+        }
+        return entries;
+    }
+
+    private List<LogEntry> page(String path) {
+        HttpResult result = get(path);
         if (result.status() != 200) {
-            throw new AssertionError("GET " + base + "/messages answered " + result);
+            throw new AssertionError("GET " + base + path + " answered " + result);
         }
         JsonNode array = result.json();
         if (!array.isArray()) {
-            throw new AssertionError("GET " + base + "/messages is not a JSON array: " + result);
+            throw new AssertionError("GET " + base + path + " is not a JSON array: " + result);
         }
         List<LogEntry> entries = new ArrayList<>();
         array.forEach(node -> entries.add(LogEntry.of(node)));
         return entries;
+    }
+
+    /** The master's {@code mode} in {@code GET /health}: READ_WRITE, READ_ONLY or RECOVERING. */
+    String mode() {
+        return health().path("mode").asString("");
     }
 
     /** The messages' texts, in order. */

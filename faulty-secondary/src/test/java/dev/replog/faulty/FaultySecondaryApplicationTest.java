@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replog.secondary.SecondaryApplication;
 import dev.replog.secondary.config.SecondaryProperties;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.ApplicationContext;
-import org.springframework.core.env.Environment;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -25,8 +30,16 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @AutoConfigureWebTestClient
 class FaultySecondaryApplicationTest {
 
+    @TempDir
+    static Path dataDirs;
+
+    @DynamicPropertySource
+    static void ownDataDir(DynamicPropertyRegistry registry) {
+        TestDataDirs.register(registry, dataDirs);
+    }
+
     @Autowired
-    private Environment environment;
+    private ConfigurableEnvironment environment;
 
     @Autowired
     private SecondaryProperties properties;
@@ -42,7 +55,9 @@ class FaultySecondaryApplicationTest {
         assertThat(environment.getProperty("server.port")).isEqualTo("8082");
         assertThat(environment.getProperty("spring.application.name")).isEqualTo("replog-faulty-secondary");
         assertThat(properties.nodeName()).isEqualTo("faulty-secondary");
-        assertThat(properties.dataDir().toString()).isEqualTo("data/faulty-secondary");
+        // the default (this test gives the node a temporary directory instead)
+        assertThat(defaultDataDir()).isEqualTo("data/faulty-secondary");
+        assertThat(properties.dataDir()).startsWith(dataDirs);
         assertThat(context.getBeansOfType(SecondaryApplication.class)).isEmpty();
     }
 
@@ -59,5 +74,18 @@ class FaultySecondaryApplicationTest {
                 .expectStatus().isOk()
                 .expectBody(FaultSettings.class).isEqualTo(new FaultSettings(0.1, 0.25, 5, 7, true));
         client.get().uri("/replication/status").exchange().expectStatus().isEqualTo(503);
+    }
+
+    /** {@code replog.data-dir} as the shared application.yml sets it, resolved in this environment. */
+    private String defaultDataDir() {
+        for (PropertySource<?> source : environment.getPropertySources()) {
+            if (source.getName().contains("application.yml")) {
+                Object value = source.getProperty("replog.data-dir");
+                if (value != null) {
+                    return environment.resolvePlaceholders(value.toString());
+                }
+            }
+        }
+        throw new AssertionError("application.yml does not set replog.data-dir");
     }
 }

@@ -15,10 +15,12 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Public reads. The log holds only the contiguous prefix (entries past a gap are kept aside by the
- * replica), so a secondary holding seq 1, 2 and 4 shows 1 and 2 until 3 arrives.
+ * replica), so a secondary holding seq 1, 2 and 4 shows 1 and 2 until 3 arrives. Reads go to the
+ * segment files, so they run on the bounded-elastic scheduler, never on the event loop.
  */
 @RestController
 @Tag(name = "messages", description = "Reads of the replicated log")
@@ -42,7 +44,8 @@ class MessagesController {
             @Parameter(description = "first seq (default 1)") @RequestParam(required = false) String from,
             @Parameter(description = "at most this many entries (default and maximum 10000)")
             @RequestParam(required = false) String limit) {
-        return Mono.fromSupplier(() -> LogQuery.page(store, from, limit));
+        return Mono.fromSupplier(() -> LogQuery.page(store, from, limit))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     @GetMapping("/messages/{seq}")
@@ -52,6 +55,7 @@ class MessagesController {
     @ApiResponse(responseCode = "404", description = "This replica does not show that seq (yet)",
             content = @Content(mediaType = PROBLEM))
     Mono<Entry> message(@PathVariable String seq) {
-        return Mono.fromSupplier(() -> LogQuery.one(store, seq));
+        return Mono.fromSupplier(() -> LogQuery.one(store, seq))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 }

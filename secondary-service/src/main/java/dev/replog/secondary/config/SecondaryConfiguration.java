@@ -1,7 +1,5 @@
 package dev.replog.secondary.config;
 
-import dev.replog.common.log.InMemoryLogStore;
-import dev.replog.common.log.LogStore;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -9,21 +7,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The secondary's beans that are not components of their own: settings, storage, API description.
- * Lives here, not on the application class, so the faulty-secondary gets it by scanning.
+ * The secondary's beans that are not components of their own: settings and API description (the
+ * log is {@link StorageConfiguration}'s). Lives here, not on the application class, so the
+ * faulty-secondary gets it by scanning.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SecondaryProperties.class)
 class SecondaryConfiguration {
-
-    /**
-     * The log holds only the contiguous prefix; entries past a gap are kept aside by the replica.
-     * In memory for now: a restart loses it and the master's catch-up refills it.
-     */
-    @Bean(destroyMethod = "close")
-    LogStore logStore() {
-        return new InMemoryLogStore();
-    }
 
     @Bean
     OpenAPI secondaryOpenApi(SecondaryProperties properties) {

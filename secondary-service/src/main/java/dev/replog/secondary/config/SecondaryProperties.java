@@ -1,5 +1,6 @@
 package dev.replog.secondary.config;
 
+import dev.replog.common.log.FsyncMode;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -13,12 +14,14 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of a secondary, under {@code replog.*}; each is also an environment variable
- * ({@code REPLOG_NODE_NAME}, {@code REPLOG_REPLICATION_DELAY}, ...).
+ * ({@code REPLOG_NODE_NAME}, {@code REPLOG_REPLICATION_DELAY}, {@code REPLOG_STORAGE_FSYNC}, ...).
  *
  * @param nodeName        the node's name, reported by {@code GET /replication/status}
- * @param dataDir         where the node keeps its log (unused until the file store exists)
+ * @param dataDir         where the node keeps its state: the log in {@code log/}, the highest
+ *                        epoch accepted in {@code epoch}
  * @param maxMessageBytes the largest message accepted in a replicated entry (UTF-8 bytes)
  * @param replication     how replication requests from the master are handled
+ * @param storage         how the log is stored
  */
 @ConfigurationProperties(prefix = "replog")
 @Validated
@@ -26,7 +29,8 @@ public record SecondaryProperties(
         @DefaultValue("secondary") @NotBlank String nodeName,
         @DefaultValue("data") @NotNull Path dataDir,
         @DefaultValue("1MB") @NotNull DataSize maxMessageBytes,
-        @DefaultValue @NotNull @Valid Replication replication) {
+        @DefaultValue @NotNull @Valid Replication replication,
+        @DefaultValue @NotNull @Valid Storage storage) {
 
     public SecondaryProperties {
         if (maxMessageBytes != null && maxMessageBytes.toBytes() < 1) {
@@ -48,6 +52,45 @@ public record SecondaryProperties(
             if (delay != null && delay.isNegative()) {
                 throw new IllegalArgumentException("replog.replication.delay must not be negative, was " + delay);
             }
+        }
+    }
+
+    /**
+     * The log on disk ({@code replog.storage.*}).
+     *
+     * @param fsync        {@code group} (the default: one fsync covers every record appended
+     *                     meanwhile, before their acks), {@code always} (one fsync per append) or
+     *                     {@code none} (the OS decides; a machine crash may lose acknowledged entries)
+     * @param segmentBytes the size at which a segment file is sealed and the next one started
+     *                     (1 byte to 1 GiB; a batch is never split, so one may exceed it)
+     */
+    public record Storage(
+            @DefaultValue("group") @NotNull String fsync,
+            @DefaultValue("64MB") @NotNull DataSize segmentBytes) {
+
+        /** The largest segment the file store accepts. */
+        static final DataSize MAX_SEGMENT = DataSize.ofGigabytes(1);
+
+        public Storage {
+            if (fsync != null) {
+                try {
+                    FsyncMode.parse(fsync);
+                } catch (IllegalArgumentException e) {
+                    // the whole story in one message: it is the root cause Spring Boot reports
+                    throw new IllegalArgumentException("replog.storage.fsync must be one of group, always, none; was '"
+                            + fsync + "'");
+                }
+            }
+            if (segmentBytes != null
+                    && (segmentBytes.toBytes() < 1 || segmentBytes.toBytes() > MAX_SEGMENT.toBytes())) {
+                throw new IllegalArgumentException("replog.storage.segment-bytes must be between 1B and 1GB, was "
+                        + segmentBytes);
+            }
+        }
+
+        /** {@link #fsync()} parsed. */
+        public FsyncMode fsyncMode() {
+            return FsyncMode.parse(fsync);
         }
     }
 }

@@ -68,6 +68,25 @@ final class PendingBatches {
         return Optional.empty();
     }
 
+    /**
+     * Forgets every held batch that reaches past {@code seq} (the end of the master's log: it
+     * vouches for nothing after it; the master resends whatever it does hold). Returns how many
+     * entries that was.
+     */
+    long dropPast(long seq) {
+        long dropped = 0;
+        var batches = byFirstSeq.values().iterator();
+        while (batches.hasNext()) {
+            AppendRequest batch = batches.next();
+            if (batch.lastSeq() > seq) {
+                batches.remove();
+                dropped += batch.entries().size();
+            }
+        }
+        entries -= dropped;
+        return dropped;
+    }
+
     /** Forgets every held batch; returns how many entries that was. */
     long clear() {
         long dropped = entries;

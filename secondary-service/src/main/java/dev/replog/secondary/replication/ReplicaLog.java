@@ -4,6 +4,7 @@ import static dev.replog.secondary.replication.RejectReason.GAP;
 import static dev.replog.secondary.replication.RejectReason.MISMATCH;
 import static dev.replog.secondary.replication.RejectReason.STALE_EPOCH;
 
+import dev.replog.common.log.LogRecord;
 import dev.replog.common.log.LogStore;
 import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.AppendResponse;
@@ -11,14 +12,20 @@ import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.common.web.PayloadTooLargeException;
 import dev.replog.secondary.config.SecondaryProperties;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The secondary's side of replication: applies the master's append batches to the {@link LogStore}
@@ -34,43 +41,91 @@ import reactor.core.publisher.Mono;
  *       ({@link RejectReason#MISMATCH}) with a watermark just before that entry;</li>
  *   <li>otherwise entries the log already holds are skipped as duplicates, an entry that differs
  *       from the log's (left by an older master) rolls the log back from there, the rest is
- *       appended, and held-aside batches that now continue the log are applied.</li>
+ *       appended, and held-aside batches that now continue the log are applied;</li>
+ *   <li>when the batch names the end of the master's log ({@code masterLastSeq}), held-aside
+ *       batches past it are forgotten and entries the log holds past it, left by an older master,
+ *       are rolled back (an empty batch is how the master asks for just that).</li>
  * </ol>
  * Every answer carries {@code ackedSeq}: the end of the contiguous, durable prefix. A duplicate
  * batch is not an error: it is answered with the watermark.
  *
+ * <p>The highest epoch accepted is durable ({@link EpochFile}, written before any answer to the
+ * batch that raised it) and so is the log, so a restarted node refuses the masters it refused
+ * before and reports the watermark it really holds. Each stored record carries the epoch of the
+ * master that shipped it.
+ *
  * <p>Batches are applied by one writer at a time (a race here loses or doubles entries): every
- * decision and store call happens under one lock. The critical sections are short and in memory;
- * waiting for durability happens outside the lock, without blocking.
+ * decision and store call runs on the single {@code replica-writer} thread, under one lock (which
+ * only {@link #status} also takes). Store calls do I/O (a write, an fsync in {@code always} mode, a
+ * truncation), so they never run on an event-loop thread; waiting for durability happens after,
+ * without holding any thread, and the answer is published on the parallel scheduler rather than on
+ * the store's fsync thread that completes the write.
  */
 @Component
-class ReplicaLog {
+class ReplicaLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaLog.class);
 
+    private static final long WRITER_STOP_SECONDS = 10;
+
     private final LogStore store;
     private final ReplicaMetrics metrics;
+    private final EpochFile epochFile;
     private final long maxMessageBytes;
     private final Object lock = new Object();
+    /** The one thread that applies batches (store writes block, so not an event-loop thread). */
+    private final ExecutorService writerThread;
+    private final Scheduler writer;
 
     /** Guarded by {@link #lock}. */
     private final PendingBatches pending;
     /** The latest store write; guarded by {@link #lock}. Its completion makes every earlier write durable. */
     private CompletableFuture<Long> lastWrite;
-    /** The highest master epoch accepted; written under {@link #lock}, read anywhere. */
+    /**
+     * The highest master epoch accepted, durable in {@link #epochFile} before it is set; written
+     * under {@link #lock}, read anywhere.
+     */
     private volatile long epoch;
 
     @Autowired
     ReplicaLog(LogStore store, ReplicaMetrics metrics, SecondaryProperties properties) {
-        this(store, metrics, properties.replication().maxPending(), properties.maxMessageBytes().toBytes());
+        this(store, metrics, new EpochFile(properties.dataDir().resolve("epoch")),
+                properties.replication().maxPending(), properties.maxMessageBytes().toBytes());
     }
 
-    ReplicaLog(LogStore store, ReplicaMetrics metrics, int maxPending, long maxMessageBytes) {
+    ReplicaLog(LogStore store, ReplicaMetrics metrics, EpochFile epochFile, int maxPending, long maxMessageBytes) {
         this.store = store;
         this.metrics = metrics;
+        this.epochFile = epochFile;
         this.maxMessageBytes = maxMessageBytes;
         this.pending = new PendingBatches(maxPending);
         this.lastWrite = CompletableFuture.completedFuture(store.durableSeq());
+        this.epoch = recoverEpoch();
+        this.writerThread = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "replica-writer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.writer = Schedulers.fromExecutorService(writerThread, "replica-writer");
+        log.info("Replica log: ackedSeq={} (id {}), epoch {}", store.durableSeq(), store.idAt(store.durableSeq()),
+                epoch);
+    }
+
+    /**
+     * The epoch file's value, or the epoch of the log's last record if that is higher (it cannot
+     * be, as the file is written first, unless the file was removed): a restart never lowers it.
+     */
+    private long recoverEpoch() {
+        long stored = epochFile.read();
+        long last = store.lastSeq();
+        long logged = last == 0 ? 0 : store.readRecords(last, 1).get(0).epoch();
+        if (logged > stored) {
+            log.warn("The epoch file {} holds epoch {} but the log holds entries of epoch {}: following epoch {}",
+                    epochFile.path(), stored, logged, logged);
+            epochFile.write(logged);
+            return logged;
+        }
+        return stored;
     }
 
     /**
@@ -81,15 +136,25 @@ class ReplicaLog {
      *         changed) or {@link PayloadTooLargeException} (413: a message over the limit)
      */
     public Mono<AppendResponse> append(AppendRequest request) {
-        return Mono.fromCallable(() -> apply(request))
+        return Mono.defer(() -> {
+                    requireMessagesWithinLimit(request); // no state: checked on the caller's thread
+                    // the one writer thread: store calls block, and running them one at a time
+                    // there serialises the batches in arrival order
+                    return Mono.fromCallable(() -> apply(request)).subscribeOn(writer);
+                })
                 // suppressCancel: the write is shared by every request waiting on it, and a caller
                 // that goes away must not cancel it for the others
                 .flatMap(written -> Mono.fromFuture(written, true))
+                // off the store's fsync thread (or the writer), which must stay free for the next cycle
+                .publishOn(Schedulers.parallel())
                 // the freshest watermark: later writes may have become durable meanwhile
                 .map(durable -> new AppendResponse(store.durableSeq(), epoch));
     }
 
-    /** This node's state for the master's heartbeat; {@code lastId} is the id at {@code ackedSeq}. */
+    /**
+     * This node's state for the master's heartbeat; {@code lastId} is the id at {@code ackedSeq}.
+     * Reads the store (and may wait for the writer's lock): call it off the event loop.
+     */
     public ReplicationStatus status(String nodeName) {
         synchronized (lock) {
             long acked = store.durableSeq();
@@ -107,8 +172,25 @@ class ReplicaLog {
         return epoch;
     }
 
+    /** Stops the writer thread once the batches it has started are applied. */
+    @Override
+    public void close() {
+        writerThread.shutdown(); // no interrupt: a store write must not be cut short
+        boolean interrupted = false;
+        try {
+            if (!writerThread.awaitTermination(WRITER_STOP_SECONDS, TimeUnit.SECONDS)) {
+                log.warn("The replica writer did not finish within {}s", WRITER_STOP_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        writer.dispose();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private CompletableFuture<Long> apply(AppendRequest request) {
-        requireMessagesWithinLimit(request);
         synchronized (lock) {
             followEpoch(request.epoch());
             long lastSeq = store.lastSeq();
@@ -125,7 +207,14 @@ class ReplicaLog {
                         + " is not id " + request.prevId() + "; resend from seq " + (resumeAfter + 1));
             }
             applyContinuing(request, true);
+            Long masterLastSeq = request.masterLastSeq();
+            if (masterLastSeq != null) {
+                dropHeldAsidePast(masterLastSeq);
+            }
             drainPending(lastSeq);
+            if (masterLastSeq != null) {
+                rollBackPast(masterLastSeq, request.epoch());
+            }
             return lastWrite;
         }
     }
@@ -137,6 +226,8 @@ class ReplicaLog {
                     "epoch " + requested + " is older than epoch " + epoch + " that this node follows");
         }
         if (requested > epoch) {
+            // durable before anything is answered: a restart must not accept the older master again
+            epochFile.write(requested);
             // held-aside entries came from an older master whose log the new one may not share
             long dropped = pending.clear();
             metrics.pendingEntries(0);
@@ -184,7 +275,11 @@ class ReplicaLog {
         }
         List<Entry> fresh = entries.subList(known, entries.size());
         if (!fresh.isEmpty()) {
-            lastWrite = store.append(fresh);
+            List<LogRecord> records = new ArrayList<>(fresh.size());
+            for (Entry entry : fresh) {
+                records.add(LogRecord.of(entry, batch.epoch(), ""));
+            }
+            lastWrite = store.appendRecords(records);
             metrics.appended(fresh.size());
             log.info("appended seq {}..{} from epoch {}, ackedSeq={}",
                     fresh.get(0).seq(), fresh.get(fresh.size() - 1).seq(), batch.epoch(), store.lastSeq());
@@ -193,9 +288,46 @@ class ReplicaLog {
     }
 
     private void rollBack(long fromSeq, long lastSeq, long byEpoch) {
-        store.truncateAfter(fromSeq - 1);
+        truncateAfter(fromSeq - 1);
         metrics.rolledBack(lastSeq - fromSeq + 1);
         log.info("rolled back entries {}..{} not in the master's log (epoch {})", fromSeq, lastSeq, byEpoch);
+    }
+
+    private void truncateAfter(long seq) {
+        store.truncateAfter(seq);
+        // writes still pending past seq fail; every entry up to seq is durable now
+        lastWrite = CompletableFuture.completedFuture(store.durableSeq());
+    }
+
+    private void dropHeldAsidePast(long masterLastSeq) {
+        long dropped = pending.dropPast(masterLastSeq);
+        if (dropped > 0) {
+            metrics.pendingEntries(pending.entries());
+            log.info("dropped {} held-aside entries past the master's last seq {}", dropped, masterLastSeq);
+        }
+    }
+
+    /**
+     * Rolls back the entries past the end of the master's log. Entries shipped by this very master
+     * (its epoch) are in its log, which only grows while it runs: when the log ends with one,
+     * {@code masterLastSeq} is stale (a delayed request overtaken by a later one) and is ignored,
+     * or an acknowledged entry could be lost.
+     */
+    private void rollBackPast(long masterLastSeq, long byEpoch) {
+        long lastSeq = store.lastSeq();
+        if (lastSeq <= masterLastSeq) {
+            return;
+        }
+        long lastEpoch = store.readRecords(lastSeq, 1).get(0).epoch();
+        if (lastEpoch >= byEpoch) {
+            log.info("kept entries {}..{} past the master's last seq {}: epoch {} shipped them, so the batch "
+                    + "was overtaken by a later one", masterLastSeq + 1, lastSeq, masterLastSeq, lastEpoch);
+            return;
+        }
+        truncateAfter(masterLastSeq);
+        metrics.rolledBack(lastSeq - masterLastSeq);
+        log.warn("rolled back entries {}..{} past the master's last seq {} (epoch {})", masterLastSeq + 1, lastSeq,
+                masterLastSeq, byEpoch);
     }
 
     private void drainPending(long lastSeqBefore) {

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** The internal endpoints the master calls: append batches and heartbeats. */
 @RestController
@@ -37,7 +38,11 @@ class ReplicationController {
             description = "Stores the entries after the log's contiguous prefix and answers the watermark "
                     + "ackedSeq (end of the contiguous, durable prefix). Entries already held are skipped: "
                     + "a duplicate batch is answered 200 with the watermark. Entries that differ from the "
-                    + "log's (left by an older master) are rolled back. The master resends from ackedSeq + 1.")
+                    + "log's (left by an older master) are rolled back, and so are entries an older master left "
+                    + "past masterLastSeq (the end of the master's log); an empty batch with masterLastSeq asks "
+                    + "for just that. "
+                    + "The answer comes once the log up to the batch is durable (replog.storage.fsync). "
+                    + "The master resends from ackedSeq + 1.")
     @ApiResponse(responseCode = "200", description = "Stored (or already held); body: the watermark")
     @ApiResponse(responseCode = "400", description = "Malformed batch (bad JSON, non-consecutive entries); nothing changed",
             content = @Content(mediaType = PROBLEM))
@@ -60,6 +65,8 @@ class ReplicationController {
                     + "0 when empty) and epoch (the highest master epoch accepted, 0 when none).")
     @ApiResponse(responseCode = "200", description = "The replica's state")
     Mono<ReplicationStatus> status() {
-        return Mono.fromSupplier(() -> replicaLog.status(properties.nodeName()));
+        // reads the log on disk and may wait for the writer's lock: not on the event loop
+        return Mono.fromSupplier(() -> replicaLog.status(properties.nodeName()))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 }

@@ -2,10 +2,14 @@ package dev.replog.secondary.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replog.common.log.FsyncMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.util.unit.DataSize;
@@ -25,6 +29,9 @@ class SecondaryPropertiesBindingTest {
             assertThat(properties.maxMessageBytes()).isEqualTo(DataSize.ofMegabytes(1));
             assertThat(properties.replication().delay()).isEqualTo(Duration.ZERO);
             assertThat(properties.replication().maxPending()).isEqualTo(100_000);
+            assertThat(properties.storage().fsync()).isEqualTo("group");
+            assertThat(properties.storage().fsyncMode()).isEqualTo(FsyncMode.GROUP);
+            assertThat(properties.storage().segmentBytes()).isEqualTo(DataSize.ofMegabytes(64));
         });
     }
 
@@ -35,7 +42,9 @@ class SecondaryPropertiesBindingTest {
                 "REPLOG_DATA_DIR", "/var/lib/replog",
                 "REPLOG_MAX_MESSAGE_BYTES", "2MB",
                 "REPLOG_REPLICATION_DELAY", "250ms",
-                "REPLOG_REPLICATION_MAX_PENDING", "10");
+                "REPLOG_REPLICATION_MAX_PENDING", "10",
+                "REPLOG_STORAGE_FSYNC", "always",
+                "REPLOG_STORAGE_SEGMENT_BYTES", "1MB");
         runner.withInitializer(context -> context.getEnvironment().getPropertySources()
                         .addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment", env)))
                 .run(context -> {
@@ -45,6 +54,8 @@ class SecondaryPropertiesBindingTest {
                     assertThat(properties.maxMessageBytes()).isEqualTo(DataSize.ofMegabytes(2));
                     assertThat(properties.replication().delay()).isEqualTo(Duration.ofMillis(250));
                     assertThat(properties.replication().maxPending()).isEqualTo(10);
+                    assertThat(properties.storage().fsyncMode()).isEqualTo(FsyncMode.ALWAYS);
+                    assertThat(properties.storage().segmentBytes()).isEqualTo(DataSize.ofMegabytes(1));
                 });
     }
 
@@ -54,6 +65,33 @@ class SecondaryPropertiesBindingTest {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause()
                     .hasMessageContaining("replog.replication.delay must not be negative");
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"group, GROUP", "ALWAYS, ALWAYS", "' none ', NONE"})
+    void every_fsync_mode_binds(String value, FsyncMode mode) {
+        runner.withPropertyValues("replog.storage.fsync=" + value).run(context ->
+                assertThat(context.getBean(SecondaryProperties.class).storage().fsyncMode()).isEqualTo(mode));
+    }
+
+    @Test
+    void an_unknown_fsync_mode_fails_the_start_with_a_message_naming_the_property() {
+        runner.withPropertyValues("replog.storage.fsync=bogus").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("replog.storage.fsync must be one of group, always, none")
+                    .hasMessageContaining("'bogus'");
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"0B", "2GB"})
+    void a_segment_size_out_of_range_fails_the_start(String size) {
+        runner.withPropertyValues("replog.storage.segment-bytes=" + size).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("replog.storage.segment-bytes must be between 1B and 1GB");
         });
     }
 

@@ -8,6 +8,7 @@ import dev.replog.common.log.InMemoryLogStore;
 import dev.replog.common.log.LogStore;
 import dev.replog.common.protocol.AppendRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +21,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Many threads deliver the same batches at once, as a master's retries and parallel in-flight
@@ -36,13 +39,20 @@ class ReplicaLogConcurrencyTest {
 
     private final LogStore store = new InMemoryLogStore();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ReplicaLog replica = new ReplicaLog(store, new ReplicaMetrics(registry, store), 100_000, 1024);
     private final ExecutorService threads = Executors.newFixedThreadPool(THREADS);
+    private ReplicaLog replica;
+
+    @BeforeEach
+    void openReplica(@TempDir Path dataDir) {
+        replica = new ReplicaLog(store, new ReplicaMetrics(registry, store), new EpochFile(dataDir.resolve("epoch")),
+                100_000, 1024);
+    }
 
     @AfterEach
     void stopThreads() throws InterruptedException {
         threads.shutdownNow();
         assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        replica.close();
     }
 
     @RepeatedTest(3)

@@ -5,6 +5,7 @@ import static dev.replog.secondary.replication.Batches.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replog.common.log.InMemoryLogStore;
+import dev.replog.common.log.LogRecord;
 import dev.replog.common.log.LogStore;
 import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.AppendResponse;
@@ -12,10 +13,15 @@ import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.common.web.PayloadTooLargeException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongUnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.test.StepVerifier;
 
 class ReplicaLogTest {
@@ -26,7 +32,27 @@ class ReplicaLogTest {
 
     private final LogStore store = new InMemoryLogStore();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ReplicaLog replica = new ReplicaLog(store, new ReplicaMetrics(registry, store), 100, 64);
+    private final List<ReplicaLog> opened = new ArrayList<>();
+    @TempDir
+    private Path dataDir;
+    private ReplicaLog replica;
+
+    @BeforeEach
+    void openReplica() {
+        replica = open(100, "epoch");
+    }
+
+    @AfterEach
+    void closeReplicas() {
+        opened.forEach(ReplicaLog::close);
+    }
+
+    private ReplicaLog open(int maxPending, String epochFile) {
+        ReplicaLog log = new ReplicaLog(store, new ReplicaMetrics(opened.isEmpty() ? registry : new SimpleMeterRegistry(),
+                store), new EpochFile(dataDir.resolve(epochFile)), maxPending, 64);
+        opened.add(log);
+        return log;
+    }
 
     @Test
     void appends_batches_that_continue_the_log() {
@@ -106,7 +132,7 @@ class ReplicaLogTest {
 
     @Test
     void keeps_at_most_max_pending_entries_aside_dropping_the_farthest() {
-        ReplicaLog small = new ReplicaLog(store, new ReplicaMetrics(new SimpleMeterRegistry(), store), 4, 64);
+        ReplicaLog small = open(4, "small-epoch");
         expectRejected(small, batch(1, 3, 4), RejectReason.GAP, 0, 1);
         expectRejected(small, batch(1, 7, 8), RejectReason.GAP, 0, 1);
         expectRejected(small, batch(1, 5, 6), RejectReason.GAP, 0, 1);
@@ -207,6 +233,87 @@ class ReplicaLogTest {
         assertThat(ReplicaLog.utf8LongerThan("€€", 5)).isTrue();
         assertThat(ReplicaLog.utf8LongerThan("😀", 4)).isFalse();
         assertThat(ReplicaLog.utf8LongerThan("😀😀", 7)).isTrue();
+    }
+
+    @Test
+    void stores_each_entry_with_the_epoch_of_the_master_that_shipped_it() {
+        expectAcked(batch(1, 1, 2), 2, 1);
+        expectAcked(batch(3, 3, 4), 4, 3);
+
+        assertThat(store.readRecords(1, 10)).extracting(LogRecord::epoch).containsExactly(1L, 1L, 3L, 3L);
+        assertThat(store.readRecords(1, 10)).extracting(LogRecord::toEntry).isEqualTo(entries(1, 4));
+    }
+
+    @Test
+    void an_empty_batch_with_the_masters_last_seq_rolls_back_what_lies_past_it() {
+        expectAcked(batch(1, 1, 5, OLD_MASTER_ID), 5, 1);
+
+        // a new master whose log ends at seq 3 (same entries as this log up to there)
+        expectAcked(new AppendRequest(2, 3, 30, List.of(), 3L), 3, 2);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 3));
+        assertThat(counter("replog.secondary.rolledback.entries")).isEqualTo(2);
+        assertThat(replica.status("s1")).isEqualTo(new ReplicationStatus("s1", 3, 30, 2));
+    }
+
+    @Test
+    void a_batch_with_the_masters_last_seq_rolls_back_what_lies_past_it() {
+        expectAcked(batch(1, 1, 5), 5, 1);
+
+        expectAcked(new AppendRequest(2, 2, 20, entries(3, 3), 3L), 3, 2);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 3));
+        assertThat(counter("replog.secondary.rolledback.entries")).isEqualTo(2);
+        expectAcked(new AppendRequest(2, 3, 30, entries(4, 4, seq -> 41), 4L), 4, 2);
+        assertThat(store.read(4, 1)).containsExactly(new Entry(4, 41, "message 4"));
+    }
+
+    @Test
+    void the_masters_last_seq_changes_nothing_when_the_log_ends_before_it() {
+        expectAcked(batch(1, 1, 3), 3, 1);
+
+        expectAcked(new AppendRequest(1, 3, 30, List.of(), 9L), 3, 1);
+        expectAcked(new AppendRequest(1, 3, 30, entries(4, 4), 4L), 4, 1);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 4));
+        assertThat(counter("replog.secondary.rolledback.entries")).isZero();
+    }
+
+    @Test
+    void a_refused_batch_rolls_nothing_back_the_master_trims_once_the_logs_match() {
+        expectAcked(batch(1, 1, 5, OLD_MASTER_ID), 5, 1);
+
+        // the new master's log ends at seq 4 with id 40; this log holds id 41 there
+        expectRejected(new AppendRequest(2, 4, 40, List.of(), 4L), RejectReason.MISMATCH, 3, 2);
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 5, OLD_MASTER_ID));
+
+        expectAcked(new AppendRequest(2, 3, 30, entries(4, 4), 4L), 4, 2);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 4));
+        assertThat(counter("replog.secondary.rolledback.entries")).isEqualTo(2);
+    }
+
+    @Test
+    void held_aside_entries_past_the_masters_last_seq_are_forgotten() {
+        expectAcked(batch(1, 1, 2), 2, 1);
+        expectRejected(batch(1, 4, 6), RejectReason.GAP, 2, 1);
+        assertThat(gauge("replog.secondary.pending.entries")).isEqualTo(3);
+
+        expectAcked(new AppendRequest(1, 2, 20, entries(3, 3), 3L), 3, 1);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 3));
+        assertThat(gauge("replog.secondary.pending.entries")).isZero();
+    }
+
+    @Test
+    void a_stale_last_seq_of_the_same_master_never_rolls_back_entries_that_master_shipped() {
+        expectAcked(batch(2, 1, 5), 5, 2);
+
+        // sent before entries 4..5 existed, delivered after them (a delayed request)
+        expectAcked(new AppendRequest(2, 2, 20, entries(3, 3), 3L), 5, 2);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 5));
+        assertThat(counter("replog.secondary.rolledback.entries")).isZero();
     }
 
     @Test

@@ -1,0 +1,194 @@
+package dev.replog.cluster;
+
+import static dev.replog.cluster.LogChecks.assertProblem;
+import static dev.replog.cluster.LogChecks.assertWellFormed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The master loses its disk: it is killed with SIGKILL, its data dir is deleted and it starts
+ * again, empty. It must not trust its empty log: it stays RECOVERING until it has heard from every
+ * secondary (its own history is gone, so a quorum that counts itself proves nothing), fetches
+ * what they hold, and only then accepts writes. Every w ≥ 2 write is on some secondary, so none is
+ * lost. One cluster serves both tests; each starts from every node running and healthy.
+ */
+@ExtendWith(ClusterExtension.class)
+@DisplayName("Loss of the master's data dir")
+class MasterDataLossIT {
+
+    private static final int N = 3;
+    private static ReplogCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = ReplogCluster.builder(MasterDataLossIT.class)
+                .secondary("secondary")
+                .faultySecondary("faulty-secondary")
+                .start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void everyNodeRunsAndIsHealthy() {
+        cluster.heal();
+    }
+
+    @Test
+    @DisplayName("after kill -9 and a wiped data dir the master is RECOVERING until it hears from every secondary, "
+            + "then READ_WRITE with every w≥2 write at its seq and id, a higher epoch, and new writes at the next seq "
+            + "with larger ids")
+    void everyW2WriteSurvivesAWipedMaster() {
+        ReplogClient master = cluster.client();
+        List<Written> written = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            int w = i % 2 == 0 ? 3 : 2;
+            String text = "wipe-1-" + i + "-w" + w;
+            written.add(Written.created(master.write(text, w), w, N));
+            texts.add(text);
+        }
+        List<LogEntry> before = master.messages();
+        long epochBefore = master.health().path("epoch").asLong(-1);
+        long lastIdBefore = before.get(before.size() - 1).id();
+
+        NodeProcess masterNode = cluster.master();
+        masterNode.kill();
+        masterNode.wipeDataDir();
+        assertThat(Files.exists(masterNode.dataDir())).as("the master's data dir after the wipe").isFalse();
+        // A frozen secondary answers nothing: the master cannot have heard from every secondary, so it must
+        // stay RECOVERING however fast it is, and the test sees that state for sure.
+        NodeProcess frozen = cluster.node("faulty-secondary");
+        frozen.pause();
+        masterNode.start();
+
+        JsonNode recovering = master.health();
+        assertThat(recovering.path("mode").asString("")).as("mode in /health of the wiped master while %s is frozen: %s",
+                frozen.name(), recovering).isEqualTo("RECOVERING");
+        HttpResult refused = master.write("wipe-1-refused-while-recovering", 1);
+        JsonNode problem = assertProblem(refused, 503);
+        assertThat(problem.path("mode").asString("")).as("mode in %s", refused).isEqualTo("RECOVERING");
+
+        List<String> modes = new ArrayList<>();
+        frozen.resume();
+        await("the wiped master to become READ_WRITE once every secondary answers")
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                .until(() -> {
+                    String mode = master.mode();
+                    if (modes.isEmpty() || !modes.get(modes.size() - 1).equals(mode)) {
+                        modes.add(mode);
+                    }
+                    return mode.equals("READ_WRITE");
+                });
+        assertThat(modes).as("modes of the wiped master after the frozen secondary resumed").isIn(
+                List.of("READ_WRITE"), List.of("RECOVERING", "READ_WRITE"));
+
+        List<LogEntry> recovered = master.messages();
+        assertWellFormed("master", recovered);
+        for (int i = 0; i < written.size(); i++) {
+            Written w = written.get(i);
+            assertThat(recovered).as("the recovered master's log holds the w=%d write %s", w.w(), texts.get(i))
+                    .contains(new LogEntry(w.seq(), w.id(), texts.get(i)));
+        }
+        assertThat(recovered).as("the recovered master's log (every write before the wipe had w≥2)").isEqualTo(before);
+        assertThat(recovered).extracting(LogEntry::message).doesNotContain("wipe-1-refused-while-recovering");
+        long epochAfter = master.health().path("epoch").asLong(-1);
+        assertThat(epochAfter).as("epoch of the wiped master (before: %d)", epochBefore).isGreaterThan(epochBefore);
+
+        Written next = Written.created(master.write("wipe-1-after", 2), 2, N);
+        assertThat(next.seq()).as("seq of the first write after recovery").isEqualTo(before.size() + 1L);
+        assertThat(next.id()).as("id of the first write after recovery (last id before: %d)", lastIdBefore)
+                .isGreaterThan(lastIdBefore);
+        Written all = Written.created(master.write("wipe-1-after-w3", 3), 3, N);
+        assertThat(all.seq()).isEqualTo(before.size() + 2L);
+        assertThat(all.id()).isGreaterThan(next.id());
+
+        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
+        assertWellFormed("master", log);
+        assertThat(log.subList(0, before.size())).as("the converged log starts with the log before the wipe")
+                .isEqualTo(before);
+        assertThat(log).extracting(LogEntry::message).endsWith("wipe-1-after", "wipe-1-after-w3");
+        for (NodeProcess secondary : cluster.secondaries()) {
+            assertThat(secondary.client().replicationStatus().path("epoch").asLong(-1))
+                    .as("epoch accepted by %s", secondary.name()).isEqualTo(epochAfter);
+        }
+    }
+
+    @Test
+    @DisplayName("with one secondary down and the master's data dir wiped, the master stays RECOVERING — GET /health says so "
+            + "and writes get 503 with mode RECOVERING — until the secondary returns, then nothing is lost")
+    void wipedMasterWaitsForEverySecondary() {
+        ReplogClient master = cluster.client();
+        for (int i = 1; i <= 5; i++) {
+            Written.created(master.write("wipe-2-" + i, 3), 3, N);
+        }
+        // The last writes reach only the faulty-secondary, so the master has to wait for that node's entries.
+        NodeProcess down = cluster.node("secondary");
+        down.kill();
+        List<Written> onlyOnFaulty = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            onlyOnFaulty.add(Written.created(master.write("wipe-2-only-on-faulty-" + i, 2), 2, N));
+        }
+        List<LogEntry> before = master.messages();
+
+        NodeProcess masterNode = cluster.master();
+        masterNode.kill();
+        masterNode.wipeDataDir();
+        masterNode.start();
+
+        List<String> refusedTexts = new ArrayList<>();
+        await("the wiped master to stay RECOVERING while " + down.name() + " is down")
+                .during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    JsonNode health = master.health();
+                    String text = "wipe-2-refused-" + refusedTexts.size();
+                    refusedTexts.add(text);
+                    HttpResult refused = master.write(text, 1);
+                    JsonNode problem = assertProblem(refused, 503);
+                    return health.path("mode").asString("").equals("RECOVERING")
+                            && problem.path("mode").asString("").equals("RECOVERING");
+                });
+        JsonNode health = master.health();
+        assertThat(health.path("mode").asString("")).as("mode in %s", health).isEqualTo("RECOVERING");
+        HttpResult refused = master.write("wipe-2-refused-last", 2);
+        refusedTexts.add("wipe-2-refused-last");
+        JsonNode problem = assertProblem(refused, 503);
+        assertThat(problem.path("mode").asString("")).as("mode in %s", refused).isEqualTo("RECOVERING");
+        assertThat(master.messages()).as("the recovering master shows no entry it has not recovered yet")
+                .allSatisfy(entry -> assertThat(before).contains(entry));
+
+        down.start();
+        cluster.awaitReadWrite();
+        List<LogEntry> recovered = master.messages();
+        assertThat(recovered).as("the master's log once the secondary returned").isEqualTo(before);
+        for (Written w : onlyOnFaulty) {
+            assertThat(recovered.get((int) w.seq() - 1).id()).as("id at seq %d", w.seq()).isEqualTo(w.id());
+        }
+        Written next = Written.created(master.write("wipe-2-after", 3), 3, N);
+        assertThat(next.seq()).isEqualTo(before.size() + 1L);
+        assertThat(next.id()).isGreaterThan(before.get(before.size() - 1).id());
+
+        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
+        assertWellFormed("master", log);
+        assertThat(log).extracting(LogEntry::message).doesNotContainAnyElementsOf(refusedTexts);
+        assertThat(log.subList(0, before.size())).isEqualTo(before);
+    }
+}

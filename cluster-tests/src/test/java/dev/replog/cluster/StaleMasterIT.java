@@ -1,0 +1,147 @@
+package dev.replog.cluster;
+
+import static dev.replog.cluster.LogChecks.append;
+import static dev.replog.cluster.LogChecks.assertProblem;
+import static dev.replog.cluster.LogChecks.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A master that lost its place (an older epoch) is refused by the secondaries: once a master with
+ * epoch E has replicated to them, a batch sent with epoch E-1 — the epoch of the master before the
+ * restart — gets 409 with their {@code ackedSeq} and {@code epoch} E and changes nothing, even a
+ * batch that claims the log ends earlier (which from a current master would roll entries back).
+ * The secondaries are driven directly through {@code POST /replication/append}; the same holds
+ * after a secondary is killed with SIGKILL and restarted while the master is frozen, so the
+ * epoch it refuses with comes from its own disk, not from the master.
+ */
+@ExtendWith(ClusterExtension.class)
+@DisplayName("A stale master")
+class StaleMasterIT {
+
+    private static final int N = 3;
+    private static ReplogCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = ReplogCluster.builder(StaleMasterIT.class)
+                .secondary("secondary")
+                .faultySecondary("faulty-secondary")
+                .start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @DisplayName("is refused by every secondary with 409 problem+json carrying the current epoch and the secondary's "
+            + "ackedSeq, leaving its log unchanged, before and after the secondary restarts")
+    void staleEpochIsRefusedBeforeAndAfterARestart() {
+        cluster.heal();
+        ReplogClient master = cluster.client();
+        Written.created(master.write("stale-old-epoch", 3), 3, N);
+        long oldEpoch = master.health().path("epoch").asLong(-1);
+        assertThat(oldEpoch).as("epoch of the first master").isPositive();
+
+        // The master restarts: a new master with a higher epoch; the old epoch is now stale.
+        NodeProcess masterNode = cluster.master();
+        masterNode.kill();
+        masterNode.start();
+        cluster.heal();
+        long epoch = master.health().path("epoch").asLong(-1);
+        assertThat(epoch).as("epoch of the restarted master (the first had %d)", oldEpoch).isGreaterThan(oldEpoch);
+        for (int i = 1; i <= 5; i++) {
+            Written.created(master.write("stale-new-epoch-" + i, 3), 3, N);
+        }
+        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
+        for (NodeProcess secondary : cluster.secondaries()) {
+            assertThat(secondary.client().replicationStatus().path("epoch").asLong(-1))
+                    .as("epoch accepted by %s", secondary.name()).isEqualTo(epoch);
+            assertStaleRefused(secondary, epoch - 1, epoch, log, "while the master runs");
+        }
+
+        // Freeze the master so that nothing reaches the secondaries but the stale batches, then crash
+        // and restart each: the epoch they refuse with must come from their disk.
+        masterNode.pause();
+        try {
+            for (NodeProcess secondary : cluster.secondaries()) {
+                secondary.kill();
+                secondary.start();
+                JsonNode status = secondary.client().replicationStatus();
+                assertThat(status.path("epoch").asLong(-1)).as("epoch of %s right after its restart: %s",
+                        secondary.name(), status).isEqualTo(epoch);
+                assertStaleRefused(secondary, epoch - 1, epoch, log, "after a kill -9 and restart");
+                assertStaleRefused(secondary, oldEpoch, epoch, log, "after a kill -9 and restart, first epoch");
+            }
+        } finally {
+            masterNode.resume();
+        }
+
+        // The current master is still followed.
+        cluster.heal();
+        Written after = Written.created(master.write("stale-after-restarts", 3), 3, N);
+        assertThat(after.seq()).isEqualTo(log.size() + 1L);
+        List<LogEntry> converged = cluster.awaitConverged(Duration.ofSeconds(30));
+        assertThat(converged.subList(0, log.size())).isEqualTo(log);
+    }
+
+    /**
+     * Three batches with a stale epoch, each of which a current master could legitimately send: one
+     * that continues the log, one that replaces its last entry, and an empty one that says the
+     * master's log ends at seq 1 (a rollback). Each must get 409 and change nothing.
+     */
+    private static void assertStaleRefused(NodeProcess secondary, long staleEpoch, long epoch, List<LogEntry> log,
+            String when) {
+        ReplogClient node = secondary.client();
+        LogEntry last = log.get(log.size() - 1);
+        LogEntry beforeLast = log.get(log.size() - 2);
+        LogEntry first = log.get(0);
+
+        HttpResult continuing = append(node, staleEpoch, last.seq(), last.id(),
+                List.of(entry(last.seq() + 1, last.id() + 1_000, "stale-continuing")));
+        assertRefused(secondary, continuing, epoch, log, when + ", a batch continuing the log");
+
+        HttpResult replacing = append(node, staleEpoch, beforeLast.seq(), beforeLast.id(),
+                List.of(entry(last.seq(), last.id() + 1_000, "stale-replacing")));
+        assertRefused(secondary, replacing, epoch, log, when + ", a batch replacing the last entry");
+
+        Map<String, Object> rollback = new LinkedHashMap<>();
+        rollback.put("epoch", staleEpoch);
+        rollback.put("prevSeq", first.seq());
+        rollback.put("prevId", first.id());
+        rollback.put("entries", List.of());
+        rollback.put("masterLastSeq", first.seq());
+        HttpResult rollingBack = node.postJson("/replication/append", rollback);
+        assertRefused(secondary, rollingBack, epoch, log, when + ", an empty batch saying the log ends at seq 1");
+    }
+
+    private static void assertRefused(NodeProcess secondary, HttpResult result, long epoch, List<LogEntry> log,
+            String what) {
+        String name = secondary.name();
+        JsonNode problem = assertProblem(result, 409);
+        assertThat(problem.path("epoch").asLong(-1)).as("epoch in the answer of %s to a stale batch (%s): %s", name,
+                what, result).isEqualTo(epoch);
+        assertThat(problem.path("ackedSeq").asLong(-1)).as("ackedSeq in the answer of %s to a stale batch (%s): %s",
+                name, what, result).isEqualTo(log.size());
+        assertThat(secondary.client().messages()).as("log of %s after a stale batch (%s)", name, what).isEqualTo(log);
+        JsonNode status = secondary.client().replicationStatus();
+        assertThat(status.path("ackedSeq").asLong(-1)).as("ackedSeq of %s after a stale batch (%s)", name, what)
+                .isEqualTo(log.size());
+        assertThat(status.path("epoch").asLong(-1)).as("epoch of %s after a stale batch (%s)", name, what)
+                .isEqualTo(epoch);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.replog.secondary.replication;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The highest master epoch this node has accepted, kept in one small file ({@code data-dir/epoch})
+ * that survives any crash: each write goes to a temporary file, which is fsynced, renamed over the
+ * old one and followed by an fsync of the directory, so after a crash the file holds the old or the
+ * new value, never a torn one. A node that forgot its epoch could accept a stale master again.
+ *
+ * <p>Not thread-safe: {@link ReplicaLog}'s single writer is the one caller of {@link #write}.
+ */
+final class EpochFile {
+
+    private final Path file;
+
+    EpochFile(Path file) {
+        this.file = file.toAbsolutePath();
+    }
+
+    Path path() {
+        return file;
+    }
+
+    /**
+     * The stored epoch, 0 when the file does not exist (a new node).
+     *
+     * @throws IllegalStateException when the file exists but does not hold a non-negative number:
+     *                               the node must not start and forget which masters are stale
+     */
+    long read() {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw unreadable("cannot be read: " + e, e);
+        }
+        long value;
+        try {
+            value = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw unreadable("does not hold a number: \"" + abbreviate(text) + "\"", e);
+        }
+        if (value < 0) {
+            throw unreadable("holds a negative epoch " + value, null);
+        }
+        return value;
+    }
+
+    /** Stores {@code epoch}; returns once it is durable. */
+    void write(long epoch) {
+        Path dir = file.getParent();
+        Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(dir);
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap((epoch + "\n").getBytes(StandardCharsets.US_ASCII));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            fsyncDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot persist epoch " + epoch + " to " + file + ": " + e, e);
+        }
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (IOException e) {
+            return; // platforms that cannot open a directory (Windows) cannot fsync one either
+        }
+        try (channel) {
+            channel.force(true);
+        }
+    }
+
+    private IllegalStateException unreadable(String problem, Exception cause) {
+        return new IllegalStateException("The epoch file " + file + " " + problem + "; refusing to start rather than "
+                + "forget which masters are stale. Fix it, or remove it deliberately (the node then follows any "
+                + "master's epoch again).", cause);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+}

@@ -1,0 +1,264 @@
+package dev.replog.secondary.replication;
+
+import static dev.replog.secondary.replication.Batches.batch;
+import static dev.replog.secondary.replication.Batches.entries;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.replog.common.log.FileLogStore;
+import dev.replog.common.log.FsyncMode;
+import dev.replog.common.log.LogRecord;
+import dev.replog.common.log.LogStore;
+import dev.replog.common.protocol.AppendRequest;
+import dev.replog.common.protocol.AppendResponse;
+import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.ReplicationStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongUnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+/**
+ * The replica over the real file store: a restart (close both, reopen both on the same data
+ * directory) keeps the log, the watermark and the epoch; the store is only ever called from the
+ * writer thread.
+ */
+class ReplicaLogDurabilityTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    private Path dataDir;
+
+    private FileLogStore store;
+    private ReplicaLog replica;
+
+    @AfterEach
+    void closeNode() {
+        stop();
+    }
+
+    @ParameterizedTest(name = "fsync={0}")
+    @EnumSource(FsyncMode.class)
+    void a_restarted_replica_has_the_same_log_watermark_and_epoch(FsyncMode fsync) {
+        start(fsync);
+        expectAcked(batch(2, 1, 3), 3, 2);
+        expectAcked(batch(2, 4, 5), 5, 2);
+
+        restart(fsync);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 5));
+        assertThat(replica.ackedSeq()).isEqualTo(5);
+        assertThat(replica.epoch()).isEqualTo(2);
+        assertThat(replica.status("s")).isEqualTo(new ReplicationStatus("s", 5, 50, 2));
+        assertThat(store.readRecords(1, 100)).extracting(LogRecord::epoch).containsOnly(2L);
+        // and it goes on from there: a duplicate is deduplicated, the next batch appended
+        expectAcked(batch(2, 4, 5), 5, 2);
+        expectAcked(batch(2, 6, 7), 7, 2);
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 7));
+    }
+
+    @Test
+    void an_epoch_adopted_without_entries_survives_a_restart_and_a_stale_master_is_refused() {
+        start(FsyncMode.GROUP);
+        expectAcked(batch(1, 1, 2), 2, 1);
+        // a new master's first contact: no entries, just its epoch
+        expectAcked(new AppendRequest(3, 2, 20, List.of()), 2, 3);
+        assertThat(Files.exists(dataDir.resolve("epoch"))).isTrue();
+
+        restart(FsyncMode.GROUP);
+
+        assertThat(replica.epoch()).isEqualTo(3);
+        StepVerifier.create(replica.append(batch(2, 3, 3)))
+                .expectErrorSatisfies(error -> {
+                    assertThat(error).isInstanceOf(AppendRejectedException.class);
+                    assertThat(((AppendRejectedException) error).reason()).isEqualTo(RejectReason.STALE_EPOCH);
+                    assertThat(((AppendRejectedException) error).epoch()).isEqualTo(3);
+                    assertThat(((AppendRejectedException) error).ackedSeq()).isEqualTo(2);
+                })
+                .verify(TIMEOUT);
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 2));
+    }
+
+    @Test
+    void the_epoch_is_durable_before_the_batch_that_raised_it_is_answered() {
+        start(FsyncMode.GROUP);
+
+        expectAcked(batch(7, 1, 1), 1, 7);
+
+        assertThat(new EpochFile(dataDir.resolve("epoch")).read()).isEqualTo(7);
+    }
+
+    @Test
+    void without_its_epoch_file_a_replica_follows_the_epoch_of_its_last_record() throws Exception {
+        start(FsyncMode.GROUP);
+        expectAcked(batch(4, 1, 2), 2, 4);
+        stop();
+        Files.delete(dataDir.resolve("epoch"));
+
+        start(FsyncMode.GROUP);
+
+        assertThat(replica.epoch()).isEqualTo(4);
+        assertThat(new EpochFile(dataDir.resolve("epoch")).read()).isEqualTo(4);
+    }
+
+    @Test
+    void a_rollback_to_the_masters_last_seq_survives_a_restart() {
+        LongUnaryOperator oldMaster = seq -> seq <= 3 ? seq * 10 : seq * 10 + 1;
+        start(FsyncMode.GROUP);
+        expectAcked(batch(1, 1, 6, oldMaster), 6, 1);
+
+        expectAcked(new AppendRequest(2, 3, 30, List.of(), 3L), 3, 2);
+        restart(FsyncMode.GROUP);
+
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 3));
+        assertThat(replica.status("s")).isEqualTo(new ReplicationStatus("s", 3, 30, 2));
+        expectAcked(batch(2, 4, 5), 5, 2);
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 5));
+    }
+
+    @Test
+    void a_new_node_starts_empty_at_epoch_zero() {
+        start(FsyncMode.GROUP);
+
+        assertThat(replica.status("s")).isEqualTo(new ReplicationStatus("s", 0, 0, 0));
+    }
+
+    @Test
+    void an_unreadable_epoch_file_stops_the_node_instead_of_forgetting_the_epoch() throws Exception {
+        Files.writeString(dataDir.resolve("epoch"), "seven\n", StandardCharsets.US_ASCII);
+        store = FileLogStore.open(dataDir.resolve("log"));
+
+        assertThatThrownBy(() -> new ReplicaLog(store, new ReplicaMetrics(new SimpleMeterRegistry(), store),
+                new EpochFile(dataDir.resolve("epoch")), 100, 1024))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("epoch file")
+                .hasMessageContaining("refusing to start");
+    }
+
+    @Test
+    void store_calls_run_on_the_writer_thread_and_answers_leave_the_fsync_thread() {
+        store = FileLogStore.open(dataDir.resolve("log"), FsyncMode.GROUP, 4096);
+        ThreadRecordingStore recording = new ThreadRecordingStore(store);
+        replica = new ReplicaLog(recording, new ReplicaMetrics(new SimpleMeterRegistry(), recording),
+                new EpochFile(dataDir.resolve("epoch")), 100, 1024);
+        Set<String> answeredOn = ConcurrentHashMap.newKeySet();
+
+        // subscribed from a parallel thread, as a request handler would be from an event loop
+        for (AppendRequest request : List.of(batch(1, 1, 3), batch(1, 4, 6), new AppendRequest(2, 3, 30, List.of(), 3L),
+                batch(2, 4, 5))) {
+            StepVerifier.create(Mono.defer(() -> replica.append(request)).subscribeOn(Schedulers.parallel())
+                            .doOnNext(answer -> answeredOn.add(Thread.currentThread().getName())))
+                    .expectNextCount(1)
+                    .expectComplete()
+                    .verify(TIMEOUT);
+        }
+
+        assertThat(recording.writerThreads).containsExactly("replica-writer");
+        assertThat(answeredOn).isNotEmpty().allSatisfy(thread -> assertThat(thread).startsWith("parallel-"));
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 5));
+    }
+
+    private void start(FsyncMode fsync) {
+        store = FileLogStore.open(dataDir.resolve("log"), fsync, 256);
+        replica = new ReplicaLog(store, new ReplicaMetrics(new SimpleMeterRegistry(), store),
+                new EpochFile(dataDir.resolve("epoch")), 100, 1024);
+    }
+
+    private void stop() {
+        if (replica != null) {
+            replica.close();
+            replica = null;
+        }
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+
+    private void restart(FsyncMode fsync) {
+        stop();
+        start(fsync);
+    }
+
+    private void expectAcked(AppendRequest request, long ackedSeq, long epoch) {
+        StepVerifier.create(replica.append(request))
+                .expectNext(new AppendResponse(ackedSeq, epoch))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    /** A store that notes which threads call its writing methods. */
+    private static final class ThreadRecordingStore implements LogStore {
+
+        private final LogStore delegate;
+        final Set<String> writerThreads = ConcurrentHashMap.newKeySet();
+
+        ThreadRecordingStore(LogStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public long lastSeq() {
+            return delegate.lastSeq();
+        }
+
+        @Override
+        public long durableSeq() {
+            return delegate.durableSeq();
+        }
+
+        @Override
+        public Optional<Entry> get(long seq) {
+            return delegate.get(seq);
+        }
+
+        @Override
+        public List<Entry> read(long fromSeq, int limit) {
+            return delegate.read(fromSeq, limit);
+        }
+
+        @Override
+        public CompletableFuture<Long> append(List<Entry> entries) {
+            writerThreads.add(Thread.currentThread().getName());
+            return delegate.append(entries);
+        }
+
+        @Override
+        public CompletableFuture<Long> appendRecords(List<LogRecord> records) {
+            writerThreads.add(Thread.currentThread().getName());
+            return delegate.appendRecords(records);
+        }
+
+        @Override
+        public List<LogRecord> readRecords(long fromSeq, int limit) {
+            return delegate.readRecords(fromSeq, limit);
+        }
+
+        @Override
+        public void truncateAfter(long seq) {
+            writerThreads.add(Thread.currentThread().getName());
+            delegate.truncateAfter(seq);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}
