@@ -2,6 +2,8 @@ package dev.replog.master.api;
 
 import dev.replog.common.protocol.Entry;
 import dev.replog.common.web.LogQuery;
+import dev.replog.common.web.LogTail;
+import dev.replog.master.replication.ClusterMembers;
 import dev.replog.master.log.MessageLog;
 import dev.replog.master.write.WriteResult;
 import dev.replog.master.write.WriteService;
@@ -23,7 +25,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.http.codec.ServerSentEvent;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** The public log API of the master: append with a write concern, read by seq. */
 @RestController
@@ -34,11 +39,14 @@ class MessagesController {
     private final WriteService writes;
     private final WriteRequestParser parser;
     private final MessageLog messages;
+    private final LogTail tail;
 
-    MessagesController(WriteService writes, WriteRequestParser parser, MessageLog messages) {
+    MessagesController(WriteService writes, WriteRequestParser parser, MessageLog messages, ClusterMembers members) {
         this.writes = writes;
         this.parser = parser;
         this.messages = messages;
+        this.tail = new LogTail(messages.store(), messages::durableSeq);
+        members.onEntriesAppended(() -> tail.advanced(messages.durableSeq()));
     }
 
     @Operation(summary = "Append a message with a write concern",
@@ -76,16 +84,32 @@ class MessagesController {
 
     @Operation(summary = "Read entries in seq order", description = "Every entry the master appended, acknowledged or not.")
     @GetMapping(path = "/messages", produces = MediaType.APPLICATION_JSON_VALUE)
-    List<Entry> read(@RequestParam(name = "from", required = false) String from,
+    Mono<List<Entry>> read(@RequestParam(name = "from", required = false) String from,
             @RequestParam(name = "limit", required = false) String limit) {
-        return LogQuery.page(messages.store(), from, limit);
+        // reads go to the segment files: not on the event loop
+        return Mono.fromSupplier(() -> LogQuery.page(messages.store(), from, limit))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Operation(summary = "Follow the log as Server-Sent Events",
+            description = "One event per entry (event: entry, id: <seq>, data: {seq, id, message}): the history from "
+                    + "the entry after Last-Event-ID, else from ?from= (default 1), then each new durable entry as it "
+                    + "comes, without gap or duplicate. A slow reader slows only itself.")
+    @ApiResponse(responseCode = "400", description = "from or Last-Event-ID not a non-negative integer",
+            content = @Content(mediaType = PROBLEM))
+    @GetMapping(path = "/messages/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<Entry>> stream(
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+            @RequestParam(name = "from", required = false) String from) {
+        return tail.events(lastEventId, from);
     }
 
     @Operation(summary = "Read one entry")
     @ApiResponse(responseCode = "404", description = "no entry with this seq", content = @Content(mediaType = PROBLEM))
     @GetMapping(path = "/messages/{seq}", produces = MediaType.APPLICATION_JSON_VALUE)
-    Entry readOne(@PathVariable("seq") String seq) {
-        return LogQuery.one(messages.store(), seq);
+    Mono<Entry> readOne(@PathVariable("seq") String seq) {
+        return Mono.fromSupplier(() -> LogQuery.one(messages.store(), seq))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     private static ResponseEntity<WriteResult> toResponse(WriteResult result) {

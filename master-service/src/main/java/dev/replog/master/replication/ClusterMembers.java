@@ -12,6 +12,7 @@ public final class ClusterMembers {
     private final List<Replicator> replicators;
     private final List<SecondaryClient> clients;
     private final List<Runnable> healthListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
 
     ClusterMembers(List<Replicator> replicators, List<SecondaryClient> clients) {
         this.replicators = replicators;
@@ -26,11 +27,17 @@ public final class ClusterMembers {
         return clients;
     }
 
-    /** Wakes every replicator: new entries are in the log. */
+    /** New entries are durable in the log: wakes every replicator, then tells the listeners. */
     public void entriesAppended() {
         for (Replicator replicator : replicators) {
             replicator.wake();
         }
+        appendListeners.forEach(Runnable::run);
+    }
+
+    /** Called after new entries became durable in the master's log. */
+    public void onEntriesAppended(Runnable listener) {
+        appendListeners.add(listener);
     }
 
     public void onHealthChange(Runnable listener) {

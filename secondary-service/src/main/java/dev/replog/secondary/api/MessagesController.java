@@ -3,6 +3,7 @@ package dev.replog.secondary.api;
 import dev.replog.common.log.LogStore;
 import dev.replog.common.protocol.Entry;
 import dev.replog.common.web.LogQuery;
+import dev.replog.common.web.LogTail;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -14,6 +15,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.RequestHeader;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -29,9 +33,24 @@ class MessagesController {
     private static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
     private final LogStore store;
+    private final LogTail tail;
 
-    MessagesController(LogStore store) {
+    MessagesController(LogStore store, LogTail tail) {
         this.store = store;
+        this.tail = tail;
+    }
+
+    @GetMapping(path = "/messages/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(summary = "Follow the contiguous prefix as Server-Sent Events",
+            description = "One event per entry (event: entry, id: <seq>, data: {seq, id, message}): the history from "
+                    + "the entry after Last-Event-ID, else from ?from= (default 1), then each entry as it becomes "
+                    + "durable here, without gap or duplicate; entries past a gap appear only once it is filled.")
+    @ApiResponse(responseCode = "400", description = "from or Last-Event-ID not a non-negative integer",
+            content = @Content(mediaType = PROBLEM))
+    Flux<ServerSentEvent<Entry>> stream(
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+            @RequestParam(required = false) String from) {
+        return tail.events(lastEventId, from);
     }
 
     @GetMapping("/messages")

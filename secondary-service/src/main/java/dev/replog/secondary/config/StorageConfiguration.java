@@ -4,6 +4,7 @@ import dev.replog.common.log.CorruptLogException;
 import dev.replog.common.log.FileLogStore;
 import dev.replog.common.log.FsyncMode;
 import dev.replog.common.log.LogStore;
+import dev.replog.common.web.LogTail;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -42,5 +43,11 @@ class StorageConfiguration {
                 fsync.name().toLowerCase(Locale.ROOT), properties.storage().segmentBytes(),
                 store.durableSeq());
         return store;
+    }
+
+    /** Followers of {@code GET /messages/stream}: they see the durable contiguous prefix. */
+    @Bean
+    LogTail logTail(LogStore store) {
+        return new LogTail(store, store::durableSeq);
     }
 }

@@ -4,6 +4,7 @@ import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.AppendResponse;
 import dev.replog.common.protocol.ReplicationPaths;
 import dev.replog.common.protocol.ReplicationStatus;
+import dev.replog.common.web.LogTail;
 import dev.replog.secondary.config.SecondaryProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -27,10 +28,12 @@ class ReplicationController {
 
     private final ReplicaLog replicaLog;
     private final SecondaryProperties properties;
+    private final LogTail tail;
 
-    ReplicationController(ReplicaLog replicaLog, SecondaryProperties properties) {
+    ReplicationController(ReplicaLog replicaLog, SecondaryProperties properties, LogTail tail) {
         this.replicaLog = replicaLog;
         this.properties = properties;
+        this.tail = tail;
     }
 
     @PostMapping(path = ReplicationPaths.APPEND, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -54,7 +57,8 @@ class ReplicationController {
     @ApiResponse(responseCode = "415", description = "Not JSON", content = @Content(mediaType = PROBLEM))
     Mono<AppendResponse> append(@RequestBody AppendRequest request) {
         Duration delay = properties.replication().delay();
-        Mono<AppendResponse> appended = replicaLog.append(request);
+        Mono<AppendResponse> appended = replicaLog.append(request)
+                .doOnNext(response -> tail.advanced(response.ackedSeq()));
         // an artificial slow replica for demos; Mono.delay waits without holding a thread
         return delay.isZero() ? appended : Mono.delay(delay).then(appended);
     }
