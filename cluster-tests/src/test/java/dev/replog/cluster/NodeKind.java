@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** The three kinds of node a test cluster runs, each an executable jar built by its module. */
+/** The kinds of node a test cluster runs, each an executable jar built by its module. */
 enum NodeKind {
     MASTER("master-service"),
     SECONDARY("secondary-service"),
-    FAULTY_SECONDARY("faulty-secondary");
+    FAULTY_SECONDARY("faulty-secondary"),
+    /** A sync-service node (ids, epochs and locks by quorum); not a replica of the log. */
+    SYNC("sync-service");
 
     private final String module;
 
@@ -23,6 +25,11 @@ enum NodeKind {
      * Failsafe passes the modules dir and version ({@code replog.modules.dir}, {@code replog.version});
      * run from an IDE, the jar is looked up next to the working directory ({@code ../<module>/target}).
      */
+    /** A replica of the master's log (a secondary or a faulty-secondary). */
+    boolean isReplica() {
+        return this == SECONDARY || this == FAULTY_SECONDARY;
+    }
+
     Path jar() {
         Path modules = Path.of(System.getProperty("replog.modules.dir",
                 Path.of(System.getProperty("user.dir")).resolve("..").toString())).toAbsolutePath().normalize();

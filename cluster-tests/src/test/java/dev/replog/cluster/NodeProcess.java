@@ -179,8 +179,9 @@ final class NodeProcess implements AutoCloseable {
                             throw new NodeExited(name + " exited with " + process.exitValue());
                         }
                         int status = client.get("/actuator/health").status();
-                        // 503 still means Spring is up; a node may report itself DOWN while read-only.
-                        return status == 200 || status == 503;
+                        // 503 still means Spring is up; a node may report itself DOWN while read-only
+                        // (a sync node without a majority yet). Any HTTP answer means a sync node serves.
+                        return status == 200 || status == 503 || (kind == NodeKind.SYNC && status > 0);
                     });
         } catch (ConditionTimeoutException | NodeExited e) {
             throw new AssertionError(name + " did not become ready"

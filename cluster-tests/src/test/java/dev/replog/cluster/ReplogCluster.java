@@ -90,8 +90,14 @@ final class ReplogCluster implements AutoCloseable {
         return List.copyOf(nodes.values());
     }
 
+    /** The master's replicas: secondaries and faulty-secondaries (not the sync nodes). */
     List<NodeProcess> secondaries() {
-        return nodes.values().stream().filter(n -> n.kind() != NodeKind.MASTER).toList();
+        return nodes.values().stream().filter(n -> n.kind().isReplica()).toList();
+    }
+
+    /** The sync-service nodes ({@link Builder#syncNodes(int)}), in order sync-1, sync-2, ... */
+    List<NodeProcess> syncNodes() {
+        return nodes.values().stream().filter(n -> n.kind() == NodeKind.SYNC).toList();
     }
 
     /** Cluster size n as the master counts it. */
@@ -128,6 +134,16 @@ final class ReplogCluster implements AutoCloseable {
      */
     void heal() {
         List<NodeProcess> started = new ArrayList<>();
+        for (NodeProcess node : syncNodes()) {
+            if (node.isPaused() && node.isAlive()) {
+                node.resume();
+            }
+            if (!node.isAlive()) {
+                started.add(node.launch());
+            }
+        }
+        started.forEach(NodeProcess::awaitReady);
+        started.clear();
         for (NodeProcess node : nodes.values()) {
             if (node.isPaused() && node.isAlive()) {
                 node.resume();
@@ -209,6 +225,7 @@ final class ReplogCluster implements AutoCloseable {
         private final Set<String> notStarted = new HashSet<>();
         private final Map<String, Map<String, String>> properties = new LinkedHashMap<>();
         private boolean withMaster = true;
+        private int syncNodes;
 
         private Builder(Class<?> testClass) {
             this.testClass = testClass;
@@ -223,6 +240,16 @@ final class ReplogCluster implements AutoCloseable {
         /** A faulty-secondary named {@code name} (faults off unless set by properties). */
         Builder faultySecondary(String name) {
             secondaries.put(name, NodeKind.FAULTY_SECONDARY);
+            return this;
+        }
+
+        /**
+         * {@code count} sync-service nodes named sync-1..sync-{@code count}, each with every node as
+         * {@code replog.sync.peers} and its {@code replog.sync.node-id}; they start (and are ready)
+         * before the other nodes, and the master gets them as {@code replog.sync.nodes}.
+         */
+        Builder syncNodes(int count) {
+            syncNodes = count;
             return this;
         }
 
@@ -256,9 +283,27 @@ final class ReplogCluster implements AutoCloseable {
             Map<String, NodeProcess> nodes = new LinkedHashMap<>();
             Map<String, Integer> ports = new LinkedHashMap<>();
             secondaries.keySet().forEach(name -> ports.put(name, FreePorts.allocate()));
+            Map<String, Integer> syncPorts = new LinkedHashMap<>();
+            for (int i = 1; i <= syncNodes; i++) {
+                syncPorts.put("sync-" + i, FreePorts.allocate());
+            }
+            String syncUrls = syncPorts.values().stream().map(port -> "http://127.0.0.1:" + port)
+                    .collect(Collectors.joining(","));
+            int syncId = 0;
+            for (Map.Entry<String, Integer> sync : syncPorts.entrySet()) {
+                Map<String, String> syncProps = new LinkedHashMap<>();
+                syncProps.put("replog.sync.peers", syncUrls);
+                syncProps.put("replog.sync.node-id", Integer.toString(++syncId));
+                syncProps.putAll(properties.getOrDefault(sync.getKey(), Map.of()));
+                nodes.put(sync.getKey(), new NodeProcess(sync.getKey(), NodeKind.SYNC, sync.getValue(), logDir,
+                        dataDir.resolve(sync.getKey()), syncProps));
+            }
             NodeProcess master = null;
             if (withMaster) {
                 Map<String, String> masterProps = new LinkedHashMap<>(TEST_MASTER_PROPERTIES);
+                if (!syncPorts.isEmpty()) {
+                    masterProps.put("replog.sync.nodes", syncUrls);
+                }
                 masterProps.put("replog.secondaries", ports.entrySet().stream()
                         .map(e -> e.getKey() + "=http://127.0.0.1:" + e.getValue())
                         .collect(Collectors.joining(",")));
@@ -274,14 +319,21 @@ final class ReplogCluster implements AutoCloseable {
             }
             ReplogCluster cluster = new ReplogCluster(nodes, master);
             try {
+                // The sync nodes first: the master takes its epoch and ids from them while it recovers.
+                cluster.syncNodes().stream()
+                        .filter(node -> !notStarted.contains(node.name()))
+                        .map(NodeProcess::launch)
+                        .toList()
+                        .forEach(NodeProcess::awaitReady);
                 List<NodeProcess> starting = nodes.values().stream()
+                        .filter(node -> node.kind() != NodeKind.SYNC)
                         .filter(node -> !notStarted.contains(node.name()))
                         .map(NodeProcess::launch)
                         .toList();
                 starting.forEach(NodeProcess::awaitReady);
                 if (master != null) {
                     String[] running = starting.stream()
-                            .filter(node -> node.kind() != NodeKind.MASTER)
+                            .filter(node -> node.kind().isReplica())
                             .map(NodeProcess::name)
                             .toArray(String[]::new);
                     cluster.awaitStatus("HEALTHY", running);

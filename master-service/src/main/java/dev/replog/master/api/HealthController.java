@@ -19,7 +19,8 @@ class HealthController {
 
     @Operation(summary = "The cluster as the master sees it",
             description = "mode (READ_WRITE, READ_ONLY, RECOVERING), epoch, lastSeq, quorum, nodesUp and each node's "
-                    + "status (HEALTHY, SUSPECTED, UNHEALTHY), ackedSeq, lag and last heartbeat.")
+                    + "status (HEALTHY, SUSPECTED, UNHEALTHY), ackedSeq, lag and last heartbeat, and ids: where permanent ids "
+                    + "come from (sync or local) and how many the master holds.")
     @GetMapping(path = "/health", produces = MediaType.APPLICATION_JSON_VALUE)
     ClusterHealth health() {
         return cluster.health();

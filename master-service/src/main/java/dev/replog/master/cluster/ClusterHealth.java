@@ -5,9 +5,17 @@ import java.util.List;
 
 /**
  * The body of {@code GET /health}: the master's mode and epoch, its last seq, the quorum, how many
- * nodes are up, and every node with its status and watermark (the master first).
+ * nodes are up, every node with its status and watermark (the master first), and where permanent
+ * ids come from.
  */
-public record ClusterHealth(String mode, long epoch, long lastSeq, int quorum, int nodesUp, List<Node> nodes) {
+public record ClusterHealth(String mode, long epoch, long lastSeq, int quorum, int nodesUp, List<Node> nodes, Ids ids) {
+
+    /**
+     * @param source    {@code sync} (ranges from the sync-service cluster) or {@code local} (a local counter)
+     * @param remaining permanent ids the master holds (reserved or prefetched) and can hand out without asking
+     */
+    public record Ids(String source, long remaining) {
+    }
 
     /**
      * @param url           the node's base URL ("self" for the master)

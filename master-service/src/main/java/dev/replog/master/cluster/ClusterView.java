@@ -42,6 +42,10 @@ public class ClusterView {
                 .description("Nodes counted towards the write quorum, the master included").register(meters);
         Gauge.builder("replog.log.last.seq", messages, MessageLog::lastSeq)
                 .description("The last seq in the master's log").register(meters);
+        Gauge.builder("replog.ids.remaining", messages, m -> m.ids().remaining())
+                .description("Permanent ids the master holds (reserved or prefetched) and can hand out without asking")
+                .tag("source", messages.ids().source())
+                .register(meters);
     }
 
     public int clusterSize() {
@@ -90,7 +94,8 @@ public class ClusterView {
                     "secondary", replicator.health().status().name(), replicator.ackedSeq(),
                     Math.max(0, lastSeq - replicator.ackedSeq()), replicator.health().lastHeartbeat()));
         }
-        return new ClusterHealth(mode().name(), epoch.value(), lastSeq, quorum(), nodesUp(), nodes);
+        return new ClusterHealth(mode().name(), epoch.value(), lastSeq, quorum(), nodesUp(), nodes,
+                new ClusterHealth.Ids(messages.ids().source(), messages.ids().remaining()));
     }
 
     private synchronized void logModeChange() {

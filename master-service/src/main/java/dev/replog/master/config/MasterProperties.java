@@ -27,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
  * @param replication     how entries are shipped
  * @param ids             how permanent ids are reserved
  * @param storage         how the log is kept on disk
+ * @param sync            where permanent ids and epochs come from (the sync-service cluster, or local counters)
  */
 @Validated
 @ConfigurationProperties(prefix = "replog")
@@ -39,7 +40,8 @@ public record MasterProperties(
         @DefaultValue @Valid Retry retry,
         @DefaultValue @Valid Replication replication,
         @DefaultValue @Valid Ids ids,
-        @DefaultValue @Valid Storage storage) {
+        @DefaultValue @Valid Storage storage,
+        @DefaultValue @Valid Sync sync) {
 
     /**
      * @param interval       time between two heartbeats to one secondary
@@ -79,9 +81,38 @@ public record MasterProperties(
     }
 
     /**
-     * @param rangeSize how many permanent ids are reserved at once (one fsync per range)
+     * @param rangeSize   how many permanent ids are reserved at once (one fsync, or one sync-cluster
+     *                    decision, per range; at most 1000000)
+     * @param waitTimeout how long a write waits for a permanent id when every prefetched range is
+     *                    spent (the sync cluster is unreachable) before it answers 503
      */
-    public record Ids(@DefaultValue("1000") @Min(1) int rangeSize) {
+    public record Ids(
+            @DefaultValue("1000") @Min(1) @jakarta.validation.constraints.Max(1_000_000) int rangeSize,
+            @DefaultValue("2s") @NotNull Duration waitTimeout) {
+    }
+
+    /**
+     * @param nodes          the sync-service nodes ({@code http://host:port}, comma-separated); empty: ids
+     *                       and epochs come from durable local counters in the data dir
+     * @param requestTimeout how long one call to one sync node may take before the next node is tried
+     * @param initialBackoff wait before retrying a failed range prefetch (doubles up to {@code maxBackoff})
+     * @param maxBackoff     the longest wait between two prefetch retries while the sync cluster is down
+     */
+    public record Sync(
+            @DefaultValue("") List<String> nodes,
+            @DefaultValue("2s") @NotNull Duration requestTimeout,
+            @DefaultValue("100ms") @NotNull Duration initialBackoff,
+            @DefaultValue("2s") @NotNull Duration maxBackoff) {
+
+        /** The configured nodes without blanks. */
+        public List<String> nodeUrls() {
+            return nodes == null ? List.of() : nodes.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+
+        /** True when ids and epochs come from the sync-service cluster. */
+        public boolean enabled() {
+            return !nodeUrls().isEmpty();
+        }
     }
 
     /**

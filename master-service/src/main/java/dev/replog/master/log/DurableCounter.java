@@ -19,7 +19,7 @@ import java.nio.file.StandardOpenOption;
 final class DurableCounter {
 
     private final Path file;
-    private long value;
+    private volatile long value;
 
     DurableCounter(Path file) {
         this.file = file;

@@ -1,5 +1,7 @@
 package dev.replog.master.log;
 
+import reactor.core.publisher.Mono;
+
 /**
  * Gives the master a new epoch at each start, greater than every epoch any master took before,
  * so secondaries can refuse a stale master.
@@ -7,8 +9,9 @@ package dev.replog.master.log;
 public interface EpochSource {
 
     /**
-     * Takes and returns a new epoch above both every epoch this source handed out and
-     * {@code seenElsewhere} (the highest epoch a secondary reports); durable before it returns.
+     * Takes a new epoch above both every epoch this source handed out and {@code seenElsewhere}
+     * (the highest epoch a secondary reports); it is durable before the Mono emits it. Never
+     * blocks the subscribing thread.
      */
-    long takeNewEpoch(long seenElsewhere);
+    Mono<Long> takeNewEpoch(long seenElsewhere);
 }

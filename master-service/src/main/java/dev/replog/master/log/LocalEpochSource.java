@@ -1,10 +1,12 @@
 package dev.replog.master.log;
 
 import java.nio.file.Path;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Epochs from a durable local counter, until the sync-service hands them out by quorum. A master
- * whose data dir was lost starts the counter again, so it also jumps above what secondaries saw.
+ * Epochs from a durable local counter (when no sync-service is configured). A master whose data
+ * dir was lost starts the counter again, so it also jumps above what secondaries saw.
  */
 final class LocalEpochSource implements EpochSource {
 
@@ -15,7 +17,12 @@ final class LocalEpochSource implements EpochSource {
     }
 
     @Override
-    public long takeNewEpoch(long seenElsewhere) {
-        return counter.advance(Math.max(1, seenElsewhere + 1 - counter.value()));
+    public Mono<Long> takeNewEpoch(long seenElsewhere) {
+        // fsync and rename: file I/O, so off the event loops
+        return Mono.fromCallable(() -> {
+            synchronized (counter) {
+                return counter.advance(Math.max(1, seenElsewhere + 1 - counter.value()));
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
     }
 }

@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Ids from a durable local counter, reserved a range at a time: the counter file holds the
  * highest id reserved so far, so a restart resumes above every id ever handed out (the rest of
- * the range becomes a gap). The sync-service replaces it with ranges decided by a quorum.
+ * the range becomes a gap). Used when no sync-service is configured ({@code replog.sync.nodes} empty);
+ * {@link SyncIdSource} takes ranges decided by the sync cluster's quorum instead.
  */
 final class LocalIdSource implements IdSource {
 
@@ -15,7 +16,7 @@ final class LocalIdSource implements IdSource {
 
     private final DurableCounter reserved;
     private final int rangeSize;
-    private long next;
+    private volatile long next;
 
     LocalIdSource(Path file, int rangeSize) {
         this.reserved = new DurableCounter(file);
@@ -30,6 +31,16 @@ final class LocalIdSource implements IdSource {
             log.info("Reserved permanent ids {}..{}", next, upper);
         }
         return next++;
+    }
+
+    @Override
+    public String source() {
+        return "local";
+    }
+
+    @Override
+    public long remaining() {
+        return Math.max(0, reserved.value() - next + 1);
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -45,13 +46,29 @@ class LogConfiguration {
         return store;
     }
 
+    /** The sync-service cluster's client; unused when {@code replog.sync.nodes} is empty. */
     @Bean
-    IdSource idSource(MasterProperties properties, DataDirState state) {
+    SyncClient syncClient(MasterProperties properties, WebClient.Builder webClients) {
+        return new SyncClient(properties.sync().nodeUrls(), webClients, properties.sync().requestTimeout());
+    }
+
+    @Bean
+    IdSource idSource(MasterProperties properties, DataDirState state, SyncClient sync) {
+        if (properties.sync().enabled()) {
+            log.info("Permanent ids from the sync cluster {}: ranges of {} from sequence {}, prefetched",
+                    sync.urls(), properties.ids().rangeSize(), SyncIdSource.SEQUENCE);
+            return new SyncIdSource(sync, properties.ids().rangeSize(), properties.ids().waitTimeout(),
+                    properties.sync().initialBackoff(), properties.sync().maxBackoff());
+        }
+        log.info("Permanent ids from a local durable counter (replog.sync.nodes is empty)");
         return new LocalIdSource(properties.dataDir().resolve("id-reserved"), properties.ids().rangeSize());
     }
 
     @Bean
-    EpochSource epochSource(MasterProperties properties, DataDirState state) {
+    EpochSource epochSource(MasterProperties properties, DataDirState state, SyncClient sync) {
+        if (properties.sync().enabled()) {
+            return new SyncEpochSource(sync);
+        }
         return new LocalEpochSource(properties.dataDir().resolve("epoch"));
     }
 

@@ -56,15 +56,34 @@ public final class MessageLog {
 
     /**
      * Appends {@code message}, or finds the entry appended earlier under the same
-     * {@code idempotencyKey}. Completes once the entry is durable on this node.
+     * {@code idempotencyKey}. Completes once the entry is durable on this node; errors with
+     * {@link IdsUnavailableException} when no permanent id became available within the bound.
      */
     public Mono<Appended> append(String message, String idempotencyKey) {
-        return Mono.fromCallable(() -> appendOnWriter(message, idempotencyKey))
-                .subscribeOn(writer)
+        Mono<Pending> onWriter = Mono.fromCallable(() -> appendOnWriter(message, idempotencyKey)).subscribeOn(writer);
+        // No id in hand (the prefetched ranges are spent): wait, without blocking, until the id
+        // source has one again, up to its bound, then try again; a second miss waits once more.
+        return onWriter
+                .onErrorResume(MessageLog::waitForIds, error -> ids.awaitAvailable().then(onWriter))
+                .onErrorResume(MessageLog::waitForIds, error -> ids.awaitAvailable().then(onWriter))
                 .flatMap(pending -> pending.durable == null
                         ? Mono.just(pending.appended)
                         // suppressCancel: a client that goes away must not cancel the shared write
                         : Mono.fromFuture(pending.durable, true).doOnNext(onDurable::accept).thenReturn(pending.appended));
+    }
+
+    private static boolean waitForIds(Throwable error) {
+        return error instanceof IdsUnavailableException ids && ids.retryable();
+    }
+
+    /** Gets the id source ready for writes (for the sync cluster: fetches the first two id ranges). */
+    public Mono<Void> prepareIds() {
+        return ids.prepare();
+    }
+
+    /** Where ids come from ({@code local} or {@code sync}) and how many are in hand. */
+    public IdSource ids() {
+        return ids;
     }
 
     /** Appends entries fetched from a secondary during recovery, keeping their seq and id. */

@@ -22,7 +22,6 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The master's start: RECOVERING until it has heard enough secondaries (through their heartbeats)
@@ -48,6 +47,9 @@ public class Recovery implements SmartLifecycle {
     private final Duration interval;
     private volatile Disposable running;
     private volatile String lastWait = "";
+    private static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(30);
+    private String lastFailureKind = "";
+    private long lastFailureWarned;
 
     public Recovery(ClusterMembers members, MessageLog messages, EpochSource epochs, MasterEpoch epoch,
             DataDirState dataDir, MasterProperties properties) {
@@ -66,11 +68,25 @@ public class Recovery implements SmartLifecycle {
                 .onBackpressureDrop()
                 .concatMap(tick -> attempt()
                         .onErrorResume(error -> {
-                            log.warn("Recovery attempt failed, retrying: {}", error.toString());
+                            lastWait = "the last recovery attempt failed: " + error.getMessage();
+                            logFailure(error);
                             return Mono.just(false);
                         }), 0)
                 .takeUntil(done -> done)
                 .subscribe();
+    }
+
+    /** Warns on a new kind of failure and then every 30 s while it lasts (attempts run every heartbeat). */
+    private void logFailure(Throwable error) {
+        long now = System.nanoTime();
+        String kind = error.getClass().getName();
+        if (!kind.equals(lastFailureKind) || now - lastFailureWarned >= FAILURE_LOG_INTERVAL.toNanos()) {
+            log.warn("Recovery attempt failed, retrying every {}: {}", interval, error.toString());
+            lastFailureKind = kind;
+            lastFailureWarned = now;
+        } else {
+            log.debug("Recovery attempt failed, retrying: {}", error.toString());
+        }
     }
 
     /** One try: true once recovery is complete. */
@@ -89,7 +105,10 @@ public class Recovery implements SmartLifecycle {
         long highestId = heard.stream().mapToLong(r -> r.lastStatus().lastId()).max().orElse(0);
         return fetchFromFirstMatching(ahead)
                 .then(messages.advanceIdsPast(highestId))
-                .then(Mono.fromCallable(() -> epochs.takeNewEpoch(highestEpoch)).subscribeOn(Schedulers.boundedElastic()))
+                // With the sync cluster: the first two id ranges, then the epoch; while it is
+                // unreachable this fails and the master stays RECOVERING, trying again next tick.
+                .then(messages.prepareIds())
+                .then(Mono.defer(() -> epochs.takeNewEpoch(highestEpoch)))
                 .map(taken -> {
                     epoch.take(taken);
                     log.info("Recovery done: epoch {}, log at seq {} (heard {} of {} secondaries); READ_WRITE",

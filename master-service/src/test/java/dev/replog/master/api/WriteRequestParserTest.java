@@ -24,7 +24,8 @@ class WriteRequestParserTest {
                     new MasterProperties.Heartbeat(Duration.ofSeconds(1), 3, Duration.ofSeconds(1)),
                     new MasterProperties.Retry(Duration.ofMillis(50), Duration.ofSeconds(2), 2.0, 0.5, 0),
                     new MasterProperties.Replication(1000, DataSize.ofMegabytes(4), Duration.ofSeconds(10)),
-                    new MasterProperties.Ids(1000), new MasterProperties.Storage("group", DataSize.ofMegabytes(64))));
+                    new MasterProperties.Ids(1000, Duration.ofSeconds(2)), new MasterProperties.Storage("group", DataSize.ofMegabytes(64)),
+                    new MasterProperties.Sync(List.of(), Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(2))));
 
     @Test
     void wDefaultsToOne() {

@@ -39,14 +39,14 @@ class DurableCounterTest {
 
     @Test
     void eachStartTakesAGreaterEpoch() {
-        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(0)).isEqualTo(1);
-        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(0)).isEqualTo(2);
+        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(0).block()).isEqualTo(1);
+        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(0).block()).isEqualTo(2);
     }
 
     @Test
     void aNewEpochJumpsAboveEpochsSeenOnSecondaries() {
-        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(7)).isEqualTo(8);
-        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(3)).isEqualTo(9);
+        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(7).block()).isEqualTo(8);
+        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(3).block()).isEqualTo(9);
     }
 
     @Test

@@ -1,0 +1,137 @@
+package dev.replog.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replog.master.log.FakeSyncNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A single-node master (n=1) whose ids and epochs come from a sync cluster (an in-JVM stand-in
+ * plus a dead node): ids increase across restarts; with the sync cluster down it keeps writing on
+ * its prefetched ranges and then answers 503 saying why; writes resume when it is back; and it
+ * does not leave RECOVERING while the sync cluster cannot give it ids and an epoch.
+ */
+class MasterSyncTest {
+
+    private static final int RANGE = 5;
+
+    @TempDir
+    Path dataDir;
+
+    private FakeSyncNode sync;
+
+    @BeforeEach
+    void startSync() {
+        sync = new FakeSyncNode();
+    }
+
+    @AfterEach
+    void stopSync() {
+        sync.close();
+    }
+
+    @Test
+    void idsIncreaseAcrossRestartsAndWritesContinueOnPrefetchedIdsThen503UntilTheSyncClusterIsBack() {
+        List<Long> ids = new ArrayList<>();
+        long firstEpoch;
+        try (ConfigurableApplicationContext master = start()) {
+            WebTestClient web = client(master);
+            awaitReadWrite(web);
+            JsonNode health = health(web);
+            assertThat(health.path("ids").path("source").asString()).isEqualTo("sync");
+            assertThat(health.path("ids").path("remaining").asLong()).isEqualTo(2 * RANGE);
+            firstEpoch = health.path("epoch").asLong();
+            for (int i = 0; i < 3; i++) {
+                ids.add(write(web, "first-" + i, 201).path("id").asLong());
+            }
+        }
+        try (ConfigurableApplicationContext master = start()) {
+            WebTestClient web = client(master);
+            awaitReadWrite(web);
+            assertThat(health(web).path("epoch").asLong()).isGreaterThan(firstEpoch);
+            // Two fresh ranges above the two the first run held: its unused ids are a gap.
+            sync.down(true);
+            for (int i = 0; i < 2 * RANGE; i++) {
+                ids.add(write(web, "second-" + i, 201).path("id").asLong());
+            }
+            assertThat(ids.get(3)).isGreaterThan(2L * RANGE);
+            JsonNode refused = web.post().uri("/messages").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"message\":\"no ids\"}").exchange()
+                    .expectStatus().isEqualTo(503)
+                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody(JsonNode.class).returnResult().getResponseBody();
+            assertThat(refused.path("title").asString()).isEqualTo("No permanent ids");
+            assertThat(refused.path("detail").asString())
+                    .contains("no permanent ids: the sync cluster is unreachable and the prefetched ranges are spent");
+            assertThat(health(web).path("ids").path("remaining").asLong()).isZero();
+            long lastSeq = health(web).path("lastSeq").asLong();
+            assertThat(lastSeq).as("the refused write appended nothing").isEqualTo(3 + 2 * RANGE);
+
+            sync.down(false);
+            ids.add(write(web, "after", 201).path("id").asLong());
+        }
+        assertThat(ids).isSorted().doesNotHaveDuplicates().hasSize(3 + 2 * RANGE + 1);
+    }
+
+    @Test
+    void theMasterStaysRecoveringWhileTheSyncClusterIsDownAndStartsWhenItIsBack() {
+        sync.down(true);
+        try (ConfigurableApplicationContext master = start()) {
+            WebTestClient web = client(master);
+            org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                    .until(() -> "RECOVERING".equals(health(web).path("mode").asString()));
+            write(web, "too early", 503);
+            sync.down(false);
+            awaitReadWrite(web);
+            assertThat(write(web, "now", 201).path("id").asLong()).isEqualTo(1);
+        }
+    }
+
+    private ConfigurableApplicationContext start() {
+        return new SpringApplicationBuilder(MasterApplication.class).run(
+                "--server.port=0", "--server.address=127.0.0.1", "--replog.data-dir=" + dataDir,
+                "--spring.main.banner-mode=off",
+                "--replog.sync.nodes=http://127.0.0.1:9," + sync.url(),
+                "--replog.sync.request-timeout=1s",
+                "--replog.sync.initial-backoff=20ms",
+                "--replog.sync.max-backoff=100ms",
+                "--replog.ids.range-size=" + RANGE,
+                "--replog.ids.wait-timeout=500ms",
+                "--replog.heartbeat.interval=100ms");
+    }
+
+    private static WebTestClient client(ConfigurableApplicationContext context) {
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    private static JsonNode health(WebTestClient web) {
+        return web.get().uri("/health").exchange().expectBody(JsonNode.class).returnResult().getResponseBody();
+    }
+
+    private static void awaitReadWrite(WebTestClient web) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
+                .until(() -> "READ_WRITE".equals(health(web).path("mode").asString()));
+    }
+
+    private static JsonNode write(WebTestClient web, String message, int status) {
+        return web.post().uri("/messages").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"message\":\"" + message + "\"}").exchange()
+                .expectStatus().isEqualTo(status)
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+    }
+}

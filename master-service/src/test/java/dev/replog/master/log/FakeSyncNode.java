@@ -1,0 +1,90 @@
+package dev.replog.master.log;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * An in-JVM stand-in for the sync-service's sequence endpoint (one node that is its own majority):
+ * {@code POST /sequences/{name}/ranges {"size": N}} hands out consecutive ranges starting at 1.
+ * {@link #down(boolean)} makes it answer 503 as a node without a majority does.
+ */
+public final class FakeSyncNode implements AutoCloseable {
+
+    private static final Pattern SIZE = Pattern.compile("\"size\"\\s*:\\s*(\\d+)");
+
+    private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
+    private final AtomicInteger rangeRequests = new AtomicInteger();
+    private volatile boolean down;
+    private final DisposableServer server;
+    // Its own event loop: a Spring context that closes disposes the shared reactor-netty resources.
+    private final LoopResources loops = LoopResources.create("fake-sync", 1, true);
+
+    public FakeSyncNode() {
+        server = HttpServer.create().host("127.0.0.1").port(0).runOn(loops)
+                .route(routes -> routes
+                        .post("/sequences/{name}/ranges", (request, response) -> request.receive().aggregate()
+                                .asString().defaultIfEmpty("")
+                                .flatMap(body -> range(request.param("name"), body, response)))
+                        .get("/sequences/{name}", (request, response) -> json(response, 200, "{\"name\":\""
+                                + request.param("name") + "\",\"next\":" + next(request.param("name")) + "}")))
+                .bindNow();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    public void down(boolean down) {
+        this.down = down;
+    }
+
+    public int rangeRequests() {
+        return rangeRequests.get();
+    }
+
+    /** The next number the sequence would hand out. */
+    public long next(String name) {
+        return sequences.computeIfAbsent(name, k -> new AtomicLong(1)).get();
+    }
+
+    private Mono<Void> range(String name, String body, HttpServerResponse response) {
+        if (down) {
+            return problem(response, 503, "no majority");
+        }
+        Matcher matcher = SIZE.matcher(body);
+        if (!matcher.find()) {
+            return problem(response, 400, "no size");
+        }
+        long size = Long.parseLong(matcher.group(1));
+        if (size < 1 || size > 1_000_000) {
+            return problem(response, 400, "bad size");
+        }
+        rangeRequests.incrementAndGet();
+        long from = sequences.computeIfAbsent(name, k -> new AtomicLong(1)).getAndAdd(size);
+        return json(response, 200, "{\"name\":\"" + name + "\",\"from\":" + from + ",\"to\":" + (from + size - 1) + "}");
+    }
+
+    private static Mono<Void> problem(HttpServerResponse response, int status, String detail) {
+        return response.status(status).header("Content-Type", "application/problem+json")
+                .sendString(Mono.just("{\"status\":" + status + ",\"detail\":\"" + detail + "\"}")).then();
+    }
+
+    private static Mono<Void> json(HttpServerResponse response, int status, String body) {
+        return response.status(status).header("Content-Type", "application/json").sendString(Mono.just(body)).then();
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow();
+        loops.disposeLater().block();
+    }
+}

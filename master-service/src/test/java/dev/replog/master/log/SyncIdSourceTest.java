@@ -1,0 +1,161 @@
+package dev.replog.master.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.test.StepVerifier;
+
+/**
+ * SyncIdSource and SyncEpochSource against a real HTTP stand-in of the sync cluster (and a second,
+ * dead node: every call must survive it).
+ */
+class SyncIdSourceTest {
+
+    private static final String DEAD_NODE = "http://127.0.0.1:9";
+
+    private FakeSyncNode sync;
+    private SyncClient client;
+
+    @BeforeEach
+    void start() {
+        sync = new FakeSyncNode();
+        client = new SyncClient(List.of(DEAD_NODE, sync.url()), WebClient.builder(), Duration.ofSeconds(2));
+    }
+
+    @AfterEach
+    void stop() {
+        sync.close();
+    }
+
+    private SyncIdSource source(int rangeSize) {
+        return new SyncIdSource(client, rangeSize, Duration.ofMillis(500), Duration.ofMillis(20),
+                Duration.ofMillis(100));
+    }
+
+    @Test
+    void prepareFetchesTwoRangesAndNextHandsOutIncreasingIdsAcrossRanges() {
+        try (SyncIdSource ids = source(10)) {
+            StepVerifier.create(ids.prepare()).verifyComplete();
+            assertThat(sync.rangeRequests()).isEqualTo(2);
+            assertThat(ids.remaining()).isEqualTo(20);
+            long previous = 0;
+            for (int i = 0; i < 20; i++) {
+                long id = ids.next();
+                assertThat(id).isGreaterThan(previous);
+                previous = id;
+            }
+            assertThat(previous).isEqualTo(20);
+            // The second range was half used at id 15: the third was prefetched without anyone waiting.
+            await().atMost(Duration.ofSeconds(5)).until(() -> ids.remaining() == 10);
+            assertThat(ids.next()).isEqualTo(21);
+        }
+    }
+
+    @Test
+    void thePrefetchStartsOnceHalfOfTheCurrentRangeIsUsed() {
+        try (SyncIdSource ids = source(10)) {
+            StepVerifier.create(ids.prepare()).verifyComplete();
+            for (int i = 0; i < 10; i++) {
+                ids.next(); // the first range; the second is in hand, nothing to fetch
+            }
+            assertThat(sync.rangeRequests()).isEqualTo(2);
+            for (int i = 0; i < 4; i++) {
+                ids.next(); // 11..14 of 11..20: less than half used
+            }
+            assertThat(sync.rangeRequests()).isEqualTo(2);
+            ids.next(); // 15: half
+            await().atMost(Duration.ofSeconds(5)).until(() -> sync.rangeRequests() == 3);
+        }
+    }
+
+    @Test
+    void withTheSyncClusterDownWritesUseThePrefetchedIdsThenWaitBoundedAndResumeWhenItIsBack() {
+        try (SyncIdSource ids = source(10)) {
+            StepVerifier.create(ids.prepare()).verifyComplete();
+            sync.down(true);
+            for (long expected = 1; expected <= 20; expected++) {
+                assertThat(ids.next()).isEqualTo(expected);
+            }
+            assertThatThrownBy(ids::next).isInstanceOf(IdsUnavailableException.class)
+                    .satisfies(e -> assertThat(((IdsUnavailableException) e).retryable()).isTrue());
+            StepVerifier.create(ids.awaitAvailable())
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IdsUnavailableException.class)
+                            .hasMessageContaining("no permanent ids: the sync cluster is unreachable"))
+                    .verify(Duration.ofSeconds(5));
+            assertThat(ids.remaining()).isZero();
+
+            sync.down(false);
+            StepVerifier.create(ids.awaitAvailable()).expectComplete().verify(Duration.ofSeconds(5));
+            assertThat(ids.next()).isEqualTo(21);
+        }
+    }
+
+    @Test
+    void awaitAvailableCompletesAtOnceWhileIdsAreInHand() {
+        try (SyncIdSource ids = source(10)) {
+            StepVerifier.create(ids.prepare()).verifyComplete();
+            StepVerifier.create(ids.awaitAvailable()).expectComplete().verify(Duration.ofMillis(200));
+        }
+    }
+
+    @Test
+    void prepareFailsWhileNoSyncNodeAnswersSoRecoveryTriesAgain() {
+        sync.down(true);
+        try (SyncIdSource ids = source(10)) {
+            StepVerifier.create(ids.prepare()).expectError(SyncUnavailableException.class).verify(Duration.ofSeconds(10));
+            sync.down(false);
+            StepVerifier.create(ids.prepare()).verifyComplete();
+            assertThat(ids.next()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void idsStayAboveIdsFoundInARecoveredLogEvenWhenTheSequenceIsBehind() {
+        try (SyncIdSource ids = source(10)) {
+            ids.advancePast(35); // e.g. ids a master handed out from its local counter before
+            StepVerifier.create(ids.prepare()).verifyComplete();
+            assertThat(ids.next()).isGreaterThan(35);
+            ids.advancePast(1000);
+            StepVerifier.create(ids.awaitAvailable()).expectComplete().verify(Duration.ofSeconds(5));
+            assertThat(ids.next()).isGreaterThan(1000);
+        }
+    }
+
+    @Test
+    void aRestartedSourceContinuesAboveEveryEarlierRange() {
+        long last;
+        try (SyncIdSource first = source(10)) {
+            StepVerifier.create(first.prepare()).verifyComplete();
+            last = first.next();
+        }
+        try (SyncIdSource second = source(10)) {
+            StepVerifier.create(second.prepare()).verifyComplete();
+            assertThat(second.next()).isGreaterThan(last).isEqualTo(21); // 2..20 became a gap
+        }
+    }
+
+    @Test
+    void epochsIncreaseAndJumpAboveAnEpochSeenOnASecondary() {
+        SyncEpochSource epochs = new SyncEpochSource(client);
+        StepVerifier.create(epochs.takeNewEpoch(0)).expectNext(1L).verifyComplete();
+        StepVerifier.create(epochs.takeNewEpoch(0)).expectNext(2L).verifyComplete();
+        StepVerifier.create(epochs.takeNewEpoch(40)).assertNext(epoch -> assertThat(epoch).isGreaterThan(40))
+                .verifyComplete();
+        long next = sync.next(SyncEpochSource.SEQUENCE);
+        StepVerifier.create(epochs.takeNewEpoch(0)).expectNext(next).verifyComplete();
+    }
+
+    @Test
+    void epochFailsWhileTheSyncClusterIsDown() {
+        sync.down(true);
+        StepVerifier.create(new SyncEpochSource(client).takeNewEpoch(0)).expectError(SyncUnavailableException.class)
+                .verify(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,152 @@
+package dev.replog.sync.cluster;
+
+import dev.replog.sync.paxos.AcceptorCore;
+import dev.replog.sync.paxos.AcceptorState;
+import dev.replog.sync.paxos.Ballot;
+import dev.replog.sync.paxos.Messages;
+import dev.replog.sync.paxos.Proposer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Whether this node's acceptor may vote. A node whose state directory records that it has been a
+ * voting member votes at once. A node without that record ({@code JOINING}) asks every other node
+ * for a {@link Messages.StateSummary}: if every one answers and none holds state, the cluster is
+ * new and it votes at once; if any holds state, this node once voted and lost its state, so it
+ * re-joins ({@code REJOINING}) before voting: for every key the others know, it runs a CASPaxos
+ * identity round on the two other nodes only (both must be up), so both hold the latest value
+ * under a ballot above every promise they made, then copies that value with that ballot as its own
+ * promise. Only then does it vote. Until then its acceptor answers 503.
+ */
+public final class Membership {
+
+    private static final Logger log = LoggerFactory.getLogger(Membership.class);
+
+    /** Where the node stands. */
+    public enum Status {
+        /** Without state; asking the peers whether the cluster is new. */
+        JOINING,
+        /** Without state in a cluster that has state: copying it from the others. */
+        REJOINING,
+        /** Votes. */
+        VOTING
+    }
+
+    private final String nodeName;
+    private final AcceptorCore core;
+    private final List<HttpPeer> others;
+    private final Proposer rejoinProposer;
+    private final Duration checkInterval;
+    private final Scheduler blocking;
+    private volatile Status status;
+    private volatile Disposable joining;
+
+    public Membership(String nodeName, AcceptorCore core, List<HttpPeer> others, Proposer rejoinProposer,
+            Duration checkInterval, Scheduler blocking) {
+        this.nodeName = nodeName;
+        this.core = core;
+        this.others = List.copyOf(others);
+        this.rejoinProposer = rejoinProposer;
+        this.checkInterval = checkInterval;
+        this.blocking = blocking;
+        this.status = core.store().isMember() ? Status.VOTING : Status.JOINING;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public Messages.StateSummary summary() {
+        return new Messages.StateSummary(nodeName, status.name(), core.keys().size(), core.maxBallot());
+    }
+
+    /** Starts finding out whether to re-join, unless the node already votes. */
+    public synchronized void start() {
+        if (status != Status.VOTING && joining == null) {
+            log.info("{} starts without acceptor state: asking {} peers whether it must re-join", nodeName,
+                    others.size());
+            joining = Mono.defer(this::join)
+                    .retryWhen(reactor.util.retry.Retry.fixedDelay(Long.MAX_VALUE, checkInterval)
+                            .doBeforeRetry(this::logWaiting))
+                    .subscribe();
+        }
+    }
+
+    private void logWaiting(reactor.util.retry.Retry.RetrySignal signal) {
+        // once at first, then every 20th attempt: peers that are still starting are no news
+        if (signal.totalRetries() % 20 == 0) {
+            log.info("{} cannot vote yet ({} attempts): {}", nodeName, signal.totalRetries() + 1,
+                    signal.failure().toString());
+        }
+    }
+
+    public synchronized void stop() {
+        if (joining != null) {
+            joining.dispose();
+        }
+    }
+
+    private Mono<Void> join() {
+        return Flux.fromIterable(others)
+                .flatMap(peer -> peer.summary().map(Optional::of).onErrorReturn(Optional.empty()))
+                .collectList()
+                .flatMap(answers -> {
+                    if (answers.stream().anyMatch(Optional::isEmpty)) {
+                        return Mono.error(new IllegalStateException("not every peer answered; a node without state "
+                                + "votes only once it knows whether the cluster already holds state"));
+                    }
+                    List<Messages.StateSummary> summaries = answers.stream().map(Optional::get).toList();
+                    boolean clusterHasState = summaries.stream()
+                            .anyMatch(s -> s.keys() > 0 || Status.REJOINING.name().equals(s.status()));
+                    if (!clusterHasState) {
+                        log.info("{}: no peer holds state, the cluster is new: voting", nodeName);
+                        return becomeVoting();
+                    }
+                    status = Status.REJOINING;
+                    summaries.forEach(s -> rejoinProposer.observe(s.maxBallot()));
+                    return rejoin();
+                });
+    }
+
+    private Mono<Void> rejoin() {
+        return Flux.fromIterable(others)
+                .flatMap(HttpPeer::keys)
+                .collect(TreeSet<String>::new, TreeSet::addAll)
+                .flatMapMany(keys -> {
+                    log.info("{} re-joins: copying {} keys through the other nodes", nodeName, keys.size());
+                    return Flux.fromIterable(keys);
+                })
+                .concatMap(this::copy)
+                .then(becomeVoting())
+                .doOnSuccess(done -> log.info("{} has re-joined and votes", nodeName));
+    }
+
+    /** An identity round on the other nodes, then their value with its ballot becomes this node's state. */
+    private Mono<Void> copy(String key) {
+        return rejoinProposer.propose(key, value -> new Proposer.Change<>(value, null))
+                .flatMap(decision -> Mono.fromRunnable(() -> core.install(key,
+                        new AcceptorState(decision.ballot(), decision.ballot(), decision.value())))
+                        .subscribeOn(blocking))
+                .then();
+    }
+
+    private Mono<Void> becomeVoting() {
+        return Mono.<Void>fromRunnable(() -> {
+            core.store().markMember();
+            status = Status.VOTING;
+        }).subscribeOn(blocking);
+    }
+
+    /** The highest ballot this node has promised; its own proposer starts above it. */
+    public Ballot maxBallot() {
+        return core.maxBallot();
+    }
+}

@@ -1,0 +1,138 @@
+package dev.replog.sync.lock;
+
+import dev.replog.sync.config.SyncProperties;
+import dev.replog.sync.paxos.Keys;
+import dev.replog.sync.paxos.NoMajorityException;
+import dev.replog.sync.paxos.Proposer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Leased locks with fencing tokens, each one CASPaxos register holding a {@link LockState}. Every
+ * decision is taken by the proposer's clock inside the change function, so it is taken on the
+ * value it replaces: a lease held and not expired by another owner is never granted; a free lock
+ * goes to the head of the waiting queue (or to anyone if nobody waits); the same owner renews its
+ * own lease under the same token; every new grant takes a token above every earlier one.
+ */
+@Service
+public class LockService {
+
+    private final Proposer proposer;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final Duration waiterGrace;
+
+    public LockService(Proposer proposer, JsonMapper json, Clock clock, SyncProperties properties) {
+        this.proposer = proposer;
+        this.json = json;
+        this.clock = clock;
+        this.pollInterval = properties.sync().lock().pollInterval();
+        this.waiterGrace = properties.sync().lock().waiterGrace();
+    }
+
+    /** A granted (or renewed) lease. */
+    public record Grant(String name, String owner, long token, Instant expiresAt) {
+    }
+
+    private enum Kind { GRANTED, WAITING, REFUSED }
+
+    private record Outcome(Kind kind, LockState state) {
+    }
+
+    /**
+     * Acquires {@code name} for {@code owner} for {@code ttl}, waiting up to {@code wait} in the
+     * queue; fails with {@link LockHeldException} if it is not granted by then.
+     */
+    public Mono<Grant> acquire(String name, String owner, Duration ttl, Duration wait) {
+        long deadline = clock.millis() + wait.toMillis();
+        return attempt(name, owner, ttl, deadline);
+    }
+
+    /** Tries until granted or refused; each try that leaves the owner waiting completes empty. */
+    private Mono<Grant> attempt(String name, String owner, Duration ttl, long deadline) {
+        return Mono.defer(() -> once(name, owner, ttl, deadline))
+                .repeatWhenEmpty(Integer.MAX_VALUE, tries -> tries.concatMap(i -> Mono.delay(pause(deadline))));
+    }
+
+    private Mono<Grant> once(String name, String owner, Duration ttl, long deadline) {
+        boolean mayWait = clock.millis() < deadline;
+        return proposer.propose(Keys.lock(name), value -> decide(value, owner, ttl, mayWait))
+                .flatMap(decision -> {
+                    Outcome outcome = decision.result();
+                    LockState state = outcome.state();
+                    return switch (outcome.kind()) {
+                        case GRANTED -> Mono.just(new Grant(name, owner, state.token(),
+                                Instant.ofEpochMilli(state.expiresAt())));
+                        case REFUSED -> Mono.error(new LockHeldException(name, state.holder(),
+                                Instant.ofEpochMilli(state.expiresAt())));
+                        case WAITING -> Mono.<Grant>empty();
+                    };
+                })
+                // a waiter keeps waiting through contention or a lost majority until waitMs is up
+                .onErrorResume(NoMajorityException.class,
+                        error -> clock.millis() < deadline ? Mono.empty() : Mono.error(error));
+    }
+
+    private Duration pause(long deadline) {
+        // jittered, so waiters on different nodes do not start their rounds in lockstep
+        long left = Math.max(0, deadline - clock.millis());
+        long poll = pollInterval.toMillis();
+        long jittered = poll / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(poll + 1);
+        return Duration.ofMillis(Math.min(left, jittered));
+    }
+
+    private Proposer.Change<Outcome> decide(JsonNode value, String owner, Duration ttl, boolean mayWait) {
+        long now = clock.millis();
+        LockState state = parse(value);
+        List<LockState.Waiter> queue = LockState.without(state.liveQueue(now), owner);
+        List<LockState.Waiter> live = state.liveQueue(now);
+        if (state.heldAt(now) && state.holder().equals(owner)) {
+            LockState renewed = new LockState(owner, state.token(), now + ttl.toMillis(), state.lastToken(), queue);
+            return change(renewed, Kind.GRANTED, renewed);
+        }
+        boolean headIsOwner = live.isEmpty() || live.get(0).owner().equals(owner);
+        if (!state.heldAt(now) && headIsOwner) {
+            long token = state.lastToken() + 1;
+            LockState granted = new LockState(owner, token, now + ttl.toMillis(), token, queue);
+            return change(granted, Kind.GRANTED, granted);
+        }
+        if (mayWait) {
+            LockState waiting = state.withQueue(LockState.refreshed(live, owner, now + waiterGrace.toMillis()));
+            return change(waiting, Kind.WAITING, waiting);
+        }
+        LockState gaveUp = state.withQueue(queue);
+        LockState shown = state.heldAt(now) ? gaveUp : new LockState(null, 0, 0, state.lastToken(), queue);
+        return change(gaveUp, Kind.REFUSED, shown);
+    }
+
+    /** Releases {@code name} if {@code owner} holds it under {@code token} and its lease has not expired. */
+    public Mono<Boolean> release(String name, String owner, long token) {
+        return proposer.propose(Keys.lock(name), value -> {
+            long now = clock.millis();
+            LockState state = parse(value);
+            if (state.heldAt(now) && state.holder().equals(owner) && state.token() == token) {
+                LockState released = new LockState(null, 0, 0, state.lastToken(), state.liveQueue(now));
+                return new Proposer.Change<>(json.valueToTree(released), true);
+            }
+            return new Proposer.Change<>(value, false);
+        }).flatMap(decision -> decision.result()
+                ? Mono.just(true)
+                : Mono.error(new NotLockHolderException(owner + " does not hold lock " + name + " under token "
+                        + token + " (released already, lease expired, or another holder)")));
+    }
+
+    private Proposer.Change<Outcome> change(LockState next, Kind kind, LockState shown) {
+        return new Proposer.Change<>(json.valueToTree(next), new Outcome(kind, shown));
+    }
+
+    private LockState parse(JsonNode value) {
+        return value == null || value.isNull() ? LockState.FREE : json.treeToValue(value, LockState.class);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.replog.sync.lock;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The value of one lock's CASPaxos register.
+ *
+ * @param holder    the owner of the current or last lease, or {@code null}
+ * @param token     the fencing token of that lease
+ * @param expiresAt when that lease ends (epoch milliseconds; 0 once released)
+ * @param lastToken the highest token ever granted: the next grant takes {@code lastToken + 1}
+ * @param queue     owners waiting, first come first served; each entry lapses at its {@code until}
+ *                  unless its waiter polls again
+ */
+record LockState(String holder, long token, long expiresAt, long lastToken, List<Waiter> queue) {
+
+    static final LockState FREE = new LockState(null, 0, 0, 0, List.of());
+
+    LockState {
+        queue = queue == null ? List.of() : List.copyOf(queue);
+    }
+
+    /** One waiting owner; dropped from the queue after {@code until} (epoch milliseconds). */
+    record Waiter(String owner, long until) {
+    }
+
+    boolean heldAt(long now) {
+        return holder != null && expiresAt > now;
+    }
+
+    LockState withQueue(List<Waiter> next) {
+        return new LockState(holder, token, expiresAt, lastToken, next);
+    }
+
+    List<Waiter> liveQueue(long now) {
+        return queue.stream().filter(w -> w.until() > now).toList();
+    }
+
+    static List<Waiter> without(List<Waiter> queue, String owner) {
+        return queue.stream().filter(w -> !w.owner().equals(owner)).toList();
+    }
+
+    static List<Waiter> refreshed(List<Waiter> queue, String owner, long until) {
+        List<Waiter> next = new ArrayList<>(queue.size() + 1);
+        boolean present = false;
+        for (Waiter w : queue) {
+            if (w.owner().equals(owner)) {
+                next.add(new Waiter(owner, until));
+                present = true;
+            } else {
+                next.add(w);
+            }
+        }
+        if (!present) {
+            next.add(new Waiter(owner, until));
+        }
+        return next;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.replog.sync.paxos;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One file per key under {@code <data-dir>/paxos/}, named {@code <key>.json}: each save writes a
+ * temporary file, fsyncs it, renames it over the old one and fsyncs the directory, so after any
+ * crash a key's file holds either its old or its new state, never a torn one. Each file carries a
+ * CRC32C of its state; a file that cannot be read or whose checksum does not match stops the node
+ * from starting (it must never vote from a state it does not have).
+ *
+ * <p>The file {@code MEMBER} records that the node has been a voting member: a data directory
+ * without it belongs to a node that must first find out whether it has to re-join.
+ */
+public final class FileAcceptorStore implements AcceptorStore {
+
+    private static final String SUFFIX = ".json";
+    private static final String MEMBER = "MEMBER";
+
+    private final Path dir;
+    private final JsonMapper json;
+
+    public FileAcceptorStore(Path dataDir, JsonMapper json) {
+        this.dir = dataDir.resolve("paxos").toAbsolutePath();
+        this.json = json;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public Map<String, AcceptorState> loadAll() {
+        Map<String, AcceptorState> states = new HashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".tmp")) {
+                    Files.deleteIfExists(file); // a save that crashed before its rename: never took effect
+                } else if (name.endsWith(SUFFIX)) {
+                    String key = name.substring(0, name.length() - SUFFIX.length());
+                    states.put(key, read(file, key));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list acceptor state in " + dir + "; refusing to start", e);
+        }
+        return states;
+    }
+
+    private AcceptorState read(Path file, String key) {
+        try {
+            JsonNode root = json.readTree(Files.readAllBytes(file));
+            JsonNode state = root.required("state");
+            long crc = root.required("crc32c").asLong();
+            if (crc != crc(json.writeValueAsBytes(state))) {
+                throw new IllegalStateException("checksum mismatch");
+            }
+            AcceptorState parsed = json.treeToValue(state, AcceptorState.class);
+            if (!key.equals(root.required("key").asString()) || parsed == null) {
+                throw new IllegalStateException("file holds another key");
+            }
+            return parsed;
+        } catch (RuntimeException | IOException e) {
+            throw new IllegalStateException("Acceptor state file " + file + " is unreadable (" + e.getMessage()
+                    + "); refusing to start rather than vote without it. Restore it, or remove the whole "
+                    + dir + " directory so that this node re-joins from its peers.", e);
+        }
+    }
+
+    @Override
+    public void save(String key, AcceptorState state) {
+        Keys.requireValid(key);
+        ObjectNode root = json.createObjectNode();
+        JsonNode stateNode = json.valueToTree(state);
+        root.put("key", key);
+        root.put("crc32c", crc(json.writeValueAsBytes(stateNode)));
+        root.set("state", stateNode);
+        writeDurably(dir.resolve(key + SUFFIX), json.writeValueAsBytes(root));
+    }
+
+    @Override
+    public boolean isMember() {
+        return Files.exists(dir.resolve(MEMBER));
+    }
+
+    @Override
+    public void markMember() {
+        writeDurably(dir.resolve(MEMBER), "voting member\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private void writeDurably(Path file, byte[] bytes) {
+        Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            fsyncDirectory();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot persist " + file, e);
+        }
+    }
+
+    private void fsyncDirectory() {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open directories; the rename itself is still atomic there.
+        }
+    }
+
+    private static long crc(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return crc.getValue();
+    }
+}
