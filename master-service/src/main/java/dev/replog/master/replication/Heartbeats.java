@@ -7,6 +7,7 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Sends every secondary a heartbeat ({@code GET /replication/status}) each interval, starting at
@@ -38,6 +39,8 @@ final class Heartbeats implements SmartLifecycle {
         return Flux.interval(Duration.ZERO, interval)
                 .onBackpressureDrop()
                 .concatMap(tick -> client.status()
+                        // the answer is checked against the log on disk: not on the event loop
+                        .publishOn(Schedulers.boundedElastic())
                         .doOnNext(replicator::onHeartbeat)
                         .doOnError(replicator::onMissedHeartbeat)
                         .onErrorResume(error -> Mono.empty()), 0)

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Keeps one secondary's log equal to the master's. It always ships the entries after the
@@ -171,12 +172,15 @@ public final class Replicator {
                 && (ackedSeq < messages.durableSeq() || needsTrim);
     }
 
-    /** Ships the entries after the watermark; each retry re-reads them, new entries included. */
+    /**
+     * Ships the entries after the watermark; each retry re-reads them, new entries included. The
+     * batch is read from the segment files, so off the event loop that delivers the answers.
+     */
     private Mono<Delivery> deliverNextBatch() {
-        return Mono.defer(() -> {
-            AppendRequest batch = nextBatch();
-            return client.append(batch).map(outcome -> new Delivery(batch, outcome));
-        }).transformDeferred(RetryOperator.of(retry));
+        return Mono.fromCallable(this::nextBatch)
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(batch -> client.append(batch).map(outcome -> new Delivery(batch, outcome)))
+                .transformDeferred(RetryOperator.of(retry));
     }
 
     /** The entries after the secondary's watermark, as many as the limits allow. */
