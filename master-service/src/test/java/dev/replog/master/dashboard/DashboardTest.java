@@ -71,6 +71,15 @@ class DashboardTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesTheFaultRelay() {
+        // The first OpenAPI document is generated on demand: slow on a loaded machine.
+        web.mutate().responseTimeout(Duration.ofSeconds(30)).build()
+                .get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.paths['/cluster/nodes/{name}/faults'].get.responses['404']").exists()
+                .jsonPath("$.paths['/cluster/nodes/{name}/faults'].put.responses['502']").exists();
+    }
+
+    @Test
     void healthGivesEveryNodesEpochOnceItAnsweredAndNullBefore() {
         web.get().uri("/health").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.nodes[0].epoch").isEqualTo(0)
