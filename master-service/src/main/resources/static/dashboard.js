@@ -165,9 +165,11 @@ const plainNodes = new Set(); // nodes that answered 404: no switches
 const probing = new Set();
 
 const SWITCHES = [
-  { field: 'down', label: 'down', type: 'checkbox' },
-  { field: 'errorBeforeAppend', label: 'error before append', type: 'number', step: '0.1', min: 0, max: 1 },
-  { field: 'errorAfterAppend', label: 'error after append', type: 'number', step: '0.1', min: 0, max: 1 },
+  { field: 'down', label: 'down', type: 'checkbox', title: 'answer 503 to replication and heartbeats' },
+  { field: 'errorBeforeAppend', label: 'error before', type: 'number', step: '0.1', min: 0, max: 1,
+    title: 'probability that an append is answered 500 without being stored' },
+  { field: 'errorAfterAppend', label: 'error after', type: 'number', step: '0.1', min: 0, max: 1,
+    title: 'probability that an append is stored, then answered 500 (the retry is deduplicated)' },
   { field: 'delayMs', label: 'delay ms', type: 'number', step: '100', min: 0, max: 60000 },
   { field: 'delayJitterMs', label: 'jitter ms', type: 'number', step: '100', min: 0, max: 60000 },
 ];
@@ -210,6 +212,7 @@ function addFaultPanel(name, settings) {
   const inputs = {};
   for (const spec of SWITCHES) {
     const label = el('label', spec.type === 'checkbox' ? 'toggle' : null);
+    if (spec.title) label.title = spec.title;
     const input = el('input');
     input.type = spec.type;
     input.id = `fault-${name}-${spec.field}`;

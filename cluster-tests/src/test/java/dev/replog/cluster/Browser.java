@@ -32,7 +32,7 @@ final class Browser implements AutoCloseable {
         this.driver = driver;
     }
 
-    /** Starts headless Chromium with an empty profile and a 1400x800 window. */
+    /** Starts headless Chromium with an empty profile and a 1400x900 window. */
     static Browser start() {
         requireBinaries();
         Path profile;
@@ -46,7 +46,7 @@ final class Browser implements AutoCloseable {
                 // without the networking flags Chromium keeps trying to reach Google's hosts
                 .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--no-first-run", "--disable-quic", "--window-size=1400,800",
+                        "--no-first-run", "--disable-quic", "--window-size=1400,900",
                         "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
