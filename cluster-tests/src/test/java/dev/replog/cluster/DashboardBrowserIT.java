@@ -67,6 +67,9 @@ class DashboardBrowserIT {
         }
         wait.until(d -> d.findElements(By.cssSelector("#writes li[data-state=done]")).size() == 2);
         wait.until(d -> d.findElements(By.cssSelector("#tail li")).size() == 2);
+        // every node holds both entries before the faulty-secondary goes down: it will lag by exactly one
+        wait.until(d -> d.findElements(By.cssSelector("#nodes tbody tr")).stream()
+                .filter(row -> row.findElement(By.className("acked")).getText().equals("2")).count() == 3);
         browser.screenshot("dashboard");
 
         // the faulty-secondary's switches appear once the page found its /faults through the master
