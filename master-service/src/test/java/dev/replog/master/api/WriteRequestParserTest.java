@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import dev.replog.common.web.ClusterSettings;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,7 +26,8 @@ class WriteRequestParserTest {
                     new MasterProperties.Retry(Duration.ofMillis(50), Duration.ofSeconds(2), 2.0, 0.5, 0),
                     new MasterProperties.Replication(1000, DataSize.ofMegabytes(4), Duration.ofSeconds(10)),
                     new MasterProperties.Ids(1000, Duration.ofSeconds(2)), new MasterProperties.Storage("group", DataSize.ofMegabytes(64)),
-                    new MasterProperties.Sync(List.of(), Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(2))));
+                    new MasterProperties.Sync(List.of(), Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(2)),
+                    new ClusterSettings(null)));
 
     @Test
     void wDefaultsToOne() {
