@@ -24,6 +24,9 @@ final class ReplogClient {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** The header internal requests carry the cluster secret in; a request may set its own value. */
+    static final String SECRET_HEADER = "X-Replog-Secret";
+
     /** Reads and control calls answer quickly or not at all. */
     static final Duration SHORT = Duration.ofSeconds(5);
     /** Writes may legitimately wait for a node to come back. */
@@ -37,9 +40,21 @@ final class ReplogClient {
             .build();
 
     private final URI base;
+    private final String clusterSecret;
 
     ReplogClient(URI base) {
+        this(base, null);
+    }
+
+    /** A client that sends {@code clusterSecret} (unless null) as every internal client of the cluster does. */
+    ReplogClient(URI base, String clusterSecret) {
         this.base = base;
+        this.clusterSecret = clusterSecret;
+    }
+
+    /** The same node without the cluster secret: an outsider. */
+    ReplogClient withoutSecret() {
+        return new ReplogClient(base, null);
     }
 
     URI base() {
@@ -196,6 +211,9 @@ final class ReplogClient {
                         : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        if (clusterSecret != null && headers.keySet().stream().noneMatch(SECRET_HEADER::equalsIgnoreCase)) {
+            request.header(SECRET_HEADER, clusterSecret);
         }
         headers.forEach(request::header);
         return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
