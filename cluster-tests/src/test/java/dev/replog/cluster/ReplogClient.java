@@ -204,11 +204,23 @@ final class ReplogClient {
 
     CompletableFuture<HttpResult> sendAsync(String method, String path, String body, String contentType,
             Map<String, String> headers, Duration timeout) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+        return sendAsync(method, path, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                contentType, headers, timeout);
+    }
+
+    /** Any request with a body of raw bytes (which need not be valid UTF-8); null sends none. */
+    HttpResult sendBytes(String method, String path, byte[] body, String contentType, Map<String, String> headers,
+            Duration timeout) {
+        return join(sendAsync(method, path, body, contentType, headers, timeout));
+    }
+
+    private CompletableFuture<HttpResult> sendAsync(String method, String path, byte[] body, String contentType,
+            Map<String, String> headers, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(timeout)
                 .method(method, body == null
                         ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

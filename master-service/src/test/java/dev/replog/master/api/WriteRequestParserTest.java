@@ -78,7 +78,7 @@ class WriteRequestParserTest {
     @Test
     void anEmptyBodyIsABadRequest() {
         assertThatThrownBy(() -> parser.parse(" ", null, null, null)).isInstanceOf(BadRequestException.class);
-        assertThatThrownBy(() -> parser.parse(null, null, null, null)).isInstanceOf(BadRequestException.class);
+        assertThatThrownBy(() -> parser.parse((byte[]) null, null, null, null)).isInstanceOf(BadRequestException.class);
     }
 
     @Test
@@ -93,5 +93,20 @@ class WriteRequestParserTest {
     void anOverlongIdempotencyKeyIsABadRequest() {
         assertThatThrownBy(() -> parser.parse("{\"message\":\"a\"}", null, null, "k".repeat(129)))
                 .isInstanceOf(BadRequestException.class);
+    }
+
+    @Test
+    void invalidUtf8IsABadRequestNotAReplacementCharacter() {
+        byte[] body = {'{', '"', 'm', 'e', 's', 's', 'a', 'g', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        assertThatThrownBy(() -> parser.parse(body, null, null, null)).isInstanceOf(BadRequestException.class);
+    }
+
+    @Test
+    void anUnpairedSurrogateIsABadRequestButAPairIsAMessage() {
+        assertThatThrownBy(() -> parser.parse("{\"message\":\"a\\ud800b\"}", null, null, null))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> parser.parse("{\"message\":\"\\udc00\"}", null, null, null))
+                .isInstanceOf(BadRequestException.class);
+        assertThat(parser.parse("{\"message\":\"\\ud83e\\udd9c\"}", null, null, null).message()).isEqualTo("🦜");
     }
 }
