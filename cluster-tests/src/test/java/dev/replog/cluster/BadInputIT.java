@@ -350,10 +350,10 @@ class BadInputIT {
     }
 
     @Test
-    @DisplayName("the catalogue has at least 40 rows and covers every kind of node")
+    @DisplayName("the catalogue has more than 100 rows and covers every kind of node")
     void catalogueCoversEveryNode() {
         List<Probe> probes = catalogue().map(args -> (Probe) args.get()[1]).toList();
-        assertThat(probes).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(probes).as("rows (the issue asks for 40, the README says more than 100)").hasSizeGreaterThan(100);
         assertThat(probes).extracting(Probe::node).contains(ReplogCluster.MASTER, "secondary", "faulty-secondary",
                 "sync-1");
     }

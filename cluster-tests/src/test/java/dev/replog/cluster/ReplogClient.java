@@ -216,7 +216,8 @@ final class ReplogClient {
 
     private CompletableFuture<HttpResult> sendAsync(String method, String path, byte[] body, String contentType,
             Map<String, String> headers, Duration timeout) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+        // concatenated, not resolved: a path such as //replication/append must reach the node as it is
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + (path.startsWith("/") ? "" : "/") + path))
                 .timeout(timeout)
                 .method(method, body == null
                         ? HttpRequest.BodyPublishers.noBody()
