@@ -35,6 +35,9 @@ final class NodeProcess implements AutoCloseable {
     static final List<String> JVM_OPTS = List.of(
             "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-Xss512k", "-Djava.net.preferIPv4Stack=true");
 
+    /** The environment variable that carries {@code replog.cluster.secret} to a node. */
+    static final String CLUSTER_SECRET_ENV = "REPLOG_CLUSTER_SECRET";
+
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final List<NodeProcess> ALL = new CopyOnWriteArrayList<>();
 
@@ -49,18 +52,30 @@ final class NodeProcess implements AutoCloseable {
     private final Path logFile;
     private final Path dataDir;
     private final Map<String, String> properties;
+    private final String clusterSecret;
     private final ReplogClient client;
     private volatile Process process;
     private volatile boolean paused;
 
     NodeProcess(String name, NodeKind kind, int port, Path logDir, Path dataDir, Map<String, String> properties) {
+        this(name, kind, port, logDir, dataDir, properties, null);
+    }
+
+    /**
+     * @param clusterSecret the node's {@code replog.cluster.secret} (null: none), passed in the
+     *                      environment so that it shows neither in the command line written to the
+     *                      log nor in {@code ps}; the node's {@link #client()} sends it too
+     */
+    NodeProcess(String name, NodeKind kind, int port, Path logDir, Path dataDir, Map<String, String> properties,
+            String clusterSecret) {
         this.name = name;
         this.kind = kind;
         this.port = port;
         this.logFile = logDir.resolve(name + ".log");
         this.dataDir = dataDir;
         this.properties = new LinkedHashMap<>(properties);
-        this.client = new ReplogClient(url());
+        this.clusterSecret = clusterSecret;
+        this.client = new ReplogClient(url(), clusterSecret);
         ALL.add(this);
     }
 
@@ -91,6 +106,11 @@ final class NodeProcess implements AutoCloseable {
 
     Path logFile() {
         return logFile;
+    }
+
+    /** The node's {@code replog.cluster.secret}, or null when it runs without one. */
+    String clusterSecret() {
+        return clusterSecret;
     }
 
     /** The node's {@code replog.data-dir}, kept across restarts. */
@@ -156,10 +176,15 @@ final class NodeProcess implements AutoCloseable {
             Files.writeString(logFile, "\n===== " + Instant.now() + " starting " + name + ": "
                             + String.join(" ", command) + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            // never inherited from the shell that runs the tests: the cluster decides
+            builder.environment().remove(CLUSTER_SECRET_ENV);
+            if (clusterSecret != null) {
+                builder.environment().put(CLUSTER_SECRET_ENV, clusterSecret);
+            }
+            process = builder.start();
             paused = false;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);

@@ -1,6 +1,7 @@
 package dev.replog.secondary.config;
 
 import dev.replog.common.log.FsyncMode;
+import dev.replog.common.web.ClusterSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -22,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxMessageBytes the largest message accepted in a replicated entry (UTF-8 bytes)
  * @param replication     how replication requests from the master are handled
  * @param storage         how the log is stored
+ * @param cluster         the cluster secret ({@code replog.cluster.secret}) that {@code /replication/**}
+ *                        requires when set
  */
 @ConfigurationProperties(prefix = "replog")
 @Validated
@@ -30,7 +33,8 @@ public record SecondaryProperties(
         @DefaultValue("data") @NotNull Path dataDir,
         @DefaultValue("1MB") @NotNull DataSize maxMessageBytes,
         @DefaultValue @NotNull @Valid Replication replication,
-        @DefaultValue @NotNull @Valid Storage storage) {
+        @DefaultValue @NotNull @Valid Storage storage,
+        @DefaultValue @NotNull ClusterSettings cluster) {
 
     public SecondaryProperties {
         if (maxMessageBytes != null && maxMessageBytes.toBytes() < 1) {
