@@ -118,6 +118,30 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets (or, with {@code value} null, removes) a {@code --key=value} start argument for the next
+     * {@link #launch()}; a running node keeps the settings it was started with.
+     */
+    void property(String key, String value) {
+        if (value == null) {
+            properties.remove(key);
+        } else {
+            properties.put(key, value);
+        }
+    }
+
+    /**
+     * Damages the end of the node's last log segment ({@code <data dir>/log/<first seq>.log}) as a
+     * crash in the middle of a write would, and says what it did. The node must not be running; its
+     * next start must cut the torn tail off ({@code FileLogStore} recovery).
+     */
+    String tearLogTail(java.util.Random random) {
+        if (isAlive()) {
+            throw new IllegalStateException(name + " is running: kill it before tearing its log");
+        }
+        return TornTail.tear(dataDir.resolve("log"), random);
+    }
+
     long pid() {
         Process p = process;
         if (p == null) {

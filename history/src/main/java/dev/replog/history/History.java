@@ -37,6 +37,11 @@ public final class History {
         return complete(invocation, Op.Type.INFO, seq, 0, detail);
     }
 
+    /** Nanoseconds since the history started: the clock of {@link Op#nanos()}, for logs kept beside it. */
+    public long elapsedNanos() {
+        return System.nanoTime() - startNanos;
+    }
+
     /** A snapshot of every event so far, in order. */
     public synchronized List<Op> ops() {
         return List.copyOf(ops);
