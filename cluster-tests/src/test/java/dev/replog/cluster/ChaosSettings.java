@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 record ChaosSettings(List<Long> seeds, Duration round, Duration total, boolean replaying) {
 
     static final int CI_ROUNDS = 3;
-    static final Duration CI_ROUND = Duration.ofSeconds(30);
+    static final Duration CI_ROUND = Duration.ofSeconds(20);
     static final Duration LONG_ROUND = Duration.ofSeconds(60);
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");

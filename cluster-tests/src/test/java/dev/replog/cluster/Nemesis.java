@@ -27,8 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A restarted JVM takes seconds to boot. The nemesis does not wait for it: it goes on with
  * pauses and faulty modes on the other nodes meanwhile (so faults overlap, and the cluster may lose
- * its quorum for a while), but it lets the boot finish before it takes down another node, so at
- * most one log node and one sync node are ever down or booting. Each seed opens with two fault
+ * its quorum for a while), but it lets the boot finish before it takes down another node of the
+ * same kind, so at most one log node and one sync node are ever down or booting. Each seed opens with two fault
  * kinds of its own ({@link #opening(long)}), so that a few seeds can be chosen to cover every kind.
  */
 final class Nemesis {
@@ -42,7 +42,18 @@ final class Nemesis {
         Fault(int weight) {
             this.weight = weight;
         }
+
+        /** Whether it takes a node down, to boot again: seconds on a busy machine. */
+        boolean restarts() {
+            return this != PAUSE && this != FAULTY_MODES;
+        }
     }
+
+    /**
+     * A fault that restarts a node is not started this close to the end: the boot would only
+     * stretch the round (the nemesis ends once every node serves again).
+     */
+    private static final long RESTART_LEAD_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final ReplogCluster cluster;
     private final Random random;
@@ -55,6 +66,7 @@ final class Nemesis {
     private final Map<NodeProcess, CompletableFuture<Void>> booting = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Deque<Fault> opening;
     private CompletableFuture<Void> running;
+    private volatile long endNanos;
 
     Nemesis(ReplogCluster cluster, long seed, History clock, String label) {
         this.cluster = cluster;
@@ -69,15 +81,15 @@ final class Nemesis {
 
     /** Starts injecting faults on its own thread until {@link #stop} or {@code duration} has passed. */
     Nemesis start(Duration duration) {
-        long end = System.nanoTime() + duration.toNanos();
+        endNanos = System.nanoTime() + duration.toNanos();
         running = CompletableFuture.runAsync(() -> {
             try {
-                while (!stopping.get() && System.nanoTime() < end) {
+                while (!stopping.get() && System.nanoTime() < endNanos) {
                     step();
                     rest(500 + random.nextInt(1_500));
                 }
             } finally {
-                awaitBoots();
+                awaitBoots(node -> true);
             }
         }, task -> {
             Thread thread = new Thread(task, "nemesis-" + label);
@@ -129,13 +141,21 @@ final class Nemesis {
 
     private void step() {
         Fault fault = opening.isEmpty() ? pick() : opening.poll();
+        if (fault.restarts() && endNanos - System.nanoTime() < RESTART_LEAD_NANOS) {
+            fault = random.nextBoolean() ? Fault.PAUSE : Fault.FAULTY_MODES;
+        }
         if (fault == Fault.KILL_SYNC && cluster.syncNodes().isEmpty()
                 || fault == Fault.FAULTY_MODES && faultySecondaries().isEmpty()) {
             return;
         }
-        // one node down at a time: a node's boot ends before another goes down
-        if (fault != Fault.PAUSE && fault != Fault.FAULTY_MODES) {
-            awaitBoots();
+        // one log node and one sync node down at a time: a boot ends before another of its kind goes down
+        if (fault == Fault.KILL_SYNC) {
+            awaitBoots(node -> node.kind() == NodeKind.SYNC);
+        } else if (fault.restarts()) {
+            awaitBoots(node -> node.kind() != NodeKind.SYNC);
+        }
+        if (fault.restarts() && endNanos - System.nanoTime() < RESTART_LEAD_NANOS) {
+            return; // the boot waited for took the time that was left
         }
         List<NodeProcess> up = logNodes().stream().filter(n -> !booting.containsKey(n)).toList();
         List<NodeProcess> faultyUp = faultySecondaries().stream().filter(n -> !booting.containsKey(n)).toList();
@@ -154,7 +174,7 @@ final class Nemesis {
         }
     }
 
-    /** Starts the node again without waiting for it to serve; {@link #awaitBoots()} does. */
+    /** Starts the node again without waiting for it to serve; {@link #awaitBoots} does. */
     private void relaunch(NodeProcess node, String why) {
         node.launch();
         log(node.name() + " launched again" + why);
@@ -164,9 +184,12 @@ final class Nemesis {
         }));
     }
 
-    /** Waits until every relaunched node serves HTTP again; rethrows a failed boot. */
-    private void awaitBoots() {
+    /** Waits until the relaunched nodes that match serve HTTP again; rethrows a failed boot. */
+    private void awaitBoots(java.util.function.Predicate<NodeProcess> which) {
         for (Map.Entry<NodeProcess, CompletableFuture<Void>> boot : List.copyOf(booting.entrySet())) {
+            if (!which.test(boot.getKey())) {
+                continue;
+            }
             try {
                 boot.getValue().join();
             } finally {
@@ -212,15 +235,15 @@ final class Nemesis {
         Map<String, Object> settings = new LinkedHashMap<>();
         switch (random.nextInt(4)) {
             case 0 -> settings.put("down", true);
-            case 1 -> settings.put("errorBeforeAppend", round(random.nextDouble()));
-            case 2 -> settings.put("errorAfterAppend", round(random.nextDouble()));
+            case 1 -> settings.put("errorBeforeAppend", probability(0.1, 1.0));
+            case 2 -> settings.put("errorAfterAppend", probability(0.1, 1.0));
             default -> {
                 settings.put("delayMs", (long) random.nextInt(800));
                 settings.put("delayJitterMs", (long) random.nextInt(800));
             }
         }
         if (random.nextInt(3) == 0) {
-            settings.put("errorAfterAppend", round(random.nextDouble() / 2));
+            settings.put("errorAfterAppend", probability(0.1, 0.5));
         }
         long holdMs = 1_000 + random.nextInt(4_000);
         log("PUT /faults " + settings + " on " + node.name() + " for " + holdMs + " ms");
@@ -260,8 +283,9 @@ final class Nemesis {
         return nodes.get(random.nextInt(nodes.size()));
     }
 
-    private static double round(double p) {
-        return Math.round(p * 100) / 100.0;
+    /** A probability in [min, max), two decimals. */
+    private double probability(double min, double max) {
+        return Math.round((min + random.nextDouble() * (max - min)) * 100) / 100.0;
     }
 
     private void log(String event) {
