@@ -2,8 +2,10 @@ package dev.replog.cluster;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,7 +56,7 @@ record ChaosSettings(List<Long> seeds, Duration round, Duration total, boolean r
      */
     static List<Long> covering(Random random, int rounds) {
         List<Long> seeds = new ArrayList<>();
-        java.util.Set<Nemesis.Fault> covered = java.util.EnumSet.noneOf(Nemesis.Fault.class);
+        Set<Nemesis.Fault> covered = EnumSet.noneOf(Nemesis.Fault.class);
         for (int i = 0; i < rounds; i++) {
             if (covered.size() == Nemesis.Fault.values().length) {
                 covered.clear();

@@ -2,18 +2,23 @@ package dev.replog.cluster;
 
 import dev.replog.history.History;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /**
  * Injects faults into a running {@link ReplogCluster} from a seeded {@link Random}: each step picks
@@ -60,18 +65,18 @@ final class Nemesis {
     private final History clock;
     private final String label;
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final List<String> schedule = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final Map<Fault, Integer> injected = java.util.Collections.synchronizedMap(new EnumMap<>(Fault.class));
+    private final List<String> schedule = Collections.synchronizedList(new ArrayList<>());
+    private final Map<Fault, Integer> injected = Collections.synchronizedMap(new EnumMap<>(Fault.class));
     /** Nodes launched again whose boot has not been waited for yet. */
-    private final Map<NodeProcess, CompletableFuture<Void>> booting = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Deque<Fault> opening;
+    private final Map<NodeProcess, CompletableFuture<Void>> booting = new ConcurrentHashMap<>();
+    private final Deque<Fault> opening;
     private CompletableFuture<Void> running;
     private volatile long endNanos;
 
     Nemesis(ReplogCluster cluster, long seed, History clock, String label) {
         this.cluster = cluster;
         this.random = new Random(seed);
-        this.opening = new java.util.ArrayDeque<>(opening(seed));
+        this.opening = new ArrayDeque<>(opening(seed));
         this.clock = clock;
         this.label = label;
         for (Fault fault : Fault.values()) {
@@ -121,7 +126,7 @@ final class Nemesis {
     /** The two kinds of fault a nemesis with {@code seed} starts with, whatever the cluster. */
     static List<Fault> opening(long seed) {
         List<Fault> kinds = new ArrayList<>(List.of(Fault.values()));
-        java.util.Collections.shuffle(kinds, new Random(seed ^ 0x5DEECE66DL));
+        Collections.shuffle(kinds, new Random(seed ^ 0x5DEECE66DL));
         return kinds.subList(0, 2);
     }
 
@@ -185,7 +190,7 @@ final class Nemesis {
     }
 
     /** Waits until the relaunched nodes that match serve HTTP again; rethrows a failed boot. */
-    private void awaitBoots(java.util.function.Predicate<NodeProcess> which) {
+    private void awaitBoots(Predicate<NodeProcess> which) {
         for (Map.Entry<NodeProcess, CompletableFuture<Void>> boot : List.copyOf(booting.entrySet())) {
             if (!which.test(boot.getKey())) {
                 continue;

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -135,7 +136,7 @@ final class NodeProcess implements AutoCloseable {
      * crash in the middle of a write would, and says what it did. The node must not be running; its
      * next start must cut the torn tail off ({@code FileLogStore} recovery).
      */
-    String tearLogTail(java.util.Random random) {
+    String tearLogTail(Random random) {
         if (isAlive()) {
             throw new IllegalStateException(name + " is running: kill it before tearing its log");
         }
