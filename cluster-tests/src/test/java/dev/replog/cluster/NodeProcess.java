@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -136,6 +137,30 @@ final class NodeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot wipe the data dir of " + name + ": " + dataDir, e);
         }
+    }
+
+    /**
+     * Sets (or, with {@code value} null, removes) a {@code --key=value} start argument for the next
+     * {@link #launch()}; a running node keeps the settings it was started with.
+     */
+    void property(String key, String value) {
+        if (value == null) {
+            properties.remove(key);
+        } else {
+            properties.put(key, value);
+        }
+    }
+
+    /**
+     * Damages the end of the node's last log segment ({@code <data dir>/log/<first seq>.log}) as a
+     * crash in the middle of a write would, and says what it did. The node must not be running; its
+     * next start must cut the torn tail off ({@code FileLogStore} recovery).
+     */
+    String tearLogTail(Random random) {
+        if (isAlive()) {
+            throw new IllegalStateException(name + " is running: kill it before tearing its log");
+        }
+        return TornTail.tear(dataDir.resolve("log"), random);
     }
 
     long pid() {

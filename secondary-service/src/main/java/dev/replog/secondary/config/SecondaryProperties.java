@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param storage         how the log is stored
  * @param cluster         the cluster secret ({@code replog.cluster.secret}) that {@code /replication/**}
  *                        requires when set
+ * @param testing         deliberate defects for tests only; all off by default and never to be set in
+ *                        production
  */
 @ConfigurationProperties(prefix = "replog")
 @Validated
@@ -34,7 +36,8 @@ public record SecondaryProperties(
         @DefaultValue("1MB") @NotNull DataSize maxMessageBytes,
         @DefaultValue @NotNull @Valid Replication replication,
         @DefaultValue @NotNull @Valid Storage storage,
-        @DefaultValue @NotNull ClusterSettings cluster) {
+        @DefaultValue @NotNull ClusterSettings cluster,
+        @DefaultValue @NotNull Testing testing) {
 
     public SecondaryProperties {
         if (maxMessageBytes != null && maxMessageBytes.toBytes() < 1) {
@@ -96,5 +99,16 @@ public record SecondaryProperties(
         public FsyncMode fsyncMode() {
             return FsyncMode.parse(fsync);
         }
+    }
+
+    /**
+     * TEST-ONLY defects ({@code replog.testing.*}) that break replog's guarantees on purpose, so that
+     * the chaos suite can prove its checker notices. Never set them outside a test.
+     *
+     * @param ackBeforeStore TEST-ONLY: answer every append at once with the batch's last seq as the
+     *                       watermark, before (in fact instead of) storing it: the master counts
+     *                       acknowledgements for entries this node never holds. Off by default.
+     */
+    public record Testing(@DefaultValue("false") boolean ackBeforeStore) {
     }
 }
