@@ -137,7 +137,7 @@ class FileLogStoreTest {
             assertThatThrownBy(() -> store.append(List.of(new Entry(2, 2, "b"), new Entry(4, 4, "d"))))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected seq 3");
             assertThatThrownBy(() -> store.append(List.of(new Entry(2, 2, "bad \uD800 surrogate"))))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired UTF-16 surrogate");
             assertThat(store.lastSeq()).isEqualTo(1);
             assertThat(store.read(1, 10)).containsExactly(new Entry(1, 1, "a"));
             assertThat(store.append(List.of()).join()).isEqualTo(1);
