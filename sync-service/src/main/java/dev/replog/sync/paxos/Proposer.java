@@ -13,6 +13,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -27,8 +31,9 @@ import tools.jackson.databind.JsonNode;
  * every acceptor, takes the value of the highest accepted ballot among a majority of promises,
  * applies the change function and has the result accepted by a majority. A refusal raises its
  * ballot counter above the highest promise seen; a failed round is retried after an exponential,
- * jittered backoff until {@link Settings#giveUpAfter()} has passed, then it fails with
- * {@link NoMajorityException}.
+ * jittered backoff that starts at about the time a decided round takes on this node (so the loser
+ * of a duel lets the winner finish), until {@link Settings#giveUpAfter()} has passed, then it
+ * fails with {@link NoMajorityException}.
  *
  * <p>Because a value only ever replaces the one read from a majority under the same ballot, two
  * changes can never both be computed from the same value: a range is never handed out twice.
@@ -43,8 +48,11 @@ public final class Proposer {
     private final Settings settings;
     private final Scheduler scheduler;
     private final AtomicLong counter = new AtomicLong();
+    /** A moving average of how long a decided round takes here, in nanoseconds. */
+    private final AtomicLong roundNanos = new AtomicLong();
     /** The most changes of one key decided in one round. */
     private static final int MAX_BATCH = 256;
+    private final Meters meters;
 
     /**
      * How rounds are timed.
@@ -67,7 +75,8 @@ public final class Proposer {
     public record Decision<T>(Ballot ballot, JsonNode value, T result) {
     }
 
-    public Proposer(int nodeId, List<Acceptor> acceptors, Settings settings, Scheduler scheduler) {
+    public Proposer(int nodeId, List<Acceptor> acceptors, Settings settings, Scheduler scheduler,
+            MeterRegistry registry) {
         if (nodeId < 1) {
             throw new IllegalArgumentException("node id must be at least 1, was " + nodeId);
         }
@@ -76,6 +85,43 @@ public final class Proposer {
         this.majority = acceptors.size() / 2 + 1;
         this.settings = settings;
         this.scheduler = scheduler;
+        this.meters = new Meters(registry);
+    }
+
+    /** The proposer's domain meters, {@code replog.sync.*}. */
+    private static final class Meters {
+        final Counter decided;
+        final Counter conflicts;
+        final Counter noMajority;
+        final Counter retries;
+        final Timer latency;
+        final DistributionSummary batch;
+
+        Meters(MeterRegistry registry) {
+            decided = rounds(registry, "decided");
+            conflicts = rounds(registry, "conflict");
+            noMajority = rounds(registry, "no-majority");
+            retries = Counter.builder("replog.sync.retries")
+                    .description("CASPaxos rounds started again after a round failed").register(registry);
+            latency = Timer.builder("replog.sync.round.latency")
+                    .description("One CASPaxos round, prepare to accept, whatever its outcome").register(registry);
+            batch = DistributionSummary.builder("replog.sync.round.changes")
+                    .description("Changes decided together in one round (requests combined per key)")
+                    .register(registry);
+        }
+
+        private static Counter rounds(MeterRegistry registry, String outcome) {
+            return Counter.builder("replog.sync.rounds").tag("outcome", outcome)
+                    .description("CASPaxos rounds by outcome: decided, conflict (a higher ballot refused), "
+                            + "no-majority (too few nodes answered)")
+                    .register(registry);
+        }
+
+        void failed(Throwable error) {
+            if (error instanceof RoundFailedException failure) {
+                (failure.conflict ? conflicts : noMajority).increment();
+            }
+        }
     }
 
     /** Makes every later ballot of this proposer higher than {@code seen}. */
@@ -154,6 +200,7 @@ public final class Proposer {
                 return;
             }
         }
+        meters.batch.record(changes.size());
         withRetries(key, value -> {
             List<JsonNode> values = new ArrayList<>(changes.size());
             List<Object> results = new ArrayList<>(changes.size());
@@ -179,12 +226,17 @@ public final class Proposer {
 
     private <T> Mono<Decision<T>> withRetries(String key, Function<JsonNode, Change<T>> change) {
         long giveUpAt = scheduler.now(TimeUnit.MILLISECONDS) + settings.giveUpAfter().toMillis();
-        Retry retry = Retry.backoff(Long.MAX_VALUE, settings.firstBackoff())
+        // A round that lost to another proposer waits about one round (jittered) before it tries
+        // again: a shorter pause only starts a new duel with a round that is about to succeed.
+        Duration typicalRound = Duration.ofNanos(roundNanos.get());
+        Duration first = typicalRound.compareTo(settings.firstBackoff()) > 0 ? typicalRound : settings.firstBackoff();
+        Retry retry = Retry.backoff(Long.MAX_VALUE, first.compareTo(settings.maxBackoff()) < 0 ? first : settings.maxBackoff())
                 .maxBackoff(settings.maxBackoff())
                 .jitter(settings.jitter())
                 .scheduler(scheduler)
                 .filter(error -> error instanceof RoundFailedException
-                        && scheduler.now(TimeUnit.MILLISECONDS) < giveUpAt);
+                        && scheduler.now(TimeUnit.MILLISECONDS) < giveUpAt)
+                .doBeforeRetry(signal -> meters.retries.increment());
         return Mono.defer(() -> round(key, change))
                 .retryWhen(retry)
                 .onErrorMap(RoundFailedException.class, this::noMajority);
@@ -200,34 +252,51 @@ public final class Proposer {
 
     private <T> Mono<Decision<T>> round(String key, Function<JsonNode, Change<T>> change) {
         Ballot ballot = new Ballot(counter.incrementAndGet(), nodeId);
+        long started = System.nanoTime();
         return prepare(key, ballot).flatMap(current -> {
             Change<T> next = change.apply(current.orElse(null));
             return accept(key, ballot, next.value()).thenReturn(new Decision<>(ballot, next.value(), next.result()));
+        }).doOnEach(signal -> {
+            if (signal.isOnNext() || signal.isOnError()) {
+                meters.latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            }
+            if (signal.isOnNext()) {
+                long took = System.nanoTime() - started;
+                roundNanos.accumulateAndGet(took, (average, latest) -> average == 0 ? latest : (7 * average + latest) / 8);
+                meters.decided.increment();
+            } else if (signal.isOnError()) {
+                meters.failed(signal.getThrowable());
+            }
         });
     }
 
     /** Phase 1: the value of the highest accepted ballot among a majority of promises. */
     private Mono<Optional<JsonNode>> prepare(String key, Ballot ballot) {
         Messages.Prepare message = new Messages.Prepare(key, ballot);
-        PrepareTally tally = new PrepareTally();
-        return Flux.merge(acceptors.stream().map(a -> call(a.prepare(message), a)).toList())
-                .takeUntil(tally::add)
-                .then(Mono.fromCallable(tally::outcome));
+        return Mono.defer(() -> {
+            PrepareTally tally = new PrepareTally();
+            List<Mono<Optional<Messages.Promise>>> calls = acceptors.stream().map(a -> call(a.prepare(message), a))
+                    .toList();
+            return Flux.merge(calls).takeUntil(tally::add).then(Mono.fromCallable(tally::outcome));
+        });
     }
 
     /** Phase 2: a majority stores the new value. */
     private Mono<Void> accept(String key, Ballot ballot, JsonNode value) {
         Messages.Accept message = new Messages.Accept(key, ballot, value);
-        AcceptTally tally = new AcceptTally();
-        return Flux.merge(acceptors.stream().map(a -> call(a.accept(message), a)).toList())
-                .takeUntil(tally::add)
-                .then(Mono.fromRunnable(tally::outcome));
+        return Mono.defer(() -> {
+            AcceptTally tally = new AcceptTally();
+            List<Mono<Optional<Messages.Accepted>>> calls = acceptors.stream().map(a -> call(a.accept(message), a))
+                    .toList();
+            return Flux.merge(calls).takeUntil(tally::add).then(Mono.fromRunnable(tally::outcome));
+        });
     }
 
     /**
-     * One call, bounded by the request timeout; an error or timeout is an empty answer. The call
-     * runs to its end even when the phase is decided without it: cancelling an exchange half-way
-     * only makes noise, and a late acceptor that still gets the accept catches up for free.
+     * One call, started at once and bounded by the request timeout; an error or timeout is an
+     * empty answer. Every call of a phase is sent, and runs to its end even when the phase is
+     * decided without it: cancelling an exchange half-way only makes noise, and a late acceptor
+     * that still gets the accept catches up for free.
      */
     private <R> Mono<Optional<R>> call(Mono<R> request, Acceptor acceptor) {
         Mono<Optional<R>> answer = request.timeout(settings.requestTimeout(), scheduler)
@@ -237,7 +306,7 @@ public final class Proposer {
                     return Mono.just(Optional.empty());
                 })
                 .defaultIfEmpty(Optional.empty());
-        return Mono.defer(() -> Mono.fromFuture(answer.toFuture(), true));
+        return Mono.fromFuture(answer.toFuture(), true);
     }
 
     /** Counts answers to a prepare; {@link #add} says whether the phase is decided. */

@@ -57,6 +57,8 @@ final class SyncCluster implements AutoCloseable {
                         "--replog.sync.node-id=" + id,
                         "--replog.sync.join-check-interval=100ms",
                         "--replog.sync.backoff.give-up-after=6s",
+                        // a waiter whose polls are slowed by a loaded machine keeps its place in the queue
+                        "--replog.sync.lock.waiter-grace=10s",
                         // generous: the build machine may be loaded; production keeps 1s
                         "--replog.sync.request-timeout=3s",
                         "--logging.level.root=WARN",

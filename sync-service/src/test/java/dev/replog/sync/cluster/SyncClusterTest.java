@@ -158,6 +158,35 @@ class SyncClusterTest {
 
     @Test
     @Order(6)
+    void domainMetricsOfRoundsRangesAndLocksAreOnThePrometheusEndpoint() {
+        int seqNode = PreferredNodeFilter.preferredNode("seq.metered", 3);
+        int lockNode = PreferredNodeFilter.preferredNode("lock.metered", 3);
+        String proposer = cluster.url(seqNode);
+        String other = cluster.url(seqNode % 3 + 1);
+        double rangesBefore = metric(proposer, "replog_sync_ranges_granted_total");
+        double idsBefore = metric(proposer, "replog_sync_ids_granted_total");
+        double roundsBefore = metric(proposer, "replog_sync_rounds_total{outcome=\"decided\"");
+        double forwardedBefore = metric(other, "replog_sync_forwarded_total{outcome=\"relayed\"");
+        double grantsBefore = metric(cluster.url(lockNode), "replog_sync_lock_grants_total{kind=\"new\"");
+
+        take(other, "metered", 13).block(TIMEOUT);
+        JsonNode grant = acquire(cluster.url(1), "metered", "owner", 5_000, 0).block(TIMEOUT);
+        release(cluster.url(2), "metered", "owner", grant.get("token").asLong()).block(TIMEOUT);
+
+        assertThat(metric(other, "replog_sync_forwarded_total{outcome=\"relayed\"")).as("forwarded to sync-%d", seqNode)
+                .isEqualTo(forwardedBefore + 1);
+        assertThat(metric(proposer, "replog_sync_ranges_granted_total")).isEqualTo(rangesBefore + 1);
+        assertThat(metric(proposer, "replog_sync_ids_granted_total")).isEqualTo(idsBefore + 13);
+        assertThat(metric(proposer, "replog_sync_rounds_total{outcome=\"decided\"")).isGreaterThan(roundsBefore);
+        assertThat(metric(cluster.url(lockNode), "replog_sync_lock_grants_total{kind=\"new\""))
+                .as("grants on the lock's preferred node sync-%d", lockNode).isEqualTo(grantsBefore + 1);
+        assertThat(metric(proposer, "replog_sync_round_latency_seconds_count")).isPositive();
+        assertThat(scrape(proposer)).contains("replog_sync_retries_total", "replog_sync_round_changes_count",
+                "replog_sync_rounds_total{node=\"sync-" + seqNode + "\",outcome=\"conflict\"}");
+    }
+
+    @Test
+    @Order(7)
     void aWipedNodeReJoinsFromItsPeersAndHandsOutNoDuplicate() {
         long before = take(cluster.url(3), "wipe", 13).block(TIMEOUT)[1];
         cluster.stop(3);
@@ -176,15 +205,34 @@ class SyncClusterTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void withoutAMajorityAnOperationAnswers503() {
         cluster.stop(2);
         assertProblem(post(cluster.url(3) + "/sequences/ids/ranges", "{\"size\": 1}"), 503);
     }
 
+    private String scrape(String node) {
+        return http.get().uri(node + "/actuator/prometheus").retrieve().bodyToMono(String.class).block(TIMEOUT);
+    }
+
+    /** The value of the first sample whose name (and leading labels) start with {@code prefix}; 0 if none. */
+    private double metric(String node, String prefix) {
+        String name = prefix.contains("{") ? prefix.substring(0, prefix.indexOf('{')) : prefix;
+        String labels = prefix.contains("{") ? prefix.substring(prefix.indexOf('{') + 1) : "";
+        return scrape(node).lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .filter(line -> line.contains(labels))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(0);
+    }
+
     private Mono<long[]> take(String node, String name, long size) {
         return http.post().uri(node + "/sequences/{name}/ranges", name).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("size", size)).retrieve().bodyToMono(JsonNode.class)
+                .bodyValue(Map.of("size", size)).retrieve()
+                .onStatus(status -> status.isError(), response -> response.bodyToMono(String.class)
+                        .map(body -> new AssertionError("range of " + size + " from " + node + ": "
+                                + response.statusCode() + " " + body)))
+                .bodyToMono(JsonNode.class)
                 .map(body -> {
                     long from = body.get("from").asLong();
                     long to = body.get("to").asLong();
