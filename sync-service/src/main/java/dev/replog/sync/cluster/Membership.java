@@ -19,9 +19,9 @@ import reactor.core.scheduler.Scheduler;
 /**
  * Whether this node's acceptor may vote. A node whose state directory records that it has been a
  * voting member votes at once. A node without that record ({@code JOINING}) asks every other node
- * for a {@link Messages.StateSummary}: if every one answers and none holds state, the cluster is
- * new and it votes at once; if any holds state, this node once voted and lost its state, so it
- * re-joins ({@code REJOINING}) before voting (until then its acceptor answers 503):
+ * for a {@link Messages.StateSummary}: if every one answers, none holds state and none has ever
+ * voted, the cluster is new and it votes at once; otherwise this node may have voted and lost its
+ * state, so it re-joins ({@code REJOINING}) before voting (until then its acceptor answers 503):
  * <ol>
  * <li>It fences both other nodes (both must answer) with the first ballot of a new generation,
  * one above every generation they know ({@link Ballot#generation()}). From then on they refuse
@@ -114,10 +114,12 @@ public final class Membership {
                                 + "votes only once it knows whether the cluster already holds state"));
                     }
                     List<Messages.StateSummary> summaries = answers.stream().map(Optional::get).toList();
+                    // New only if no peer ever voted: a peer that voted may hold no key yet while a round
+                    // on a first key, with a promise this node forgot, is still in flight.
                     boolean clusterHasState = summaries.stream()
-                            .anyMatch(s -> s.keys() > 0 || Status.REJOINING.name().equals(s.status()));
+                            .anyMatch(s -> s.keys() > 0 || !Status.JOINING.name().equals(s.status()));
                     if (!clusterHasState) {
-                        log.info("{}: no peer holds state, the cluster is new: voting", nodeName);
+                        log.info("{}: no peer has ever voted, the cluster is new: voting", nodeName);
                         return becomeVoting();
                     }
                     status = Status.REJOINING;

@@ -62,8 +62,10 @@ class SyncConfiguration {
 
     @Bean(destroyMethod = "stop")
     Membership membership(AcceptorCore core, OtherNodes otherNodes, MeterRegistry registry) {
-        Proposer rejoin = new Proposer(properties.sync().nodeId(), List.copyOf(otherNodes.peers()), settings(),
-                Schedulers.parallel(), registry);
+        // its own ballot id, so that its ballots never equal those of the node's main proposer
+        int rejoinId = properties.sync().peers().size() + properties.sync().nodeId();
+        Proposer rejoin = new Proposer(rejoinId, List.copyOf(otherNodes.peers()), settings(), Schedulers.parallel(),
+                registry);
         return new Membership(properties.nodeName(), core, otherNodes.peers(), rejoin,
                 properties.sync().joinCheckInterval(), blocking());
     }

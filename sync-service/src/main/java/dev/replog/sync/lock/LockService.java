@@ -133,15 +133,21 @@ public class LockService {
         return proposer.propose(Keys.lock(name), value -> {
             long now = clock.millis();
             LockState state = parse(value);
-            if (state.heldAt(now) && state.holder().equals(owner) && state.token() == token) {
-                LockState released = new LockState(null, 0, 0, state.lastToken(), state.liveQueue(now));
+            boolean ours = owner.equals(state.holder()) && state.token() == token;
+            if (ours && state.heldAt(now)) {
+                // keeps holder and token with expiresAt 0, so that the same release applied again
+                // (its first round's outcome was unknown and another round carried it on) is seen as done
+                LockState released = new LockState(owner, token, 0, state.lastToken(), state.liveQueue(now));
                 return new Proposer.Change<>(json.valueToTree(released), true);
+            }
+            if (ours && state.expiresAt() == 0) {
+                return new Proposer.Change<>(value, true); // released already, by this very release
             }
             return new Proposer.Change<>(value, false);
         }).flatMap(decision -> decision.result()
                 ? Mono.just(true)
                 : Mono.error(new NotLockHolderException(owner + " does not hold lock " + name + " under token "
-                        + token + " (released already, lease expired, or another holder)")));
+                        + token + " (its lease expired, or the lock passed to another holder)")));
     }
 
     private Proposer.Change<Outcome> change(LockState next, Kind kind, LockState shown) {

@@ -13,8 +13,9 @@ import java.util.Comparator;
  *
  * @param counter raised above every ballot a proposer has seen refused or accepted; its top bits
  *                are the generation
- * @param nodeId  the proposer's 1-based index in {@code replog.sync.peers} (0 only in {@link #ZERO}
- *                and in generation floors, {@link #floorOf(long)})
+ * @param nodeId  the proposer's 1-based index in {@code replog.sync.peers}, plus the number of
+ *                peers for a node's re-join proposer (0 only in {@link #ZERO} and in generation
+ *                floors, {@link #floorOf(long)})
  */
 public record Ballot(long counter, int nodeId) implements Comparable<Ballot> {
 

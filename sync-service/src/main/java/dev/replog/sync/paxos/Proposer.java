@@ -31,9 +31,8 @@ import tools.jackson.databind.JsonNode;
  * every acceptor, takes the value of the highest accepted ballot among a majority of promises,
  * applies the change function and has the result accepted by a majority. A refusal raises its
  * ballot counter above the highest promise seen; a failed round is retried after an exponential,
- * jittered backoff that starts at about the time a decided round takes on this node (so the loser
- * of a duel lets the winner finish), until {@link Settings#giveUpAfter()} has passed, then it
- * fails with {@link NoMajorityException}.
+ * jittered backoff until {@link Settings#giveUpAfter()} has passed, then it fails with
+ * {@link NoMajorityException}.
  *
  * <p>Because a value only ever replaces the one read from a majority under the same ballot, two
  * changes can never both be computed from the same value: a range is never handed out twice.
@@ -48,8 +47,6 @@ public final class Proposer {
     private final Settings settings;
     private final Scheduler scheduler;
     private final AtomicLong counter = new AtomicLong();
-    /** A moving average of how long a decided round takes here, in nanoseconds. */
-    private final AtomicLong roundNanos = new AtomicLong();
     /** The most changes of one key decided in one round. */
     private static final int MAX_BATCH = 256;
     private final Meters meters;
@@ -131,7 +128,9 @@ public final class Proposer {
 
     /**
      * Decides {@code change} on {@code key}: it is applied to the current value ({@code null} for a
-     * key never written) and may be applied more than once if a round's outcome was unknown.
+     * key never written). The function may be called again by a later round when an earlier one
+     * failed, but its effect is decided once: a round that finds the value its own earlier round
+     * sent (an accept stored but not confirmed) completes that one instead.
      *
      * <p>Changes to one key that arrive while this node runs a round on it are decided together in
      * its next round, applied in arrival order: one round per key at a time per node, however many
@@ -226,18 +225,15 @@ public final class Proposer {
 
     private <T> Mono<Decision<T>> withRetries(String key, Function<JsonNode, Change<T>> change) {
         long giveUpAt = scheduler.now(TimeUnit.MILLISECONDS) + settings.giveUpAfter().toMillis();
-        // A round that lost to another proposer waits about one round (jittered) before it tries
-        // again: a shorter pause only starts a new duel with a round that is about to succeed.
-        Duration typicalRound = Duration.ofNanos(roundNanos.get());
-        Duration first = typicalRound.compareTo(settings.firstBackoff()) > 0 ? typicalRound : settings.firstBackoff();
-        Retry retry = Retry.backoff(Long.MAX_VALUE, first.compareTo(settings.maxBackoff()) < 0 ? first : settings.maxBackoff())
+        Retry retry = Retry.backoff(Long.MAX_VALUE, settings.firstBackoff())
                 .maxBackoff(settings.maxBackoff())
                 .jitter(settings.jitter())
                 .scheduler(scheduler)
                 .filter(error -> error instanceof RoundFailedException
                         && scheduler.now(TimeUnit.MILLISECONDS) < giveUpAt)
                 .doBeforeRetry(signal -> meters.retries.increment());
-        return Mono.defer(() -> round(key, change))
+        Sent<T> sent = new Sent<>();
+        return Mono.defer(() -> round(key, change, sent))
                 .retryWhen(retry)
                 .onErrorMap(RoundFailedException.class, this::noMajority);
     }
@@ -250,19 +246,33 @@ public final class Proposer {
                 majority);
     }
 
-    private <T> Mono<Decision<T>> round(String key, Function<JsonNode, Change<T>> change) {
+    /** The change the last round of one proposal sent to be accepted, and under which ballot. */
+    private static final class Sent<T> {
+        private Ballot ballot;
+        private Change<T> change;
+    }
+
+    /** What phase 1 read: the highest accepted ballot among a majority of promises, and its value. */
+    private record Read(Ballot accepted, JsonNode value) {
+    }
+
+    private <T> Mono<Decision<T>> round(String key, Function<JsonNode, Change<T>> change, Sent<T> sent) {
         Ballot ballot = new Ballot(counter.incrementAndGet(), nodeId);
         long started = System.nanoTime();
-        return prepare(key, ballot).flatMap(current -> {
-            Change<T> next = change.apply(current.orElse(null));
+        return prepare(key, ballot).flatMap(read -> {
+            // An earlier round of this proposal whose accept was stored somewhere but not confirmed
+            // by a majority: the value read is the one it sent, with this change already applied.
+            // Finish that round's change instead of applying the change a second time (a release
+            // applied twice would report that the lock was not held; a range would leave a gap).
+            Change<T> next = read.accepted().equals(sent.ballot) ? sent.change : change.apply(read.value());
+            sent.ballot = ballot;
+            sent.change = next;
             return accept(key, ballot, next.value()).thenReturn(new Decision<>(ballot, next.value(), next.result()));
         }).doOnEach(signal -> {
             if (signal.isOnNext() || signal.isOnError()) {
                 meters.latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             }
             if (signal.isOnNext()) {
-                long took = System.nanoTime() - started;
-                roundNanos.accumulateAndGet(took, (average, latest) -> average == 0 ? latest : (7 * average + latest) / 8);
                 meters.decided.increment();
             } else if (signal.isOnError()) {
                 meters.failed(signal.getThrowable());
@@ -271,7 +281,7 @@ public final class Proposer {
     }
 
     /** Phase 1: the value of the highest accepted ballot among a majority of promises. */
-    private Mono<Optional<JsonNode>> prepare(String key, Ballot ballot) {
+    private Mono<Read> prepare(String key, Ballot ballot) {
         Messages.Prepare message = new Messages.Prepare(key, ballot);
         return Mono.defer(() -> {
             PrepareTally tally = new PrepareTally();
@@ -335,9 +345,9 @@ public final class Proposer {
             return promises >= majority || acceptors.size() - silent - refusals < majority;
         }
 
-        Optional<JsonNode> outcome() {
+        Read outcome() {
             if (promises >= majority) {
-                return Optional.ofNullable(value);
+                return new Read(highest, value);
             }
             throw new RoundFailedException("prepare", refusals > 0, promises + refusals);
         }

@@ -83,6 +83,20 @@ class RejoinFenceTest {
     }
 
     @Test
+    void aNodeWithoutStateFencesPeersThatHaveVotedEvenWhenTheyHoldNoKeyYet() {
+        AcceptorCore a = new AcceptorCore(new AcceptorStore.InMemory());
+        AcceptorCore b = new AcceptorCore(new AcceptorStore.InMemory());
+        AcceptorCore wipedC = new AcceptorCore(new AcceptorStore.InMemory(false));
+        membership = new Membership("sync-3", wipedC, List.of(new InMemoryPeer("sync-1", a), new InMemoryPeer("sync-2", b)),
+                proposer(3, a, b), Duration.ofMillis(20), Schedulers.boundedElastic());
+        membership.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> membership.status() == Membership.Status.VOTING);
+
+        assertThat(List.of(a.floor(), b.floor(), wipedC.floor())).as("floors of A, B and C")
+                .containsOnly(Ballot.floorOf(1));
+    }
+
+    @Test
     void aFloorIsDurableAndOnlyRises() {
         AcceptorStore.InMemory store = new AcceptorStore.InMemory();
         AcceptorCore core = new AcceptorCore(store);

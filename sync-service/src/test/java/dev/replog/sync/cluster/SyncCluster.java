@@ -74,12 +74,27 @@ final class SyncCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes node {@code id}'s data directory. A stopped node's last acceptor write (an accept it
+     * was sent but not needed for a majority, still running on the shared boundedElastic scheduler)
+     * can land meanwhile, so the deletion is retried until it succeeds.
+     */
     void wipe(int id) {
-        try {
-            FileSystemUtils.deleteRecursively(dataDir(id));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        deleteEventually(dataDir(id));
+    }
+
+    static void deleteEventually(Path dir) {
+        org.awaitility.Awaitility.await("deletion of " + dir).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptionsInstanceOf(UncheckedIOException.class)
+                .until(() -> {
+                    try {
+                        FileSystemUtils.deleteRecursively(dir);
+                        return true;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
     }
 
     String url(int id) {
