@@ -22,18 +22,20 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sends every request on a sequence ({@code /sequences/{name}...}) to that sequence's preferred
- * node, chosen by a hash of its key, and relays the answer. All proposals for a sequence then come
- * from one proposer, whose per-key queue combines them into few rounds, instead of three
- * proposers duelling over the key's ballots.
+ * Sends every client operation on a key ({@code /sequences/{name}...}, {@code /locks/{name}/...})
+ * to that key's preferred node, chosen by a hash of the key, and relays its answer. All proposals
+ * for a key then come from one proposer, whose per-key queue combines them into few rounds,
+ * instead of three proposers overtaking each other's ballots (and starving one of them).
  *
  * <p>This is routing only: any node may still propose for any key, and does so itself when the
- * preferred node does not answer, answers 5xx or takes longer than an operation may take. The
- * operation may then have taken effect there as well, which for a sequence is harmless: a range
- * taken twice leaves a gap, a read reads again. Lock requests are not routed: a release run twice
- * would answer 409 although it succeeded.
+ * preferred node does not answer, answers 5xx or takes longer than the operation may take. The
+ * operation may then have taken effect there as well; running it again is harmless: a range
+ * taken twice leaves a gap, an acquire by the same owner renews its own lease, a release is
+ * idempotent, a read reads again.
  */
 @Component
 class PreferredNodeFilter implements WebFilter {
@@ -42,20 +44,22 @@ class PreferredNodeFilter implements WebFilter {
     static final String FORWARDED_BY = "Replog-Forwarded-By";
 
     private static final Logger log = LoggerFactory.getLogger(PreferredNodeFilter.class);
-    private static final Pattern ROUTED = Pattern.compile("/sequences/([^/]+)(/ranges)?");
+    private static final Pattern ROUTED = Pattern.compile("/(sequences|locks)/([^/]+)(/[a-z]+)?");
 
     private final String nodeName;
     private final int nodeId;
     private final List<URI> peers;
     private final WebClient client;
+    private final JsonMapper json;
     private final Duration operationBound;
     private final MeterRegistry registry;
 
-    PreferredNodeFilter(SyncProperties properties, WebClient.Builder builder, MeterRegistry registry) {
+    PreferredNodeFilter(SyncProperties properties, WebClient.Builder builder, JsonMapper json, MeterRegistry registry) {
         this.nodeName = properties.nodeName();
         this.nodeId = properties.sync().nodeId();
         this.peers = properties.sync().peers();
         this.client = builder.build();
+        this.json = json;
         this.operationBound = properties.sync().backoff().giveUpAfter().plus(properties.sync().requestTimeout());
         this.registry = registry;
     }
@@ -72,7 +76,7 @@ class PreferredNodeFilter implements WebFilter {
         if (!path.matches() || request.getHeaders().containsHeader(FORWARDED_BY)) {
             return chain.filter(exchange);
         }
-        String key = "seq." + path.group(1);
+        String key = ("sequences".equals(path.group(1)) ? "seq." : "lock.") + path.group(2);
         int preferred = preferredNode(key, peers.size());
         if (preferred == nodeId) {
             return chain.filter(exchange);
@@ -97,7 +101,7 @@ class PreferredNodeFilter implements WebFilter {
                 })
                 .bodyValue(body)
                 .exchangeToMono(response -> response.toEntity(byte[].class))
-                .timeout(operationBound)
+                .timeout(operationBound.plus(waitOf(body)))
                 .filter(answer -> !answer.getStatusCode().is5xxServerError())
                 .doOnNext(answer -> count("relayed"))
                 .onErrorResume(error -> {
@@ -113,6 +117,16 @@ class PreferredNodeFilter implements WebFilter {
         copy(answer.getHeaders(), exchange.getResponse().getHeaders(), HttpHeaders.CONTENT_TYPE);
         byte[] bytes = answer.getBody() == null ? new byte[0] : answer.getBody();
         return exchange.getResponse().writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(bytes)));
+    }
+
+    /** A lock acquire may wait {@code waitMs} at the preferred node before it answers. */
+    private Duration waitOf(byte[] body) {
+        try {
+            JsonNode wait = json.readTree(body).path("waitMs");
+            return wait.isIntegralNumber() && wait.asLong() > 0 ? Duration.ofMillis(wait.asLong()) : Duration.ZERO;
+        } catch (RuntimeException e) {
+            return Duration.ZERO; // a bad body: the preferred node answers 400 at once
+        }
     }
 
     private void count(String outcome) {

@@ -246,10 +246,9 @@ public final class Proposer {
                 majority);
     }
 
-    /** The change the last round of one proposal sent to be accepted, and under which ballot. */
+    /** The changes the rounds of one proposal sent to be accepted, by ballot. */
     private static final class Sent<T> {
-        private Ballot ballot;
-        private Change<T> change;
+        private final Map<Ballot, Change<T>> byBallot = new java.util.concurrent.ConcurrentHashMap<>();
     }
 
     /** What phase 1 read: the highest accepted ballot among a majority of promises, and its value. */
@@ -264,9 +263,9 @@ public final class Proposer {
             // by a majority: the value read is the one it sent, with this change already applied.
             // Finish that round's change instead of applying the change a second time (a release
             // applied twice would report that the lock was not held; a range would leave a gap).
-            Change<T> next = read.accepted().equals(sent.ballot) ? sent.change : change.apply(read.value());
-            sent.ballot = ballot;
-            sent.change = next;
+            Change<T> earlier = sent.byBallot.get(read.accepted());
+            Change<T> next = earlier != null ? earlier : change.apply(read.value());
+            sent.byBallot.put(ballot, next);
             return accept(key, ballot, next.value()).thenReturn(new Decision<>(ballot, next.value(), next.result()));
         }).doOnEach(signal -> {
             if (signal.isOnNext() || signal.isOnError()) {

@@ -184,7 +184,8 @@ class SyncClusterTest {
         double idsBefore = metric(proposer, "replog_sync_ids_granted_total");
         double roundsBefore = metric(proposer, "replog_sync_rounds_total{outcome=\"decided\"");
         double forwardedBefore = metric(other, "replog_sync_forwarded_total{outcome=\"relayed\"");
-        double grantsBefore = metric(cluster.url(1), "replog_sync_lock_grants_total{kind=\"new\"");
+        int lockNode = PreferredNodeFilter.preferredNode("lock.metered", 3);
+        double grantsBefore = metric(cluster.url(lockNode), "replog_sync_lock_grants_total{kind=\"new\"");
 
         take(other, "metered", 13).block(TIMEOUT);
         JsonNode grant = acquire(cluster.url(1), "metered", "owner", 5_000, 0).block(TIMEOUT);
@@ -195,8 +196,8 @@ class SyncClusterTest {
         assertThat(metric(proposer, "replog_sync_ranges_granted_total")).isEqualTo(rangesBefore + 1);
         assertThat(metric(proposer, "replog_sync_ids_granted_total")).isEqualTo(idsBefore + 13);
         assertThat(metric(proposer, "replog_sync_rounds_total{outcome=\"decided\"")).isGreaterThan(roundsBefore);
-        assertThat(metric(cluster.url(1), "replog_sync_lock_grants_total{kind=\"new\""))
-                .as("lock requests are not routed: granted where asked").isEqualTo(grantsBefore + 1);
+        assertThat(metric(cluster.url(lockNode), "replog_sync_lock_grants_total{kind=\"new\""))
+                .as("granted by the lock's preferred node sync-%d", lockNode).isEqualTo(grantsBefore + 1);
         assertThat(metric(proposer, "replog_sync_round_latency_seconds_count")).isPositive();
         assertThat(scrape(proposer)).contains("replog_sync_retries_total", "replog_sync_round_changes_count",
                 "replog_sync_rounds_total{node=\"sync-" + seqNode + "\",outcome=\"conflict\"}");
