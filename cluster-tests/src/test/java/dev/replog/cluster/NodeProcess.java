@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -35,6 +36,9 @@ final class NodeProcess implements AutoCloseable {
     static final List<String> JVM_OPTS = List.of(
             "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-Xss512k", "-Djava.net.preferIPv4Stack=true");
 
+    /** The environment variable that carries {@code replog.cluster.secret} to a node. */
+    static final String CLUSTER_SECRET_ENV = "REPLOG_CLUSTER_SECRET";
+
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final List<NodeProcess> ALL = new CopyOnWriteArrayList<>();
 
@@ -49,18 +53,30 @@ final class NodeProcess implements AutoCloseable {
     private final Path logFile;
     private final Path dataDir;
     private final Map<String, String> properties;
+    private final String clusterSecret;
     private final ReplogClient client;
     private volatile Process process;
     private volatile boolean paused;
 
     NodeProcess(String name, NodeKind kind, int port, Path logDir, Path dataDir, Map<String, String> properties) {
+        this(name, kind, port, logDir, dataDir, properties, null);
+    }
+
+    /**
+     * @param clusterSecret the node's {@code replog.cluster.secret} (null: none), passed in the
+     *                      environment so that it shows neither in the command line written to the
+     *                      log nor in {@code ps}; the node's {@link #client()} sends it too
+     */
+    NodeProcess(String name, NodeKind kind, int port, Path logDir, Path dataDir, Map<String, String> properties,
+            String clusterSecret) {
         this.name = name;
         this.kind = kind;
         this.port = port;
         this.logFile = logDir.resolve(name + ".log");
         this.dataDir = dataDir;
         this.properties = new LinkedHashMap<>(properties);
-        this.client = new ReplogClient(url());
+        this.clusterSecret = clusterSecret;
+        this.client = new ReplogClient(url(), clusterSecret);
         ALL.add(this);
     }
 
@@ -93,6 +109,11 @@ final class NodeProcess implements AutoCloseable {
         return logFile;
     }
 
+    /** The node's {@code replog.cluster.secret}, or null when it runs without one. */
+    String clusterSecret() {
+        return clusterSecret;
+    }
+
     /** The node's {@code replog.data-dir}, kept across restarts. */
     Path dataDir() {
         return dataDir;
@@ -116,6 +137,30 @@ final class NodeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot wipe the data dir of " + name + ": " + dataDir, e);
         }
+    }
+
+    /**
+     * Sets (or, with {@code value} null, removes) a {@code --key=value} start argument for the next
+     * {@link #launch()}; a running node keeps the settings it was started with.
+     */
+    void property(String key, String value) {
+        if (value == null) {
+            properties.remove(key);
+        } else {
+            properties.put(key, value);
+        }
+    }
+
+    /**
+     * Damages the end of the node's last log segment ({@code <data dir>/log/<first seq>.log}) as a
+     * crash in the middle of a write would, and says what it did. The node must not be running; its
+     * next start must cut the torn tail off ({@code FileLogStore} recovery).
+     */
+    String tearLogTail(Random random) {
+        if (isAlive()) {
+            throw new IllegalStateException(name + " is running: kill it before tearing its log");
+        }
+        return TornTail.tear(dataDir.resolve("log"), random);
     }
 
     long pid() {
@@ -156,10 +201,15 @@ final class NodeProcess implements AutoCloseable {
             Files.writeString(logFile, "\n===== " + Instant.now() + " starting " + name + ": "
                             + String.join(" ", command) + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            // never inherited from the shell that runs the tests: the cluster decides
+            builder.environment().remove(CLUSTER_SECRET_ENV);
+            if (clusterSecret != null) {
+                builder.environment().put(CLUSTER_SECRET_ENV, clusterSecret);
+            }
+            process = builder.start();
             paused = false;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);

@@ -24,6 +24,9 @@ final class ReplogClient {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** The header internal requests carry the cluster secret in; a request may set its own value. */
+    static final String SECRET_HEADER = "X-Replog-Secret";
+
     /** Reads and control calls answer quickly or not at all. */
     static final Duration SHORT = Duration.ofSeconds(5);
     /** Writes may legitimately wait for a node to come back. */
@@ -37,9 +40,21 @@ final class ReplogClient {
             .build();
 
     private final URI base;
+    private final String clusterSecret;
 
     ReplogClient(URI base) {
+        this(base, null);
+    }
+
+    /** A client that sends {@code clusterSecret} (unless null) as every internal client of the cluster does. */
+    ReplogClient(URI base, String clusterSecret) {
         this.base = base;
+        this.clusterSecret = clusterSecret;
+    }
+
+    /** The same node without the cluster secret: an outsider. */
+    ReplogClient withoutSecret() {
+        return new ReplogClient(base, null);
     }
 
     URI base() {
@@ -189,13 +204,29 @@ final class ReplogClient {
 
     CompletableFuture<HttpResult> sendAsync(String method, String path, String body, String contentType,
             Map<String, String> headers, Duration timeout) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+        return sendAsync(method, path, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                contentType, headers, timeout);
+    }
+
+    /** Any request with a body of raw bytes (which need not be valid UTF-8); null sends none. */
+    HttpResult sendBytes(String method, String path, byte[] body, String contentType, Map<String, String> headers,
+            Duration timeout) {
+        return join(sendAsync(method, path, body, contentType, headers, timeout));
+    }
+
+    private CompletableFuture<HttpResult> sendAsync(String method, String path, byte[] body, String contentType,
+            Map<String, String> headers, Duration timeout) {
+        // concatenated, not resolved: a path such as //replication/append must reach the node as it is
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + (path.startsWith("/") ? "" : "/") + path))
                 .timeout(timeout)
                 .method(method, body == null
                         ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        if (clusterSecret != null && headers.keySet().stream().noneMatch(SECRET_HEADER::equalsIgnoreCase)) {
+            request.header(SECRET_HEADER, clusterSecret);
         }
         headers.forEach(request::header);
         return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -28,6 +30,11 @@ import java.util.stream.Collectors;
  *
  * Node logs go to {@code target/cluster-logs/<TestClass>/<node>.log}; {@link ClusterExtension}
  * prints their tails when a test fails.
+ *
+ * <p>Every cluster runs with a random {@code replog.cluster.secret} unless
+ * {@link Builder#clusterSecret(String)} says otherwise, so every cluster test also checks that the
+ * nodes' internal clients send it; the nodes' {@link ReplogClient}s send it too
+ * ({@link ReplogClient#withoutSecret()} is an outsider).
  */
 final class ReplogCluster implements AutoCloseable {
 
@@ -43,13 +50,23 @@ final class ReplogCluster implements AutoCloseable {
             "replog.retry.max-attempts", "0");
 
     private static final AtomicInteger CLUSTERS = new AtomicInteger();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, NodeProcess> nodes;
     private final NodeProcess master;
+    private final String clusterSecret;
 
-    private ReplogCluster(Map<String, NodeProcess> nodes, NodeProcess master) {
+    private ReplogCluster(Map<String, NodeProcess> nodes, NodeProcess master, String clusterSecret) {
         this.nodes = nodes;
         this.master = master;
+        this.clusterSecret = clusterSecret;
+    }
+
+    /** A fresh random cluster secret: 32 hex digits. */
+    static String randomSecret() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     static Builder builder(Class<?> testClass) {
@@ -103,6 +120,11 @@ final class ReplogCluster implements AutoCloseable {
     /** Cluster size n as the master counts it. */
     int size() {
         return 1 + secondaries().size();
+    }
+
+    /** The cluster secret every node of this cluster was started with, or null. */
+    String clusterSecret() {
+        return clusterSecret;
     }
 
     /** Waits until the master's {@code /health} shows each named node with the given status. */
@@ -226,6 +248,7 @@ final class ReplogCluster implements AutoCloseable {
         private final Map<String, Map<String, String>> properties = new LinkedHashMap<>();
         private boolean withMaster = true;
         private int syncNodes;
+        private String clusterSecret = randomSecret();
 
         private Builder(Class<?> testClass) {
             this.testClass = testClass;
@@ -265,6 +288,15 @@ final class ReplogCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The {@code replog.cluster.secret} of every node; by default each cluster gets a random one,
+         * so every cluster test runs with its internal endpoints guarded. Null: none (open).
+         */
+        Builder clusterSecret(String secret) {
+            clusterSecret = secret;
+            return this;
+        }
+
         Builder masterProperty(String key, String value) {
             return nodeProperty(MASTER, key, value);
         }
@@ -296,7 +328,7 @@ final class ReplogCluster implements AutoCloseable {
                 syncProps.put("replog.sync.node-id", Integer.toString(++syncId));
                 syncProps.putAll(properties.getOrDefault(sync.getKey(), Map.of()));
                 nodes.put(sync.getKey(), new NodeProcess(sync.getKey(), NodeKind.SYNC, sync.getValue(), logDir,
-                        dataDir.resolve(sync.getKey()), syncProps));
+                        dataDir.resolve(sync.getKey()), syncProps, clusterSecret));
             }
             NodeProcess master = null;
             if (withMaster) {
@@ -309,15 +341,15 @@ final class ReplogCluster implements AutoCloseable {
                         .collect(Collectors.joining(",")));
                 masterProps.putAll(properties.getOrDefault(MASTER, Map.of()));
                 master = new NodeProcess(MASTER, NodeKind.MASTER, FreePorts.allocate(), logDir,
-                        dataDir.resolve(MASTER), masterProps);
+                        dataDir.resolve(MASTER), masterProps, clusterSecret);
                 nodes.put(MASTER, master);
             }
             for (Map.Entry<String, NodeKind> secondary : secondaries.entrySet()) {
                 String name = secondary.getKey();
                 nodes.put(name, new NodeProcess(name, secondary.getValue(), ports.get(name), logDir,
-                        dataDir.resolve(name), properties.getOrDefault(name, Map.of())));
+                        dataDir.resolve(name), properties.getOrDefault(name, Map.of()), clusterSecret));
             }
-            ReplogCluster cluster = new ReplogCluster(nodes, master);
+            ReplogCluster cluster = new ReplogCluster(nodes, master, clusterSecret);
             try {
                 // The sync nodes first: the master takes its epoch and ids from them while it recovers.
                 cluster.syncNodes().stream()

@@ -33,11 +33,20 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ReplogException.class)
     public Mono<ResponseEntity<ProblemDetail>> handleReplog(ReplogException ex, ServerWebExchange exchange) {
+        return respond(problemOf(ex, exchange), exchange);
+    }
+
+    /**
+     * The problem a {@link ReplogException} becomes: also used by web filters, which run outside
+     * this handler's reach, so that their answers read exactly like its own.
+     */
+    public static ProblemDetail problemOf(ReplogException ex, ServerWebExchange exchange) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(ex.status(), ex.getMessage());
         problem.setTitle(ex.title());
         problem.setType(typeOf(ex.title()));
         ex.properties().forEach(problem::setProperty);
-        return respond(problem, exchange);
+        setInstance(problem, exchange);
+        return problem;
     }
 
     @ExceptionHandler(DataBufferLimitException.class)
@@ -96,10 +105,19 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static Mono<ResponseEntity<ProblemDetail>> respond(ProblemDetail problem, ServerWebExchange exchange) {
-        problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        setInstance(problem, exchange);
         return Mono.just(ResponseEntity.status(problem.getStatus())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem));
+    }
+
+    /** The request path as the problem's instance; a path that is no valid URI (hostile input) is left out. */
+    private static void setInstance(ProblemDetail problem, ServerWebExchange exchange) {
+        try {
+            problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        } catch (IllegalArgumentException notAUri) {
+            problem.setInstance(null);
+        }
     }
 
     private static URI typeOf(String title) {

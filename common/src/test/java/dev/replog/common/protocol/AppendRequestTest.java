@@ -37,4 +37,12 @@ class AppendRequestTest {
         assertThatThrownBy(() -> new AppendRequest(0, 0, 0, List.of())).hasMessageContaining("epoch");
         assertThatThrownBy(() -> new AppendRequest(1, 1, 0, List.of())).hasMessageContaining("prevSeq");
     }
+
+    @Test
+    void anEntryWithAnUnpairedSurrogateIsRefusedAndPairsAreKept() {
+        assertThatThrownBy(() -> new Entry(1, 1, "a\ud800")).hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> new Entry(1, 1, "\udc00a")).hasMessageContaining("surrogate");
+        assertThat(new Entry(1, 1, "\ud83e\udd9c").message()).isEqualTo("🦜");
+        assertThat(Entry.unpairedSurrogate("ok \ud83e\udd9c \ud800")).isEqualTo(6);
+    }
 }

@@ -73,7 +73,7 @@ class MessagesController {
     @PostMapping(path = "/messages", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"},
             produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<WriteResult>> append(
-            @RequestBody(required = false) String body,
+            @RequestBody(required = false) byte[] body,
             @Parameter(description = "write concern, if not in the body") @RequestParam(name = "w", required = false) String w,
             @Parameter(description = "bound on the wait, ms") @RequestParam(name = "timeoutMs", required = false) String timeoutMs,
             @Parameter(description = "at most 128 characters") @RequestHeader(name = "Idempotency-Key", required = false) String key) {

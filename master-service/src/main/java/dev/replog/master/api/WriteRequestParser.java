@@ -1,5 +1,6 @@
 package dev.replog.master.api;
 
+import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.WriteConcern;
 import dev.replog.common.web.BadRequestException;
 import dev.replog.common.web.PayloadTooLargeException;
@@ -35,6 +36,15 @@ class WriteRequestParser {
     }
 
     WriteCommand parse(String body, String queryW, String queryTimeoutMs, String idempotencyKey) {
+        return parse(body == null ? null : body.getBytes(StandardCharsets.UTF_8), queryW, queryTimeoutMs,
+                idempotencyKey);
+    }
+
+    /**
+     * Parses the body as it came: bytes, so that invalid UTF-8 is refused by the JSON parser rather
+     * than turned into U+FFFD by a lenient decoding and stored altered.
+     */
+    WriteCommand parse(byte[] body, String queryW, String queryTimeoutMs, String idempotencyKey) {
         JsonNode root = readObject(body);
         String message = message(root);
         WriteConcern w = writeConcern(root.get("w"), queryW);
@@ -42,8 +52,8 @@ class WriteRequestParser {
         return new WriteCommand(message, w, timeout, idempotencyKey(idempotencyKey));
     }
 
-    private JsonNode readObject(String body) {
-        if (body == null || body.isBlank()) {
+    private JsonNode readObject(byte[] body) {
+        if (body == null || new String(body, StandardCharsets.ISO_8859_1).isBlank()) {
             throw new BadRequestException("the body must be a JSON object like {\"message\": \"text\", \"w\": 2}");
         }
         JsonNode root;
@@ -72,6 +82,11 @@ class WriteRequestParser {
             throw new BadRequestException("\"message\" must be a string, was " + node.getNodeType());
         }
         String message = node.asString();
+        int surrogate = Entry.unpairedSurrogate(message);
+        if (surrogate >= 0) {
+            throw new BadRequestException("\"message\" holds an unpaired UTF-16 surrogate at index " + surrogate
+                    + " (an escape such as \\ud800 without its pair); it has no UTF-8 form");
+        }
         if (message.length() > maxMessageBytes
                 || (message.length() * 3L > maxMessageBytes
                         && message.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes)) {

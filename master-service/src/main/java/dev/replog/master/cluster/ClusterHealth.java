@@ -23,9 +23,11 @@ public record ClusterHealth(String mode, long epoch, long lastSeq, int quorum, i
      * @param status        HEALTHY, SUSPECTED or UNHEALTHY
      * @param ackedSeq      the end of the node's contiguous, stored prefix
      * @param lag           {@code lastSeq - ackedSeq}
+     * @param epoch         the master's epoch, or the epoch a secondary reported in its last answered
+     *                      heartbeat (null: it never answered)
      * @param lastHeartbeat when it last answered a heartbeat (null: never)
      */
-    public record Node(String name, String url, String role, String status, long ackedSeq, long lag,
+    public record Node(String name, String url, String role, String status, long ackedSeq, long lag, Long epoch,
             Instant lastHeartbeat) {
     }
 }

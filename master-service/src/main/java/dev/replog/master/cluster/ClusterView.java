@@ -1,5 +1,6 @@
 package dev.replog.master.cluster;
 
+import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.master.config.MasterProperties;
 import dev.replog.master.log.MasterEpoch;
 import dev.replog.master.log.MessageLog;
@@ -88,11 +89,13 @@ public class ClusterView {
         List<ClusterHealth.Node> nodes = new ArrayList<>();
         long lastSeq = messages.lastSeq();
         nodes.add(new ClusterHealth.Node(properties.nodeName(), "self", "master", NodeStatus.HEALTHY.name(),
-                messages.durableSeq(), lastSeq - messages.durableSeq(), Instant.now()));
+                messages.durableSeq(), lastSeq - messages.durableSeq(), epoch.value(), Instant.now()));
         for (Replicator replicator : members.replicators()) {
+            ReplicationStatus heard = replicator.lastStatus();
             nodes.add(new ClusterHealth.Node(replicator.node().name(), replicator.node().url().toString(),
                     "secondary", replicator.health().status().name(), replicator.ackedSeq(),
-                    Math.max(0, lastSeq - replicator.ackedSeq()), replicator.health().lastHeartbeat()));
+                    Math.max(0, lastSeq - replicator.ackedSeq()), heard == null ? null : heard.epoch(),
+                    replicator.health().lastHeartbeat()));
         }
         return new ClusterHealth(mode().name(), epoch.value(), lastSeq, quorum(), nodesUp(), nodes,
                 new ClusterHealth.Ids(messages.ids().source(), messages.ids().remaining()));

@@ -1,5 +1,6 @@
 package dev.replog.master.config;
 
+import dev.replog.common.web.ClusterSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -28,6 +29,8 @@ import org.springframework.validation.annotation.Validated;
  * @param ids             how permanent ids are reserved
  * @param storage         how the log is kept on disk
  * @param sync            where permanent ids and epochs come from (the sync-service cluster, or local counters)
+ * @param cluster         the cluster secret ({@code replog.cluster.secret}) the master sends with every internal
+ *                        request (to secondaries and sync nodes)
  */
 @Validated
 @ConfigurationProperties(prefix = "replog")
@@ -41,7 +44,8 @@ public record MasterProperties(
         @DefaultValue @Valid Replication replication,
         @DefaultValue @Valid Ids ids,
         @DefaultValue @Valid Storage storage,
-        @DefaultValue @Valid Sync sync) {
+        @DefaultValue @Valid Sync sync,
+        @DefaultValue @NotNull ClusterSettings cluster) {
 
     /**
      * @param interval       time between two heartbeats to one secondary

@@ -1,5 +1,6 @@
 package dev.replog.master.replication;
 
+import dev.replog.common.web.ClusterSecretHeader;
 import dev.replog.master.config.MasterProperties;
 import dev.replog.master.config.SecondaryNode;
 import dev.replog.master.log.MasterEpoch;
@@ -34,6 +35,12 @@ class ReplicationConfiguration {
         log.info("Cluster of n={} nodes: this master plus {}", nodes.size() + 1,
                 nodes.stream().map(node -> node.name() + "=" + node.url()).toList());
         return nodes;
+    }
+
+    /** Every internal request (to secondaries and sync nodes) carries the cluster secret, when one is set. */
+    @Bean
+    ClusterSecretHeader clusterSecretHeader(MasterProperties properties) {
+        return new ClusterSecretHeader(properties.cluster());
     }
 
     @Bean

@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import dev.replog.common.web.ClusterSettings;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,7 +26,8 @@ class WriteRequestParserTest {
                     new MasterProperties.Retry(Duration.ofMillis(50), Duration.ofSeconds(2), 2.0, 0.5, 0),
                     new MasterProperties.Replication(1000, DataSize.ofMegabytes(4), Duration.ofSeconds(10)),
                     new MasterProperties.Ids(1000, Duration.ofSeconds(2)), new MasterProperties.Storage("group", DataSize.ofMegabytes(64)),
-                    new MasterProperties.Sync(List.of(), Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(2))));
+                    new MasterProperties.Sync(List.of(), Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(2)),
+                    new ClusterSettings(null)));
 
     @Test
     void wDefaultsToOne() {
@@ -76,7 +78,7 @@ class WriteRequestParserTest {
     @Test
     void anEmptyBodyIsABadRequest() {
         assertThatThrownBy(() -> parser.parse(" ", null, null, null)).isInstanceOf(BadRequestException.class);
-        assertThatThrownBy(() -> parser.parse(null, null, null, null)).isInstanceOf(BadRequestException.class);
+        assertThatThrownBy(() -> parser.parse((byte[]) null, null, null, null)).isInstanceOf(BadRequestException.class);
     }
 
     @Test
@@ -91,5 +93,20 @@ class WriteRequestParserTest {
     void anOverlongIdempotencyKeyIsABadRequest() {
         assertThatThrownBy(() -> parser.parse("{\"message\":\"a\"}", null, null, "k".repeat(129)))
                 .isInstanceOf(BadRequestException.class);
+    }
+
+    @Test
+    void invalidUtf8IsABadRequestNotAReplacementCharacter() {
+        byte[] body = {'{', '"', 'm', 'e', 's', 's', 'a', 'g', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        assertThatThrownBy(() -> parser.parse(body, null, null, null)).isInstanceOf(BadRequestException.class);
+    }
+
+    @Test
+    void anUnpairedSurrogateIsABadRequestButAPairIsAMessage() {
+        assertThatThrownBy(() -> parser.parse("{\"message\":\"a\\ud800b\"}", null, null, null))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> parser.parse("{\"message\":\"\\udc00\"}", null, null, null))
+                .isInstanceOf(BadRequestException.class);
+        assertThat(parser.parse("{\"message\":\"\\ud83e\\udd9c\"}", null, null, null).message()).isEqualTo("🦜");
     }
 }

@@ -1,6 +1,7 @@
 package dev.replog.secondary.config;
 
 import dev.replog.common.log.FsyncMode;
+import dev.replog.common.web.ClusterSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -22,6 +23,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxMessageBytes the largest message accepted in a replicated entry (UTF-8 bytes)
  * @param replication     how replication requests from the master are handled
  * @param storage         how the log is stored
+ * @param cluster         the cluster secret ({@code replog.cluster.secret}) that {@code /replication/**}
+ *                        requires when set
+ * @param testing         deliberate defects for tests only; all off by default and never to be set in
+ *                        production
  */
 @ConfigurationProperties(prefix = "replog")
 @Validated
@@ -30,7 +35,9 @@ public record SecondaryProperties(
         @DefaultValue("data") @NotNull Path dataDir,
         @DefaultValue("1MB") @NotNull DataSize maxMessageBytes,
         @DefaultValue @NotNull @Valid Replication replication,
-        @DefaultValue @NotNull @Valid Storage storage) {
+        @DefaultValue @NotNull @Valid Storage storage,
+        @DefaultValue @NotNull ClusterSettings cluster,
+        @DefaultValue @NotNull Testing testing) {
 
     public SecondaryProperties {
         if (maxMessageBytes != null && maxMessageBytes.toBytes() < 1) {
@@ -92,5 +99,16 @@ public record SecondaryProperties(
         public FsyncMode fsyncMode() {
             return FsyncMode.parse(fsync);
         }
+    }
+
+    /**
+     * TEST-ONLY defects ({@code replog.testing.*}) that break replog's guarantees on purpose, so that
+     * the chaos suite can prove its checker notices. Never set them outside a test.
+     *
+     * @param ackBeforeStore TEST-ONLY: answer every append at once with the batch's last seq as the
+     *                       watermark, before (in fact instead of) storing it: the master counts
+     *                       acknowledgements for entries this node never holds. Off by default.
+     */
+    public record Testing(@DefaultValue("false") boolean ackBeforeStore) {
     }
 }

@@ -1,5 +1,7 @@
 package dev.replog.sync.config;
 
+import dev.replog.common.web.ClusterSecretFilter;
+import dev.replog.common.web.ClusterSecretHeader;
 import dev.replog.sync.cluster.HttpPeer;
 import dev.replog.sync.cluster.LocalAcceptor;
 import dev.replog.sync.cluster.Membership;
@@ -17,6 +19,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -33,6 +36,18 @@ class SyncConfiguration {
 
     SyncConfiguration(SyncProperties properties) {
         this.properties = properties;
+    }
+
+    /** {@code /paxos/**} only for peers with the cluster secret (when one is set). */
+    @Bean
+    ClusterSecretFilter clusterSecretFilter(ServerCodecConfigurer codecs) {
+        return new ClusterSecretFilter(properties.cluster(), codecs, "paxos");
+    }
+
+    /** Every request to a peer carries the cluster secret (when one is set). */
+    @Bean
+    ClusterSecretHeader clusterSecretHeader() {
+        return new ClusterSecretHeader(properties.cluster());
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.replog.sync.config;
 
+import dev.replog.common.web.ClusterSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -18,13 +19,16 @@ import org.springframework.validation.annotation.Validated;
  * @param nodeName the node's name, in logs, metrics and {@code /paxos/state-summary}
  * @param dataDir  where the node keeps its acceptor state ({@code paxos/}, one file per key)
  * @param sync     the cluster and the CASPaxos timing
+ * @param cluster  the cluster secret ({@code replog.cluster.secret}) that {@code /paxos/**} requires when set,
+ *                 and that this node sends to its peers
  */
 @ConfigurationProperties(prefix = "replog")
 @Validated
 public record SyncProperties(
         @DefaultValue("sync-1") @NotBlank String nodeName,
         @DefaultValue("data/sync-1") @NotNull Path dataDir,
-        @DefaultValue @NotNull @Valid Sync sync) {
+        @DefaultValue @NotNull @Valid Sync sync,
+        @DefaultValue @NotNull ClusterSettings cluster) {
 
     /**
      * The cluster ({@code replog.sync.*}).

@@ -1,0 +1,118 @@
+package dev.replog.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The master's dashboard in headless Chromium against a real cluster (master, secondary,
+ * faulty-secondary): a w=3 write sent while the faulty-secondary is switched down from the page
+ * waits, visibly, and completes with 3 acks once it is switched back up. Screenshots of each step
+ * go to {@code target/screenshots/} (the README shows copies from {@code img/}).
+ */
+@ExtendWith(ClusterExtension.class)
+@DisplayName("Dashboard in a browser")
+class DashboardBrowserIT {
+
+    private static final String FAULTY = "faulty-secondary";
+    private static ReplogCluster cluster;
+    private static Browser browser;
+
+    @BeforeAll
+    static void start() {
+        browser = Browser.start();
+        cluster = ReplogCluster.builder(DashboardBrowserIT.class)
+                .secondary("secondary").faultySecondary(FAULTY)
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a w=3 write waits while the faulty-secondary is switched down on the page and completes when it is back")
+    void aW3WriteWaitsForTheFaultySecondaryAndCompletesWhenItIsBack() {
+        WebDriver page = browser.driver();
+        WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(30), Duration.ofMillis(50));
+        wait.ignoring(StaleElementReferenceException.class); // the node table is redrawn on every poll
+        page.get(cluster.master().url().resolve("/").toString());
+
+        wait.until(ExpectedConditions.textToBe(By.id("mode"), "READ_WRITE"));
+        wait.until(d -> d.findElements(By.cssSelector("#nodes tbody tr[data-status=HEALTHY]")).size() == 3);
+        for (String message : List.of("hello", "world")) {
+            send(page, message, "2");
+        }
+        wait.until(d -> d.findElements(By.cssSelector("#writes li[data-state=done]")).size() == 2);
+        wait.until(d -> d.findElements(By.cssSelector("#tail li")).size() == 2);
+        // every node holds both entries before the faulty-secondary goes down: it will lag by exactly one
+        wait.until(d -> d.findElements(By.cssSelector("#nodes tbody tr")).stream()
+                .filter(row -> row.findElement(By.className("acked")).getText().equals("2")).count() == 3);
+        browser.screenshot("dashboard");
+
+        // the faulty-secondary's switches appear once the page found its /faults through the master
+        WebElement down = wait.until(ExpectedConditions.elementToBeClickable(By.id("fault-" + FAULTY + "-down")));
+        assertThat(down.isSelected()).isFalse();
+        down.click();
+        wait.until(d -> "UNHEALTHY".equals(nodeRow(d, FAULTY).getAttribute("data-status")));
+        assertThat(cluster.node(FAULTY).client().send("GET", "/faults", null, null, java.util.Map.of(),
+                ReplogClient.SHORT).json().path("down").asBoolean()).as("down switched on the node itself").isTrue();
+
+        send(page, "needs all three", "3");
+        WebElement write = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#writes li:first-child")));
+        assertThat(write.getAttribute("data-state")).isEqualTo("pending");
+        // it keeps waiting: the master holds the entry, the faulty-secondary lags behind it
+        wait.until(d -> nodeRow(d, FAULTY).findElement(By.className("lag")).getText().equals("1"));
+        wait.until(d -> seconds(write) >= 1.5);
+        assertThat(write.getAttribute("data-state")).isEqualTo("pending");
+        assertThat(write.findElement(By.className("badge")).getText()).isEqualTo("waiting");
+        browser.screenshot("dashboard-waiting");
+
+        browser.driver().findElement(By.id("fault-" + FAULTY + "-down")).click();
+        wait.until(d -> "done".equals(write.getAttribute("data-state")));
+        assertThat(write.findElement(By.className("result")).getText()).contains("seq 3", "acks 3");
+        wait.until(d -> "HEALTHY".equals(nodeRow(d, FAULTY).getAttribute("data-status"))
+                && nodeRow(d, FAULTY).findElement(By.className("lag")).getText().equals("0"));
+        wait.until(d -> d.findElement(By.cssSelector("#tail li:first-child")).getText().contains("needs all three"));
+        browser.screenshot("dashboard-done");
+    }
+
+    private static void send(WebDriver page, String message, String w) {
+        page.findElement(By.id("message")).sendKeys(message);
+        new Select(page.findElement(By.id("w"))).selectByValue(w);
+        page.findElement(By.id("send")).click();
+    }
+
+    private static WebElement nodeRow(WebDriver page, String name) {
+        return page.findElement(By.cssSelector("#nodes tbody tr[data-node='" + name + "']"));
+    }
+
+    /** The age a pending write shows ("2.3 s"). */
+    private static double seconds(WebElement write) {
+        String text = write.findElement(By.className("result")).getText();
+        return text.endsWith(" s") ? Double.parseDouble(text.substring(0, text.length() - 2)) : 0;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.replog.faulty;
+
+import dev.replog.common.protocol.ReplicationPaths;
+import dev.replog.common.web.ClusterSettings;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The faulty-secondary guards {@code /replication/**} with the cluster secret like the secondary,
+ * and checks it before any fault: an outsider gets 401 even while the node plays {@code down},
+ * and learns nothing of its faults; {@code /faults} itself stays public.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK, properties = "replog.faults.down=true")
+@AutoConfigureWebTestClient
+class ClusterSecretTest {
+
+    static final String SECRET = "faulty-secret-" + UUID.randomUUID();
+
+    @TempDir
+    static Path dataDirs;
+
+    @DynamicPropertySource
+    static void settings(DynamicPropertyRegistry registry) {
+        TestDataDirs.register(registry, dataDirs);
+        registry.add("replog.cluster.secret", () -> SECRET);
+    }
+
+    @Autowired
+    private WebTestClient client;
+
+    @Test
+    void an_outsider_gets_401_before_any_fault_and_the_cluster_gets_the_fault() {
+        String batch = "{\"epoch\":1,\"prevSeq\":0,\"prevId\":0,\"entries\":[{\"seq\":1,\"id\":1,\"message\":\"m\"}]}";
+        client.post().uri(ReplicationPaths.APPEND).contentType(MediaType.APPLICATION_JSON).bodyValue(batch)
+                .exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.title").isEqualTo("Unauthorized").jsonPath("$.fault").doesNotExist();
+        client.get().uri(ReplicationPaths.STATUS).header(ClusterSettings.SECRET_HEADER, SECRET).exchange()
+                .expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.fault").isEqualTo("down");
+        client.get().uri("/faults").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.down").isEqualTo(true);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.replog.master.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.replog.common.web.ClusterSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The master with {@code replog.cluster.secret} set sends it with its internal requests (here the
+ * heartbeats to a stand-in secondary), and it shows in no log line and no actuator answer.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "server.address=127.0.0.1", "replog.heartbeat.interval=100ms",
+        "management.endpoints.web.exposure.include=*", "spring.reactor.netty.shutdown-quiet-period=0s"})
+@AutoConfigureWebTestClient
+class ClusterSecretTest {
+
+    static final String SECRET = "master-secret-" + UUID.randomUUID();
+    static final Queue<String> SECONDARY_SAW = new ConcurrentLinkedQueue<>();
+    // its own event loop: the Spring context's shutdown disposes the shared reactor-netty resources
+    static final LoopResources LOOPS = LoopResources.create("fake-secondary", 1, true);
+    /** Records the secret header of every request and answers nothing useful (503). */
+    static final DisposableServer SECONDARY = HttpServer.create().host("127.0.0.1").port(0).runOn(LOOPS)
+            .handle((request, response) -> {
+                SECONDARY_SAW.add(request.uri() + " " + request.requestHeaders().get(ClusterSettings.SECRET_HEADER));
+                return response.status(503).send();
+            })
+            .bindNow();
+
+    @TempDir
+    static Path dataDir;
+
+    @DynamicPropertySource
+    static void settings(DynamicPropertyRegistry registry) {
+        registry.add("replog.data-dir", dataDir::toString);
+        registry.add("replog.cluster.secret", () -> SECRET);
+        registry.add("replog.secondaries", () -> "s1=http://127.0.0.1:" + SECONDARY.port());
+    }
+
+    @AfterAll
+    static void stopSecondary() {
+        SECONDARY.disposeNow();
+        LOOPS.dispose();
+    }
+
+    @Autowired
+    private WebTestClient client;
+
+    @Test
+    void heartbeats_to_a_secondary_carry_the_secret() {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> SECONDARY_SAW.stream().anyMatch(seen -> seen.startsWith("/replication/status")));
+        assertThat(SECONDARY_SAW).allMatch(seen -> seen.endsWith(" " + SECRET), "carries the secret");
+    }
+
+    @Test
+    void the_secret_appears_in_no_actuator_answer_and_no_log_line(CapturedOutput output) {
+        for (String path : List.of("/actuator", "/actuator/env", "/actuator/env/replog.cluster.secret",
+                "/actuator/configprops", "/actuator/health", "/actuator/info", "/actuator/metrics",
+                "/actuator/prometheus", "/health")) {
+            // generous: a loaded build machine may take seconds for the first scrape
+            String body = client.mutate().responseTimeout(Duration.ofSeconds(30)).build().get().uri(path).accept(MediaType.ALL).exchange()
+                    .expectBody(String.class).returnResult().getResponseBody();
+            assertThat(body).as("GET %s", path).isNotNull().doesNotContain(SECRET);
+        }
+        assertThat(output.getAll()).contains("Cluster of n=2").doesNotContain(SECRET);
+    }
+}
