@@ -1,6 +1,6 @@
 package dev.replog.sync.cluster;
 
-import dev.replog.sync.paxos.Acceptor;
+import dev.replog.sync.paxos.Ballot;
 import dev.replog.sync.paxos.Messages;
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +9,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 /** Another sync node's acceptor, over HTTP ({@code /paxos/*}). Any non-2xx answer is an error. */
-public final class HttpPeer implements Acceptor {
+public final class HttpPeer implements Peer {
 
     private static final ParameterizedTypeReference<List<String>> KEYS = new ParameterizedTypeReference<>() {
     };
@@ -41,14 +41,20 @@ public final class HttpPeer implements Acceptor {
                 .retrieve().bodyToMono(Messages.Accepted.class);
     }
 
-    /** What the peer holds; asked by a node that starts without state. */
+    @Override
     public Mono<Messages.StateSummary> summary() {
         return client.get().uri("/paxos/state-summary")
                 .retrieve().bodyToMono(Messages.StateSummary.class).timeout(timeout);
     }
 
-    /** Every key the peer holds state for. */
+    @Override
     public Mono<List<String>> keys() {
         return client.get().uri("/paxos/keys").retrieve().bodyToMono(KEYS).timeout(timeout.multipliedBy(10));
+    }
+
+    @Override
+    public Mono<Ballot> fence(Ballot floor) {
+        return client.post().uri("/paxos/fence").bodyValue(floor)
+                .retrieve().bodyToMono(Ballot.class).timeout(timeout);
     }
 }

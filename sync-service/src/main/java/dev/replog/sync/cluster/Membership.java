@@ -19,12 +19,22 @@ import reactor.core.scheduler.Scheduler;
 /**
  * Whether this node's acceptor may vote. A node whose state directory records that it has been a
  * voting member votes at once. A node without that record ({@code JOINING}) asks every other node
- * for a {@link Messages.StateSummary}: if every one answers and none holds state, the cluster is
- * new and it votes at once; if any holds state, this node once voted and lost its state, so it
- * re-joins ({@code REJOINING}) before voting: for every key the others know, it runs a CASPaxos
- * identity round on the two other nodes only (both must be up), so both hold the latest value
- * under a ballot above every promise they made, then copies that value with that ballot as its own
- * promise. Only then does it vote. Until then its acceptor answers 503.
+ * for a {@link Messages.StateSummary}: if every one answers, none holds state and none has ever
+ * voted, the cluster is new and it votes at once; otherwise this node may have voted and lost its
+ * state, so it re-joins ({@code REJOINING}) before voting (until then its acceptor answers 503):
+ * <ol>
+ * <li>It fences both other nodes (both must answer) with the first ballot of a new generation,
+ * one above every generation they know ({@link Ballot#generation()}). From then on they refuse
+ * every ballot of an older generation. This closes the window a forgotten promise leaves open: a
+ * proposer may hold a promise this node gave just before it lost its state, under a ballot higher
+ * than anything the others have seen; no round under such a ballot can now finish.</li>
+ * <li>For every key the others know, it runs a CASPaxos identity round on the two other nodes
+ * only, under the new generation, so both hold the latest value under a ballot above every
+ * promise they made, and copies that value with that ballot as its own promise.</li>
+ * <li>It raises its own floor to the new generation, records that it is a member and votes.</li>
+ * </ol>
+ * A generation is fenced on both other nodes before any ballot of it is used, so the two nodes
+ * that did not lose their state always know the highest generation in use.
  */
 public final class Membership {
 
@@ -42,14 +52,14 @@ public final class Membership {
 
     private final String nodeName;
     private final AcceptorCore core;
-    private final List<HttpPeer> others;
+    private final List<Peer> others;
     private final Proposer rejoinProposer;
     private final Duration checkInterval;
     private final Scheduler blocking;
     private volatile Status status;
     private volatile Disposable joining;
 
-    public Membership(String nodeName, AcceptorCore core, List<HttpPeer> others, Proposer rejoinProposer,
+    public Membership(String nodeName, AcceptorCore core, List<? extends Peer> others, Proposer rejoinProposer,
             Duration checkInterval, Scheduler blocking) {
         this.nodeName = nodeName;
         this.core = core;
@@ -104,29 +114,47 @@ public final class Membership {
                                 + "votes only once it knows whether the cluster already holds state"));
                     }
                     List<Messages.StateSummary> summaries = answers.stream().map(Optional::get).toList();
+                    // New only if no peer ever voted: a peer that voted may hold no key yet while a round
+                    // on a first key, with a promise this node forgot, is still in flight.
                     boolean clusterHasState = summaries.stream()
-                            .anyMatch(s -> s.keys() > 0 || Status.REJOINING.name().equals(s.status()));
+                            .anyMatch(s -> s.keys() > 0 || !Status.JOINING.name().equals(s.status()));
                     if (!clusterHasState) {
-                        log.info("{}: no peer holds state, the cluster is new: voting", nodeName);
+                        log.info("{}: no peer has ever voted, the cluster is new: voting", nodeName);
                         return becomeVoting();
                     }
                     status = Status.REJOINING;
-                    summaries.forEach(s -> rejoinProposer.observe(s.maxBallot()));
-                    return rejoin();
+                    long highest = summaries.stream().mapToLong(s -> s.maxBallot().generation()).max().orElse(0);
+                    return rejoin(Ballot.floorOf(highest + 1));
                 });
     }
 
-    private Mono<Void> rejoin() {
+    private Mono<Void> rejoin(Ballot wanted) {
+        // Both must answer; the floor in force is the highest either reports (ours, unless another
+        // node re-joined at the same time and fenced higher).
         return Flux.fromIterable(others)
-                .flatMap(HttpPeer::keys)
+                .flatMap(peer -> peer.fence(wanted))
+                .reduce(wanted, Ballot::max)
+                .flatMap(floor -> {
+                    log.info("{} re-joins in generation {}: both other nodes now refuse older ballots", nodeName,
+                            floor.generation());
+                    rejoinProposer.observe(floor);
+                    return copyEveryKey()
+                            .then(Mono.fromRunnable(() -> core.fence(floor)).subscribeOn(blocking));
+                })
+                .then(becomeVoting())
+                .doOnSuccess(done -> log.info("{} has re-joined and votes", nodeName));
+    }
+
+    private Mono<Void> copyEveryKey() {
+        return Flux.fromIterable(others)
+                .flatMap(Peer::keys)
                 .collect(TreeSet<String>::new, TreeSet::addAll)
                 .flatMapMany(keys -> {
                     log.info("{} re-joins: copying {} keys through the other nodes", nodeName, keys.size());
                     return Flux.fromIterable(keys);
                 })
                 .concatMap(this::copy)
-                .then(becomeVoting())
-                .doOnSuccess(done -> log.info("{} has re-joined and votes", nodeName));
+                .then();
     }
 
     /** An identity round on the other nodes, then their value with its ballot becomes this node's state. */

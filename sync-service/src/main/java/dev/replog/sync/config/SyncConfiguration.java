@@ -10,6 +10,7 @@ import dev.replog.sync.paxos.Acceptor;
 import dev.replog.sync.paxos.AcceptorCore;
 import dev.replog.sync.paxos.FileAcceptorStore;
 import dev.replog.sync.paxos.Proposer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -75,9 +76,11 @@ class SyncConfiguration {
     }
 
     @Bean(destroyMethod = "stop")
-    Membership membership(AcceptorCore core, OtherNodes otherNodes) {
-        Proposer rejoin = new Proposer(properties.sync().nodeId(), List.copyOf(otherNodes.peers()), settings(),
-                Schedulers.parallel());
+    Membership membership(AcceptorCore core, OtherNodes otherNodes, MeterRegistry registry) {
+        // its own ballot id, so that its ballots never equal those of the node's main proposer
+        int rejoinId = properties.sync().peers().size() + properties.sync().nodeId();
+        Proposer rejoin = new Proposer(rejoinId, List.copyOf(otherNodes.peers()), settings(), Schedulers.parallel(),
+                registry);
         return new Membership(properties.nodeName(), core, otherNodes.peers(), rejoin,
                 properties.sync().joinCheckInterval(), blocking());
     }
@@ -88,10 +91,10 @@ class SyncConfiguration {
     }
 
     @Bean
-    Proposer proposer(LocalAcceptor self, OtherNodes otherNodes, AcceptorCore core) {
+    Proposer proposer(LocalAcceptor self, OtherNodes otherNodes, AcceptorCore core, MeterRegistry registry) {
         List<Acceptor> all = new ArrayList<>(otherNodes.peers());
         all.add(properties.sync().nodeId() - 1, self);
-        Proposer proposer = new Proposer(properties.sync().nodeId(), all, settings(), Schedulers.parallel());
+        Proposer proposer = new Proposer(properties.sync().nodeId(), all, settings(), Schedulers.parallel(), registry);
         proposer.observe(core.maxBallot());
         return proposer;
     }

@@ -4,6 +4,8 @@ import dev.replog.sync.config.SyncProperties;
 import dev.replog.sync.paxos.Keys;
 import dev.replog.sync.paxos.NoMajorityException;
 import dev.replog.sync.paxos.Proposer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,20 +30,31 @@ public class LockService {
     private final Clock clock;
     private final Duration pollInterval;
     private final Duration waiterGrace;
+    private final Counter grants;
+    private final Counter renewals;
 
-    public LockService(Proposer proposer, JsonMapper json, Clock clock, SyncProperties properties) {
+    public LockService(Proposer proposer, JsonMapper json, Clock clock, SyncProperties properties,
+            MeterRegistry registry) {
         this.proposer = proposer;
         this.json = json;
         this.clock = clock;
         this.pollInterval = properties.sync().lock().pollInterval();
         this.waiterGrace = properties.sync().lock().waiterGrace();
+        this.grants = grantCounter(registry, "new");
+        this.renewals = grantCounter(registry, "renewal");
+    }
+
+    private static Counter grantCounter(MeterRegistry registry, String kind) {
+        return Counter.builder("replog.sync.lock.grants").tag("kind", kind)
+                .description("Leases granted by this node: new (a new token) or renewal (same owner, same token)")
+                .register(registry);
     }
 
     /** A granted (or renewed) lease. */
     public record Grant(String name, String owner, long token, Instant expiresAt) {
     }
 
-    private enum Kind { GRANTED, WAITING, REFUSED }
+    private enum Kind { GRANTED, RENEWED, WAITING, REFUSED }
 
     private record Outcome(Kind kind, LockState state) {
     }
@@ -68,8 +81,11 @@ public class LockService {
                     Outcome outcome = decision.result();
                     LockState state = outcome.state();
                     return switch (outcome.kind()) {
-                        case GRANTED -> Mono.just(new Grant(name, owner, state.token(),
-                                Instant.ofEpochMilli(state.expiresAt())));
+                        case GRANTED, RENEWED -> {
+                            (outcome.kind() == Kind.GRANTED ? grants : renewals).increment();
+                            yield Mono.just(new Grant(name, owner, state.token(),
+                                    Instant.ofEpochMilli(state.expiresAt())));
+                        }
                         case REFUSED -> Mono.error(new LockHeldException(name, state.holder(),
                                 Instant.ofEpochMilli(state.expiresAt())));
                         case WAITING -> Mono.<Grant>empty();
@@ -95,7 +111,7 @@ public class LockService {
         List<LockState.Waiter> live = state.liveQueue(now);
         if (state.heldAt(now) && state.holder().equals(owner)) {
             LockState renewed = new LockState(owner, state.token(), now + ttl.toMillis(), state.lastToken(), queue);
-            return change(renewed, Kind.GRANTED, renewed);
+            return change(renewed, Kind.RENEWED, renewed);
         }
         boolean headIsOwner = live.isEmpty() || live.get(0).owner().equals(owner);
         if (!state.heldAt(now) && headIsOwner) {
@@ -117,15 +133,21 @@ public class LockService {
         return proposer.propose(Keys.lock(name), value -> {
             long now = clock.millis();
             LockState state = parse(value);
-            if (state.heldAt(now) && state.holder().equals(owner) && state.token() == token) {
-                LockState released = new LockState(null, 0, 0, state.lastToken(), state.liveQueue(now));
+            boolean ours = owner.equals(state.holder()) && state.token() == token;
+            if (ours && state.heldAt(now)) {
+                // keeps holder and token with expiresAt 0, so that the same release applied again
+                // (its first round's outcome was unknown and another round carried it on) is seen as done
+                LockState released = new LockState(owner, token, 0, state.lastToken(), state.liveQueue(now));
                 return new Proposer.Change<>(json.valueToTree(released), true);
+            }
+            if (ours && state.expiresAt() == 0) {
+                return new Proposer.Change<>(value, true); // released already, by this very release
             }
             return new Proposer.Change<>(value, false);
         }).flatMap(decision -> decision.result()
                 ? Mono.just(true)
                 : Mono.error(new NotLockHolderException(owner + " does not hold lock " + name + " under token "
-                        + token + " (released already, lease expired, or another holder)")));
+                        + token + " (its lease expired, or the lock passed to another holder)")));
     }
 
     private Proposer.Change<Outcome> change(LockState next, Kind kind, LockState shown) {

@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param holder    the owner of the current or last lease, or {@code null}
  * @param token     the fencing token of that lease
- * @param expiresAt when that lease ends (epoch milliseconds; 0 once released)
+ * @param expiresAt when that lease ends (epoch milliseconds; 0 once released, holder and token
+ *                  kept so that a release applied twice answers the same)
  * @param lastToken the highest token ever granted: the next grant takes {@code lastToken + 1}
  * @param queue     owners waiting, first come first served; each entry lapses at its {@code until}
  *                  unless its waiter polls again

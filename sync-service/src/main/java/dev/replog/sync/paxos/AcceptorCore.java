@@ -9,15 +9,23 @@ import tools.jackson.databind.JsonNode;
  * The acceptor of every key on this node: the CASPaxos rules, with each change of state made
  * durable through the {@link AcceptorStore} before the answer is returned. Calls on one key are
  * serialized; calls block on the store's fsync, so callers run them off event-loop threads.
+ *
+ * <p>Besides the per-key promises the node keeps one generation floor ({@link #fence}): every
+ * prepare or accept below it is refused on every key, known or not, and the refusal names the
+ * floor so that the proposer moves up to the new generation.
  */
 public final class AcceptorCore {
 
     private final AcceptorStore store;
     private final Map<String, AcceptorState> states;
 
+    private final Object floorLock = new Object();
+    private volatile Ballot floor;
+
     public AcceptorCore(AcceptorStore store) {
         this.store = store;
         this.states = new ConcurrentHashMap<>(store.loadAll());
+        this.floor = store.floor();
     }
 
     public AcceptorStore store() {
@@ -29,8 +37,9 @@ public final class AcceptorCore {
         String key = prepare.key();
         synchronized (lockOf(key)) {
             AcceptorState state = stateOf(key);
-            if (!prepare.ballot().isAbove(state.promised())) {
-                return new Messages.Promise(false, state.promised(), state.accepted(), null);
+            Ballot floor = this.floor;
+            if (!prepare.ballot().isAbove(state.promised()) || floor.isAbove(prepare.ballot())) {
+                return new Messages.Promise(false, Ballot.max(state.promised(), floor), state.accepted(), null);
             }
             AcceptorState next = new AcceptorState(prepare.ballot(), state.accepted(), state.value());
             persist(key, next);
@@ -43,8 +52,9 @@ public final class AcceptorCore {
         String key = accept.key();
         synchronized (lockOf(key)) {
             AcceptorState state = stateOf(key);
-            if (state.promised().isAbove(accept.ballot())) {
-                return new Messages.Accepted(false, state.promised());
+            Ballot floor = this.floor;
+            if (state.promised().isAbove(accept.ballot()) || floor.isAbove(accept.ballot())) {
+                return new Messages.Accepted(false, Ballot.max(state.promised(), floor));
             }
             AcceptorState next = new AcceptorState(accept.ballot(), accept.ballot(), normalize(accept.value()));
             persist(key, next);
@@ -65,6 +75,25 @@ public final class AcceptorCore {
         }
     }
 
+    /**
+     * Raises the generation floor to {@code atLeast} (durably) and returns the floor now in force.
+     * A prepare or accept that checked the old floor may still finish; every one that starts after
+     * this returns sees the new floor.
+     */
+    public Ballot fence(Ballot atLeast) {
+        synchronized (floorLock) {
+            if (atLeast.isAbove(floor)) {
+                store.saveFloor(atLeast);
+                floor = atLeast;
+            }
+            return floor;
+        }
+    }
+
+    public Ballot floor() {
+        return floor;
+    }
+
     public AcceptorState stateOf(String key) {
         return states.getOrDefault(key, AcceptorState.EMPTY);
     }
@@ -73,8 +102,9 @@ public final class AcceptorCore {
         return states.keySet().stream().sorted().toList();
     }
 
+    /** The highest ballot promised on any key, or the floor if that is higher. */
     public Ballot maxBallot() {
-        return states.values().stream().map(AcceptorState::promised).reduce(Ballot.ZERO, Ballot::max);
+        return states.values().stream().map(AcceptorState::promised).reduce(floor, Ballot::max);
     }
 
     private void persist(String key, AcceptorState next) {

@@ -17,11 +17,28 @@ public interface AcceptorStore {
     /** Records, durably, that this node votes from now on with this store. */
     void markMember();
 
+    /** The generation floor last saved ({@link Ballot#ZERO} if none): no ballot below it is promised or accepted. */
+    Ballot floor();
+
+    /** Makes the generation floor {@code floor} durable. */
+    void saveFloor(Ballot floor);
+
     /** A store in memory only: for simulations and tests. */
     final class InMemory implements AcceptorStore {
 
         private final Map<String, AcceptorState> states = new java.util.concurrent.ConcurrentHashMap<>();
-        private volatile boolean member = true;
+        private volatile boolean member;
+        private volatile Ballot floor = Ballot.ZERO;
+
+        /** A store of a node that has always been a member. */
+        public InMemory() {
+            this(true);
+        }
+
+        /** {@code member} false: the store of a node that starts without state (new, or wiped). */
+        public InMemory(boolean member) {
+            this.member = member;
+        }
 
         @Override
         public Map<String, AcceptorState> loadAll() {
@@ -41,6 +58,16 @@ public interface AcceptorStore {
         @Override
         public void markMember() {
             member = true;
+        }
+
+        @Override
+        public Ballot floor() {
+            return floor;
+        }
+
+        @Override
+        public void saveFloor(Ballot floor) {
+            this.floor = floor;
         }
     }
 }

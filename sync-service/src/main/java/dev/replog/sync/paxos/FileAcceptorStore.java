@@ -26,12 +26,14 @@ import tools.jackson.databind.node.ObjectNode;
  * from starting (it must never vote from a state it does not have).
  *
  * <p>The file {@code MEMBER} records that the node has been a voting member: a data directory
- * without it belongs to a node that must first find out whether it has to re-join.
+ * without it belongs to a node that must first find out whether it has to re-join. The file
+ * {@code FLOOR} holds the generation floor ({@code <counter> <nodeId>}), written the same way.
  */
 public final class FileAcceptorStore implements AcceptorStore {
 
     private static final String SUFFIX = ".json";
     private static final String MEMBER = "MEMBER";
+    private static final String FLOOR = "FLOOR";
 
     private final Path dir;
     private final JsonMapper json;
@@ -108,6 +110,28 @@ public final class FileAcceptorStore implements AcceptorStore {
     @Override
     public void markMember() {
         writeDurably(dir.resolve(MEMBER), "voting member\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public Ballot floor() {
+        Path file = dir.resolve(FLOOR);
+        if (!Files.exists(file)) {
+            return Ballot.ZERO;
+        }
+        try {
+            String[] parts = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
+            return new Ballot(Long.parseLong(parts[0]), Integer.parseInt(parts[1]));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Generation floor " + file + " is unreadable (" + e.getMessage()
+                    + "); refusing to start rather than vote below it. Restore it, or remove the whole " + dir
+                    + " directory so that this node re-joins from its peers.", e);
+        }
+    }
+
+    @Override
+    public void saveFloor(Ballot floor) {
+        writeDurably(dir.resolve(FLOOR),
+                (floor.counter() + " " + floor.nodeId() + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     private void writeDurably(Path file, byte[] bytes) {

@@ -13,6 +13,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -45,6 +49,7 @@ public final class Proposer {
     private final AtomicLong counter = new AtomicLong();
     /** The most changes of one key decided in one round. */
     private static final int MAX_BATCH = 256;
+    private final Meters meters;
 
     /**
      * How rounds are timed.
@@ -67,7 +72,8 @@ public final class Proposer {
     public record Decision<T>(Ballot ballot, JsonNode value, T result) {
     }
 
-    public Proposer(int nodeId, List<Acceptor> acceptors, Settings settings, Scheduler scheduler) {
+    public Proposer(int nodeId, List<Acceptor> acceptors, Settings settings, Scheduler scheduler,
+            MeterRegistry registry) {
         if (nodeId < 1) {
             throw new IllegalArgumentException("node id must be at least 1, was " + nodeId);
         }
@@ -76,6 +82,43 @@ public final class Proposer {
         this.majority = acceptors.size() / 2 + 1;
         this.settings = settings;
         this.scheduler = scheduler;
+        this.meters = new Meters(registry);
+    }
+
+    /** The proposer's domain meters, {@code replog.sync.*}. */
+    private static final class Meters {
+        final Counter decided;
+        final Counter conflicts;
+        final Counter noMajority;
+        final Counter retries;
+        final Timer latency;
+        final DistributionSummary batch;
+
+        Meters(MeterRegistry registry) {
+            decided = rounds(registry, "decided");
+            conflicts = rounds(registry, "conflict");
+            noMajority = rounds(registry, "no-majority");
+            retries = Counter.builder("replog.sync.retries")
+                    .description("CASPaxos rounds started again after a round failed").register(registry);
+            latency = Timer.builder("replog.sync.round.latency")
+                    .description("One CASPaxos round, prepare to accept, whatever its outcome").register(registry);
+            batch = DistributionSummary.builder("replog.sync.round.changes")
+                    .description("Changes decided together in one round (requests combined per key)")
+                    .register(registry);
+        }
+
+        private static Counter rounds(MeterRegistry registry, String outcome) {
+            return Counter.builder("replog.sync.rounds").tag("outcome", outcome)
+                    .description("CASPaxos rounds by outcome: decided, conflict (a higher ballot refused), "
+                            + "no-majority (too few nodes answered)")
+                    .register(registry);
+        }
+
+        void failed(Throwable error) {
+            if (error instanceof RoundFailedException failure) {
+                (failure.conflict ? conflicts : noMajority).increment();
+            }
+        }
     }
 
     /** Makes every later ballot of this proposer higher than {@code seen}. */
@@ -85,7 +128,9 @@ public final class Proposer {
 
     /**
      * Decides {@code change} on {@code key}: it is applied to the current value ({@code null} for a
-     * key never written) and may be applied more than once if a round's outcome was unknown.
+     * key never written). The function may be called again by a later round when an earlier one
+     * failed, but its effect is decided once: a round that finds the value its own earlier round
+     * sent (an accept stored but not confirmed) completes that one instead.
      *
      * <p>Changes to one key that arrive while this node runs a round on it are decided together in
      * its next round, applied in arrival order: one round per key at a time per node, however many
@@ -154,6 +199,7 @@ public final class Proposer {
                 return;
             }
         }
+        meters.batch.record(changes.size());
         withRetries(key, value -> {
             List<JsonNode> values = new ArrayList<>(changes.size());
             List<Object> results = new ArrayList<>(changes.size());
@@ -184,8 +230,10 @@ public final class Proposer {
                 .jitter(settings.jitter())
                 .scheduler(scheduler)
                 .filter(error -> error instanceof RoundFailedException
-                        && scheduler.now(TimeUnit.MILLISECONDS) < giveUpAt);
-        return Mono.defer(() -> round(key, change))
+                        && scheduler.now(TimeUnit.MILLISECONDS) < giveUpAt)
+                .doBeforeRetry(signal -> meters.retries.increment());
+        Sent<T> sent = new Sent<>();
+        return Mono.defer(() -> round(key, change, sent))
                 .retryWhen(retry)
                 .onErrorMap(RoundFailedException.class, this::noMajority);
     }
@@ -198,36 +246,66 @@ public final class Proposer {
                 majority);
     }
 
-    private <T> Mono<Decision<T>> round(String key, Function<JsonNode, Change<T>> change) {
+    /** The changes the rounds of one proposal sent to be accepted, by ballot. */
+    private static final class Sent<T> {
+        private final Map<Ballot, Change<T>> byBallot = new java.util.concurrent.ConcurrentHashMap<>();
+    }
+
+    /** What phase 1 read: the highest accepted ballot among a majority of promises, and its value. */
+    private record Read(Ballot accepted, JsonNode value) {
+    }
+
+    private <T> Mono<Decision<T>> round(String key, Function<JsonNode, Change<T>> change, Sent<T> sent) {
         Ballot ballot = new Ballot(counter.incrementAndGet(), nodeId);
-        return prepare(key, ballot).flatMap(current -> {
-            Change<T> next = change.apply(current.orElse(null));
+        long started = System.nanoTime();
+        return prepare(key, ballot).flatMap(read -> {
+            // An earlier round of this proposal whose accept was stored somewhere but not confirmed
+            // by a majority: the value read is the one it sent, with this change already applied.
+            // Finish that round's change instead of applying the change a second time (a release
+            // applied twice would report that the lock was not held; a range would leave a gap).
+            Change<T> earlier = sent.byBallot.get(read.accepted());
+            Change<T> next = earlier != null ? earlier : change.apply(read.value());
+            sent.byBallot.put(ballot, next);
             return accept(key, ballot, next.value()).thenReturn(new Decision<>(ballot, next.value(), next.result()));
+        }).doOnEach(signal -> {
+            if (signal.isOnNext() || signal.isOnError()) {
+                meters.latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            }
+            if (signal.isOnNext()) {
+                meters.decided.increment();
+            } else if (signal.isOnError()) {
+                meters.failed(signal.getThrowable());
+            }
         });
     }
 
     /** Phase 1: the value of the highest accepted ballot among a majority of promises. */
-    private Mono<Optional<JsonNode>> prepare(String key, Ballot ballot) {
+    private Mono<Read> prepare(String key, Ballot ballot) {
         Messages.Prepare message = new Messages.Prepare(key, ballot);
-        PrepareTally tally = new PrepareTally();
-        return Flux.merge(acceptors.stream().map(a -> call(a.prepare(message), a)).toList())
-                .takeUntil(tally::add)
-                .then(Mono.fromCallable(tally::outcome));
+        return Mono.defer(() -> {
+            PrepareTally tally = new PrepareTally();
+            List<Mono<Optional<Messages.Promise>>> calls = acceptors.stream().map(a -> call(a.prepare(message), a))
+                    .toList();
+            return Flux.merge(calls).takeUntil(tally::add).then(Mono.fromCallable(tally::outcome));
+        });
     }
 
     /** Phase 2: a majority stores the new value. */
     private Mono<Void> accept(String key, Ballot ballot, JsonNode value) {
         Messages.Accept message = new Messages.Accept(key, ballot, value);
-        AcceptTally tally = new AcceptTally();
-        return Flux.merge(acceptors.stream().map(a -> call(a.accept(message), a)).toList())
-                .takeUntil(tally::add)
-                .then(Mono.fromRunnable(tally::outcome));
+        return Mono.defer(() -> {
+            AcceptTally tally = new AcceptTally();
+            List<Mono<Optional<Messages.Accepted>>> calls = acceptors.stream().map(a -> call(a.accept(message), a))
+                    .toList();
+            return Flux.merge(calls).takeUntil(tally::add).then(Mono.fromRunnable(tally::outcome));
+        });
     }
 
     /**
-     * One call, bounded by the request timeout; an error or timeout is an empty answer. The call
-     * runs to its end even when the phase is decided without it: cancelling an exchange half-way
-     * only makes noise, and a late acceptor that still gets the accept catches up for free.
+     * One call, started at once and bounded by the request timeout; an error or timeout is an
+     * empty answer. Every call of a phase is sent, and runs to its end even when the phase is
+     * decided without it: cancelling an exchange half-way only makes noise, and a late acceptor
+     * that still gets the accept catches up for free.
      */
     private <R> Mono<Optional<R>> call(Mono<R> request, Acceptor acceptor) {
         Mono<Optional<R>> answer = request.timeout(settings.requestTimeout(), scheduler)
@@ -237,7 +315,7 @@ public final class Proposer {
                     return Mono.just(Optional.empty());
                 })
                 .defaultIfEmpty(Optional.empty());
-        return Mono.defer(() -> Mono.fromFuture(answer.toFuture(), true));
+        return Mono.fromFuture(answer.toFuture(), true);
     }
 
     /** Counts answers to a prepare; {@link #add} says whether the phase is decided. */
@@ -266,9 +344,9 @@ public final class Proposer {
             return promises >= majority || acceptors.size() - silent - refusals < majority;
         }
 
-        Optional<JsonNode> outcome() {
+        Read outcome() {
             if (promises >= majority) {
-                return Optional.ofNullable(value);
+                return new Read(highest, value);
             }
             throw new RoundFailedException("prepare", refusals > 0, promises + refusals);
         }

@@ -2,6 +2,8 @@ package dev.replog.sync.sequence;
 
 import dev.replog.sync.paxos.Keys;
 import dev.replog.sync.paxos.Proposer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -18,9 +20,15 @@ public class SequenceService {
     public static final long MAX_SIZE = 1_000_000;
 
     private final Proposer proposer;
+    private final Counter ranges;
+    private final Counter ids;
 
-    public SequenceService(Proposer proposer) {
+    public SequenceService(Proposer proposer, MeterRegistry registry) {
         this.proposer = proposer;
+        this.ranges = Counter.builder("replog.sync.ranges.granted")
+                .description("Ranges of any sequence handed out by this node").register(registry);
+        this.ids = Counter.builder("replog.sync.ids.granted")
+                .description("Ids in the ranges handed out by this node").register(registry);
     }
 
     /** A range of {@code size} ids, above every range of this sequence handed out before. */
@@ -32,7 +40,10 @@ public class SequenceService {
             long from = next(value);
             long to = Math.addExact(from, size - 1);
             return new Proposer.Change<>(valueOf(to + 1), new Range(name, from, to));
-        }).map(Proposer.Decision::result);
+        }).map(Proposer.Decision::result).doOnNext(range -> {
+            ranges.increment();
+            ids.increment(size);
+        });
     }
 
     /** The next id of the sequence, read linearizably (a full round with the identity change). */

@@ -57,6 +57,8 @@ final class SyncCluster implements AutoCloseable {
                         "--replog.sync.node-id=" + id,
                         "--replog.sync.join-check-interval=100ms",
                         "--replog.sync.backoff.give-up-after=6s",
+                        // a waiter whose polls are slowed by a loaded machine keeps its place in the queue
+                        "--replog.sync.lock.waiter-grace=10s",
                         // generous: the build machine may be loaded; production keeps 1s
                         "--replog.sync.request-timeout=3s",
                         "--logging.level.root=WARN",
@@ -72,12 +74,27 @@ final class SyncCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes node {@code id}'s data directory. A stopped node's last acceptor write (an accept it
+     * was sent but not needed for a majority, still running on the shared boundedElastic scheduler)
+     * can land meanwhile, so the deletion is retried until it succeeds.
+     */
     void wipe(int id) {
-        try {
-            FileSystemUtils.deleteRecursively(dataDir(id));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        deleteEventually(dataDir(id));
+    }
+
+    static void deleteEventually(Path dir) {
+        org.awaitility.Awaitility.await("deletion of " + dir).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptionsInstanceOf(UncheckedIOException.class)
+                .until(() -> {
+                    try {
+                        FileSystemUtils.deleteRecursively(dir);
+                        return true;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
     }
 
     String url(int id) {

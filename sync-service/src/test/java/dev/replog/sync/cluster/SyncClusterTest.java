@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -35,10 +36,14 @@ class SyncClusterTest {
     private static final long[] SIZES = {1, 7, 13, 1000, 1250};
 
     private SyncCluster cluster;
+    private Path root;
     private final WebClient http = WebClient.create();
 
     @BeforeAll
-    void startCluster(@TempDir Path root) {
+    // Deleted by stopCluster, not by JUnit: a stopped in-JVM node's last acceptor write can land
+    // while the directory is deleted (see SyncCluster#wipe).
+    void startCluster(@TempDir(cleanup = CleanupMode.NEVER) Path root) {
+        this.root = root;
         cluster = new SyncCluster(root, 3).startAll();
         await().atMost(TIMEOUT).until(() -> List.of(1, 2, 3).stream()
                 .allMatch(id -> cluster.membership(id).status() == Membership.Status.VOTING));
@@ -47,6 +52,7 @@ class SyncClusterTest {
     @AfterAll
     void stopCluster() {
         cluster.close();
+        SyncCluster.deleteEventually(root);
     }
 
     @Test
@@ -158,6 +164,47 @@ class SyncClusterTest {
 
     @Test
     @Order(6)
+    void aReleaseAppliedAgainAnswersAsTheFirstDidAndAnotherOwnersTokenIsRefused() {
+        JsonNode grant = acquire(cluster.url(1), "twice", "owner", 10_000, 0).block(TIMEOUT);
+        long token = grant.get("token").asLong();
+        release(cluster.url(1), "twice", "owner", token).block(TIMEOUT);
+        assertThat(release(cluster.url(2), "twice", "owner", token).block(TIMEOUT).get("released").asBoolean())
+                .as("the same release again (a retry whose first answer was lost)").isTrue();
+        assertProblem(post(cluster.url(3) + "/locks/twice/release", "{\"owner\": \"other\", \"token\": " + token + "}"),
+                409);
+    }
+
+    @Test
+    @Order(7)
+    void domainMetricsOfRoundsRangesAndLocksAreOnThePrometheusEndpoint() {
+        int seqNode = PreferredNodeFilter.preferredNode("seq.metered", 3);
+        String proposer = cluster.url(seqNode);
+        String other = cluster.url(seqNode % 3 + 1);
+        double rangesBefore = metric(proposer, "replog_sync_ranges_granted_total");
+        double idsBefore = metric(proposer, "replog_sync_ids_granted_total");
+        double roundsBefore = metric(proposer, "replog_sync_rounds_total{outcome=\"decided\"");
+        double forwardedBefore = metric(other, "replog_sync_forwarded_total{outcome=\"relayed\"");
+        int lockNode = PreferredNodeFilter.preferredNode("lock.metered", 3);
+        double grantsBefore = metric(cluster.url(lockNode), "replog_sync_lock_grants_total{kind=\"new\"");
+
+        take(other, "metered", 13).block(TIMEOUT);
+        JsonNode grant = acquire(cluster.url(1), "metered", "owner", 5_000, 0).block(TIMEOUT);
+        release(cluster.url(1), "metered", "owner", grant.get("token").asLong()).block(TIMEOUT);
+
+        assertThat(metric(other, "replog_sync_forwarded_total{outcome=\"relayed\"")).as("forwarded to sync-%d", seqNode)
+                .isEqualTo(forwardedBefore + 1);
+        assertThat(metric(proposer, "replog_sync_ranges_granted_total")).isEqualTo(rangesBefore + 1);
+        assertThat(metric(proposer, "replog_sync_ids_granted_total")).isEqualTo(idsBefore + 13);
+        assertThat(metric(proposer, "replog_sync_rounds_total{outcome=\"decided\"")).isGreaterThan(roundsBefore);
+        assertThat(metric(cluster.url(lockNode), "replog_sync_lock_grants_total{kind=\"new\""))
+                .as("granted by the lock's preferred node sync-%d", lockNode).isEqualTo(grantsBefore + 1);
+        assertThat(metric(proposer, "replog_sync_round_latency_seconds_count")).isPositive();
+        assertThat(scrape(proposer)).contains("replog_sync_retries_total", "replog_sync_round_changes_count",
+                "replog_sync_rounds_total{node=\"sync-" + seqNode + "\",outcome=\"conflict\"}");
+    }
+
+    @Test
+    @Order(8)
     void aWipedNodeReJoinsFromItsPeersAndHandsOutNoDuplicate() {
         long before = take(cluster.url(3), "wipe", 13).block(TIMEOUT)[1];
         cluster.stop(3);
@@ -176,15 +223,34 @@ class SyncClusterTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void withoutAMajorityAnOperationAnswers503() {
         cluster.stop(2);
         assertProblem(post(cluster.url(3) + "/sequences/ids/ranges", "{\"size\": 1}"), 503);
     }
 
+    private String scrape(String node) {
+        return http.get().uri(node + "/actuator/prometheus").retrieve().bodyToMono(String.class).block(TIMEOUT);
+    }
+
+    /** The value of the first sample whose name (and leading labels) start with {@code prefix}; 0 if none. */
+    private double metric(String node, String prefix) {
+        String name = prefix.contains("{") ? prefix.substring(0, prefix.indexOf('{')) : prefix;
+        String labels = prefix.contains("{") ? prefix.substring(prefix.indexOf('{') + 1) : "";
+        return scrape(node).lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .filter(line -> line.contains(labels))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(0);
+    }
+
     private Mono<long[]> take(String node, String name, long size) {
         return http.post().uri(node + "/sequences/{name}/ranges", name).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("size", size)).retrieve().bodyToMono(JsonNode.class)
+                .bodyValue(Map.of("size", size)).retrieve()
+                .onStatus(status -> status.isError(), response -> response.bodyToMono(String.class)
+                        .map(body -> new AssertionError("range of " + size + " from " + node + ": "
+                                + response.statusCode() + " " + body)))
+                .bodyToMono(JsonNode.class)
                 .map(body -> {
                     long from = body.get("from").asLong();
                     long to = body.get("to").asLong();
@@ -196,13 +262,20 @@ class SyncClusterTest {
     private Mono<JsonNode> acquire(String node, String lock, String owner, long ttlMs, long waitMs) {
         return http.post().uri(node + "/locks/{name}/acquire", lock).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("owner", owner, "ttlMs", ttlMs, "waitMs", waitMs))
-                .retrieve().bodyToMono(JsonNode.class);
+                .retrieve().onStatus(status -> status.isError(), SyncClusterTest::withBody).bodyToMono(JsonNode.class);
     }
 
     private Mono<JsonNode> release(String node, String lock, String owner, long token) {
         return http.post().uri(node + "/locks/{name}/release", lock).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("owner", owner, "token", token))
-                .retrieve().bodyToMono(JsonNode.class);
+                .retrieve().onStatus(status -> status.isError(), SyncClusterTest::withBody).bodyToMono(JsonNode.class);
+    }
+
+    /** The error as WebClient raises it, with the problem's body in its message. */
+    private static Mono<Throwable> withBody(org.springframework.web.reactive.function.client.ClientResponse response) {
+        return response.createException().map(e -> new WebClientResponseException(
+                e.getMessage() + ": " + e.getResponseBodyAsString(), e.getStatusCode().value(), e.getStatusText(),
+                e.getHeaders(), e.getResponseBodyAsByteArray(), null));
     }
 
     private JsonNode get(String url) {

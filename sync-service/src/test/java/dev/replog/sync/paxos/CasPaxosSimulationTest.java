@@ -2,6 +2,7 @@ package dev.replog.sync.paxos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -116,7 +117,7 @@ class CasPaxosSimulationTest {
                     links.add(new Link("p" + p + "->a" + a, acceptors.get(a)));
                 }
                 Collections.shuffle(links, random);
-                proposers.add(new Proposer(p, links, settings, time));
+                proposers.add(new Proposer(p, links, settings, time, new SimpleMeterRegistry()));
             }
         }
 

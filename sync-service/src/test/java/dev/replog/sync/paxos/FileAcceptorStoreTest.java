@@ -37,6 +37,22 @@ class FileAcceptorStoreTest {
     }
 
     @Test
+    void theGenerationFloorSurvivesAReopenAndBindsKeysNeverSeen() {
+        AcceptorCore first = new AcceptorCore(new FileAcceptorStore(dataDir, json));
+        first.fence(Ballot.floorOf(3));
+
+        AcceptorCore reopened = new AcceptorCore(new FileAcceptorStore(dataDir, json));
+
+        assertThat(reopened.floor()).isEqualTo(Ballot.floorOf(3));
+        assertThat(reopened.keys()).as("the floor file is not a key").isEmpty();
+        assertThat(reopened.prepare(new Messages.Prepare("seq.new", new Ballot(99, 1))).ok())
+                .as("a ballot of an older generation on a key never seen").isFalse();
+        assertThat(reopened.accept(new Messages.Accept("seq.new", new Ballot(99, 1), null)).ok()).isFalse();
+        assertThat(reopened.prepare(new Messages.Prepare("seq.new", new Ballot(Ballot.floorOf(3).counter() + 1, 1)))
+                .ok()).isTrue();
+    }
+
+    @Test
     void anAcceptorRefusesLowerBallotsAndAcceptsItsPromisedOne() {
         AcceptorCore core = new AcceptorCore(new AcceptorStore.InMemory());
         assertThat(core.prepare(new Messages.Prepare("seq.a", new Ballot(2, 2))).ok()).isTrue();
