@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.util.unit.DataSize;
 
@@ -18,7 +19,9 @@ import org.springframework.util.unit.DataSize;
 class SecondaryPropertiesBindingTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withUserConfiguration(SecondaryConfiguration.class);
+            .withUserConfiguration(SecondaryConfiguration.class)
+            // the cluster-secret filter writes its 401 through the codecs that WebFlux would provide
+            .withBean(ServerCodecConfigurer.class, ServerCodecConfigurer::create);
 
     @Test
     void every_property_has_a_default() {
