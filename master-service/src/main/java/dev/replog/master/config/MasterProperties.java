@@ -28,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param ids             how permanent ids are reserved
  * @param storage         how the log is kept on disk
  * @param sync            where permanent ids and epochs come from (the sync-service cluster, or local counters)
+ * @param batch           limits of {@code POST /messages/batch}
  */
 @Validated
 @ConfigurationProperties(prefix = "replog")
@@ -41,7 +42,8 @@ public record MasterProperties(
         @DefaultValue @Valid Replication replication,
         @DefaultValue @Valid Ids ids,
         @DefaultValue @Valid Storage storage,
-        @DefaultValue @Valid Sync sync) {
+        @DefaultValue @Valid Sync sync,
+        @DefaultValue @Valid Batch batch) {
 
     /**
      * @param interval       time between two heartbeats to one secondary
@@ -123,5 +125,17 @@ public record MasterProperties(
     public record Storage(
             @DefaultValue("group") @jakarta.validation.constraints.Pattern(regexp = "(?i)group|always|none") String fsync,
             @DefaultValue("64MB") @NotNull DataSize segmentBytes) {
+    }
+
+    /**
+     * @param maxMessages most messages in one {@code POST /messages/batch} (more: 413). A batch takes
+     *                    all its ids at once, so the effective limit is also at most
+     *                    {@code replog.ids.range-size}: a batch must fit one fresh id range.
+     * @param maxBytes    most message bytes (UTF-8, all messages together) in one batch (more: 413);
+     *                    each message is also bounded by {@code replog.max-message-bytes}
+     */
+    public record Batch(
+            @DefaultValue("1000") @Min(1) @jakarta.validation.constraints.Max(100_000) int maxMessages,
+            @DefaultValue("4MB") @NotNull DataSize maxBytes) {
     }
 }

@@ -6,6 +6,7 @@ import dev.replog.common.log.LogStore;
 import dev.replog.master.config.MasterProperties;
 import dev.replog.master.writeconcern.AckTracker;
 import java.nio.file.Files;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -77,9 +78,17 @@ class LogConfiguration {
         return new MasterEpoch();
     }
 
+    /**
+     * The one thread that appends. Not a Reactor {@code newSingle} thread: those are marked
+     * non-blocking (BlockHound rejects I/O on them), and this thread exists to do file I/O.
+     */
     @Bean(destroyMethod = "dispose")
     Scheduler logWriter() {
-        return Schedulers.newSingle("log-writer");
+        return Schedulers.fromExecutorService(Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "log-writer");
+            thread.setDaemon(true);
+            return thread;
+        }), "log-writer");
     }
 
     @Bean
