@@ -152,6 +152,25 @@ class BatchWriteTest {
                 .jsonPath("$.paths['/messages/batch'].post.responses['413']").exists();
     }
 
+    @Test
+    void prometheusShowsAppendFsyncAndWriteConcernWaitTimersThatCountWrites() {
+        batch("{\"messages\":[\"m1\",\"m2\"]}", "metrics-key", 201);
+        String metrics = web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(count(metrics, "replog_log_append_seconds_count")).isGreaterThanOrEqualTo(1);
+        assertThat(count(metrics, "replog_log_fsync_seconds_count")).isGreaterThanOrEqualTo(1);
+        assertThat(count(metrics, "replog_log_append_entries_sum")).isGreaterThanOrEqualTo(2);
+        assertThat(metrics).contains("replog_write_concern_wait_seconds_bucket{");
+        assertThat(count(metrics, "replog_write_concern_wait_seconds_count{node=\"master\",w=\"1\"}"))
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    /** The value of the first sample line starting with {@code name} (0 when absent). */
+    private static double count(String metrics, String name) {
+        return metrics.lines().filter(line -> line.startsWith(name)).findFirst()
+                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).orElse(0.0);
+    }
+
     private JsonNode batch(String body, String key, int status) {
         return web.post().uri("/messages/batch").contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", key)
                 .bodyValue(body).exchange()

@@ -75,11 +75,15 @@ public record MasterProperties(
      * @param maxBatchEntries most entries in one append request
      * @param maxBatchBytes   most message bytes in one append request (at least one entry is sent)
      * @param requestTimeout  how long one append request may take before it is retried
+     * @param maxInFlight     append requests in flight per secondary (pipelining); bounded because two
+     *                        to four already cover the secondary's fsync and the round trip, and more
+     *                        only add memory, resent work after a refusal and held-aside entries
      */
     public record Replication(
             @DefaultValue("1000") @Min(1) int maxBatchEntries,
             @DefaultValue("4MB") @NotNull DataSize maxBatchBytes,
-            @DefaultValue("10s") @NotNull Duration requestTimeout) {
+            @DefaultValue("10s") @NotNull Duration requestTimeout,
+            @DefaultValue("4") @Min(1) @jakarta.validation.constraints.Max(16) int maxInFlight) {
     }
 
     /**

@@ -281,7 +281,8 @@ class ReplicaLog implements AutoCloseable {
             }
             lastWrite = store.appendRecords(records);
             metrics.appended(fresh.size());
-            log.info("appended seq {}..{} from epoch {}, ackedSeq={}",
+            // debug: one line per batch is a measurable cost at thousands of batches a second
+            log.debug("appended seq {}..{} from epoch {}, ackedSeq={}",
                     fresh.get(0).seq(), fresh.get(fresh.size() - 1).seq(), batch.epoch(), store.lastSeq());
         }
         return true;
