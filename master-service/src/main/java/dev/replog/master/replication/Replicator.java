@@ -201,7 +201,8 @@ public final class Replicator {
         synchronized (this) {
             idle = inFlight == 0;
         }
-        if (idle && status.ackedSeq() != ackedSeq) {
+        // also when the tracker lags this replicator (answers to pipelined batches that raced): repaired here
+        if (idle && (status.ackedSeq() != ackedSeq || tracker.watermark(node.index()) != ackedSeq)) {
             if (status.ackedSeq() < ackedSeq) {
                 log.warn("{} reports ackedSeq {} below the {} it acknowledged before (restarted without its data?); "
                         + "resending from seq {}", node.name(), status.ackedSeq(), ackedSeq, status.ackedSeq() + 1);
@@ -280,6 +281,8 @@ public final class Replicator {
         AppendOutcome outcome = delivery.outcome();
         AppendRequest batch = delivery.batch();
         health.answered(clock.instant());
+        long raised = -1;
+        long lowered = -1;
         synchronized (this) {
             inFlight--;
             if (outcome.accepted()) {
@@ -287,8 +290,8 @@ public final class Replicator {
                 // past it is not vouched for by this batch (it may be left from an older master).
                 long vouched = Math.min(outcome.ackedSeq(), batch.lastSeq());
                 if (vouched > ackedSeq) {
-                    confirm(vouched);
-                    log.debug("Replicated up to seq {} to {}", vouched, node.name());
+                    ackedSeq = vouched;
+                    raised = vouched;
                 }
                 needsTrim = outcome.ackedSeq() > messages.lastSeq();
                 if (outcome.ackedSeq() < batch.lastSeq()) {
@@ -299,15 +302,24 @@ public final class Replicator {
                 log.error("{} refused our epoch {}: it has seen epoch {} from a newer master. This master stops "
                         + "replicating to it.", node.name(), epoch.value(), outcome.epoch());
             } else {
-                resumeAfter(outcome.ackedSeq());
-                sentSeq = ackedSeq;
+                lowered = Math.min(outcome.ackedSeq(), messages.lastSeq());
+                ackedSeq = lowered;
+                sentSeq = lowered;
                 log.debug("{} refused the batch after seq {} ({}): resending from seq {}", node.name(),
-                        batch.prevSeq(), outcome.reason(), ackedSeq + 1);
+                        batch.prevSeq(), outcome.reason(), lowered + 1);
             }
             if (catchingUp && ackedSeq >= messages.durableSeq()) {
                 catchingUp = false;
                 log.info("{} caught up at seq {}", node.name(), ackedSeq);
             }
+        }
+        // Outside the lock: a watermark move completes write-concern waits, and their requests run on.
+        if (raised >= 0) {
+            tracker.secondaryAdvanced(node.index(), raised);
+        }
+        if (lowered >= 0) {
+            // a refusal vouches for nothing: the count towards write concerns may only go down
+            tracker.secondaryAcked(node.index(), Math.min(lowered, tracker.watermark(node.index())));
         }
         wake();
     }
