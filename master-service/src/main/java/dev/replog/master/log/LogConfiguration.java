@@ -3,13 +3,13 @@ package dev.replog.master.log;
 import dev.replog.common.log.FileLogStore;
 import dev.replog.common.log.FsyncMode;
 import dev.replog.common.log.LogStore;
+import dev.replog.common.log.WriterThread;
 import dev.replog.master.config.MasterProperties;
 import dev.replog.master.writeconcern.AckTracker;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.file.Files;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,15 +84,17 @@ class LogConfiguration {
 
     /**
      * The one thread that appends. Not a Reactor {@code newSingle} thread: those are marked
-     * non-blocking (BlockHound rejects I/O on them), and this thread exists to do file I/O.
+     * non-blocking (BlockHound rejects I/O on them), and this thread exists to do file I/O. Handing
+     * it work never blocks (see {@link WriterThread}).
      */
+    @Bean(destroyMethod = "close")
+    WriterThread logWriterThread() {
+        return new WriterThread("log-writer");
+    }
+
     @Bean(destroyMethod = "dispose")
-    Scheduler logWriter() {
-        return Schedulers.fromExecutorService(Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "log-writer");
-            thread.setDaemon(true);
-            return thread;
-        }), "log-writer");
+    Scheduler logWriter(WriterThread logWriterThread) {
+        return Schedulers.fromExecutor(logWriterThread);
     }
 
     @Bean
