@@ -77,6 +77,14 @@ final class ReplogClient {
         return postJsonAsync("/messages", body, Map.of());
     }
 
+    /** {@code POST /messages/batch {"messages": [..], "w": w}}. */
+    CompletableFuture<HttpResult> writeBatchAsync(List<String> messages, Object w) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("messages", messages);
+        body.put("w", w);
+        return postJsonAsync("/messages/batch", body, Map.of());
+    }
+
     /**
      * {@code POST /messages {"message": m, "w": w, "timeoutMs": t}}: a write that answers 504 once
      * {@code timeoutMs} passes instead of waiting for a node that is down.

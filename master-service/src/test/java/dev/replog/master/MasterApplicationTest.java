@@ -89,6 +89,8 @@ class MasterApplicationTest {
         web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).value(body -> assertThat(body)
                         .contains("replog_replication_lag{", "secondary=\"s1\"", "replog_node_status{",
-                                "replog_cluster_nodes_up", "resilience4j_retry_calls", "replog_ids_remaining{"));
+                                "replog_cluster_nodes_up", "resilience4j_retry_calls", "replog_ids_remaining{",
+                                "replog_replication_round_trip_seconds_count{", "replog_log_fsync_seconds_count{",
+                                "replog_log_append_seconds_count{"));
     }
 }

@@ -30,6 +30,8 @@ class MasterRestartTest {
             awaitReadWrite(web);
             firstId = write(web, "before", "key-1", 201).path("id").asLong();
             write(web, "before-2", null, 201);
+            web.post().uri("/messages/batch").contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "batch-1")
+                    .bodyValue("{\"messages\":[\"b1\",\"b2\"]}").exchange().expectStatus().isCreated();
             firstEpoch = web.get().uri("/health").exchange().expectBody(tools.jackson.databind.JsonNode.class)
                     .returnResult().getResponseBody().path("epoch").asLong();
         }
@@ -37,15 +39,19 @@ class MasterRestartTest {
             WebTestClient web = client(master);
             awaitReadWrite(web);
             web.get().uri("/messages").exchange().expectStatus().isOk().expectBody()
-                    .jsonPath("$.length()").isEqualTo(2)
+                    .jsonPath("$.length()").isEqualTo(4)
                     .jsonPath("$[0].message").isEqualTo("before")
                     .jsonPath("$[1].message").isEqualTo("before-2");
             tools.jackson.databind.JsonNode replay = write(web, "before", "key-1", 200);
             assertThat(replay.path("seq").asLong()).isEqualTo(1);
             assertThat(replay.path("id").asLong()).isEqualTo(firstId);
+            // a batch's key is stored on each of its records: the whole batch is replayed
+            web.post().uri("/messages/batch").contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "batch-1")
+                    .bodyValue("{\"messages\":[\"b1\",\"b2\"]}").exchange().expectStatus().isOk().expectBody()
+                    .jsonPath("$.first").isEqualTo(3).jsonPath("$.last").isEqualTo(4);
             tools.jackson.databind.JsonNode after = write(web, "after", null, 201);
-            assertThat(after.path("seq").asLong()).isEqualTo(3);
-            assertThat(after.path("id").asLong()).isGreaterThan(firstId + 1);
+            assertThat(after.path("seq").asLong()).isEqualTo(5);
+            assertThat(after.path("id").asLong()).isGreaterThan(firstId + 3);
             web.get().uri("/health").exchange().expectBody()
                     .jsonPath("$.epoch").value(epoch -> assertThat(((Number) epoch).longValue()).isGreaterThan(firstEpoch));
         }

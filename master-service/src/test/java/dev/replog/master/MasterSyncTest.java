@@ -64,10 +64,15 @@ class MasterSyncTest {
             assertThat(health(web).path("epoch").asLong()).isGreaterThan(firstEpoch);
             // Two fresh ranges above the two the first run held: its unused ids are a gap.
             sync.down(true);
-            for (int i = 0; i < 2 * RANGE; i++) {
+            for (int i = 0; i < 2 * RANGE - 2; i++) {
                 ids.add(write(web, "second-" + i, 201).path("id").asLong());
             }
             assertThat(ids.get(3)).isGreaterThan(2L * RANGE);
+            // Two ids left, a batch of three: it waits for ids, gets none, and appends nothing (the two
+            // ids it took become a gap).
+            JsonNode refusedBatch = batch(web, List.of("b1", "b2", "b3"), 503);
+            assertThat(refusedBatch.path("title").asString()).isEqualTo("No permanent ids");
+            assertThat(health(web).path("lastSeq").asLong()).isEqualTo(3 + 2 * RANGE - 2);
             JsonNode refused = web.post().uri("/messages").contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("{\"message\":\"no ids\"}").exchange()
                     .expectStatus().isEqualTo(503)
@@ -78,12 +83,13 @@ class MasterSyncTest {
                     .contains("no permanent ids: the sync cluster is unreachable and the prefetched ranges are spent");
             assertThat(health(web).path("ids").path("remaining").asLong()).isZero();
             long lastSeq = health(web).path("lastSeq").asLong();
-            assertThat(lastSeq).as("the refused write appended nothing").isEqualTo(3 + 2 * RANGE);
+            assertThat(lastSeq).as("the refused writes appended nothing").isEqualTo(3 + 2 * RANGE - 2);
 
             sync.down(false);
+            batch(web, List.of("after-1", "after-2", "after-3"), 201).path("ids").forEach(id -> ids.add(id.asLong()));
             ids.add(write(web, "after", 201).path("id").asLong());
         }
-        assertThat(ids).isSorted().doesNotHaveDuplicates().hasSize(3 + 2 * RANGE + 1);
+        assertThat(ids).isSorted().doesNotHaveDuplicates().hasSize(3 + 2 * RANGE - 2 + 3 + 1);
     }
 
     @Test
@@ -126,6 +132,13 @@ class MasterSyncTest {
     private static void awaitReadWrite(WebTestClient web) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
                 .until(() -> "READ_WRITE".equals(health(web).path("mode").asString()));
+    }
+
+    private static JsonNode batch(WebTestClient web, List<String> messages, int status) {
+        return web.post().uri("/messages/batch").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(java.util.Map.of("messages", messages)).exchange()
+                .expectStatus().isEqualTo(status)
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
     }
 
     private static JsonNode write(WebTestClient web, String message, int status) {

@@ -113,6 +113,21 @@ public final class FileLogStore implements LogStore {
     /** Test hook: runs on the fsync thread just before each group fsync. */
     volatile Runnable beforeGroupFsync;
 
+    /** Sees each fsync of appended records: how long it took and how many records it made durable. */
+    @FunctionalInterface
+    public interface FsyncObserver {
+        FsyncObserver NONE = (nanos, records) -> { };
+
+        void fsynced(long nanos, long records);
+    }
+
+    private volatile FsyncObserver fsyncObserver = FsyncObserver.NONE;
+
+    /** Tells {@code observer} about every fsync that makes appended records durable (for metrics). */
+    public void observeFsyncs(FsyncObserver observer) {
+        this.fsyncObserver = Objects.requireNonNull(observer, "observer");
+    }
+
     private record Pending(long seq, CompletableFuture<Long> future) {
     }
 
@@ -461,11 +476,13 @@ public final class FileLogStore implements LogStore {
                     return CompletableFuture.completedFuture(newLast);
                 case ALWAYS:
                     lastSeq = newLast;
+                    long started = System.nanoTime();
                     try {
                         force(seg);
                     } catch (IOException e) {
                         return CompletableFuture.failedFuture(fail("fsync of " + seg.path, e));
                     }
+                    fsyncObserver.fsynced(System.nanoTime() - started, encoded.length);
                     durableSeq = newLast;
                     return CompletableFuture.completedFuture(newLast);
                 default:
@@ -638,12 +655,14 @@ public final class FileLogStore implements LogStore {
                 if (hook != null) {
                     hook.run();
                 }
+                long started = System.nanoTime();
                 try {
                     force(seg);
                 } catch (IOException e) {
                     fail("group fsync of " + seg.path, e);
                     return false;
                 }
+                fsyncObserver.fsynced(System.nanoTime() - started, target - durableSeq);
                 durableSeq = target;
             }
             synced = durableSeq;

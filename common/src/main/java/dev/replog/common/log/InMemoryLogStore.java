@@ -17,15 +17,12 @@ public final class InMemoryLogStore implements LogStore {
 
     private final List<LogRecord> entries = new ArrayList<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Published after each change: the watermarks are read without a lock, like the file store's. */
+    private volatile long size;
 
     @Override
     public long lastSeq() {
-        lock.readLock().lock();
-        try {
-            return entries.size();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return size;
     }
 
     @Override
@@ -87,6 +84,7 @@ public final class InMemoryLogStore implements LogStore {
                 expected++;
             }
             entries.addAll(batch);
+            size = entries.size();
             return CompletableFuture.completedFuture((long) entries.size());
         } finally {
             lock.writeLock().unlock();
@@ -100,6 +98,7 @@ public final class InMemoryLogStore implements LogStore {
             if (seq < entries.size()) {
                 entries.subList((int) Math.max(seq, 0), entries.size()).clear();
             }
+            size = entries.size();
         } finally {
             lock.writeLock().unlock();
         }

@@ -5,6 +5,7 @@ import dev.replog.common.web.LogQuery;
 import dev.replog.common.web.LogTail;
 import dev.replog.master.replication.ClusterMembers;
 import dev.replog.master.log.MessageLog;
+import dev.replog.master.write.BatchResult;
 import dev.replog.master.write.WriteResult;
 import dev.replog.master.write.WriteService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -82,6 +83,43 @@ class MessagesController {
                 .map(MessagesController::toResponse);
     }
 
+    @Operation(summary = "Append a batch of messages with one write concern",
+            description = "Appends the messages as consecutive entries (all or none, in array order; no other write "
+                    + "lands between them) and answers once w nodes hold the whole batch. Same w, timeoutMs and "
+                    + "Idempotency-Key rules as POST /messages. At most replog.batch.max-messages messages "
+                    + "(1000, and at most replog.ids.range-size) and replog.batch.max-bytes (4 MB) together.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = BatchRequestDoc.class),
+                    examples = @ExampleObject("{\"messages\": [\"a\", \"b\"], \"w\": 2}"))))
+    @ApiResponse(responseCode = "201", description = "w nodes hold every entry of the batch",
+            content = @Content(schema = @Schema(implementation = BatchResult.class)))
+    @ApiResponse(responseCode = "200", description = "Idempotency-Key seen before: the original batch, nothing appended")
+    @ApiResponse(responseCode = "400", description = "malformed JSON, missing or empty messages, a non-string item, "
+            + "bad w or timeoutMs", content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "413", description = "too many messages, a message over replog.max-message-bytes, "
+            + "or all together over replog.batch.max-bytes", content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "415", description = "body is not JSON", content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "422", description = "Idempotency-Key reused with other messages",
+            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "503", description = "read-only, recovering, or no permanent ids obtainable",
+            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "504", description = "timeoutMs passed first (seq of the last entry, acks): the "
+            + "batch stays and replicates", content = @Content(mediaType = PROBLEM))
+    @PostMapping(path = "/messages/batch", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"},
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<ResponseEntity<BatchResult>> appendBatch(
+            @RequestBody(required = false) byte[] body,
+            @Parameter(description = "write concern, if not in the body") @RequestParam(name = "w", required = false) String w,
+            @Parameter(description = "bound on the wait, ms") @RequestParam(name = "timeoutMs", required = false) String timeoutMs,
+            @Parameter(description = "at most 128 characters") @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        return Mono.fromSupplier(() -> parser.parseBatch(body, w, timeoutMs, key))
+                .flatMap(writes::writeBatch)
+                .map(result -> ResponseEntity.status(result.replay() ? HttpStatus.OK : HttpStatus.CREATED)
+                        .location(URI.create("/messages/" + result.first()))
+                        .body(result));
+    }
+
     @Operation(summary = "Read entries in seq order", description = "Every entry the master appended, acknowledged or not.")
     @GetMapping(path = "/messages", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<List<Entry>> read(@RequestParam(name = "from", required = false) String from,
@@ -122,6 +160,13 @@ class MessagesController {
     /** The documented shape of the request body (parsed by {@link WriteRequestParser}). */
     record WriteRequestDoc(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "hello") String message,
+            @Schema(description = "1..n, \"majority\" or \"all\"", example = "2", type = "string") String w,
+            @Schema(description = "bound on the wait, 1..3600000 ms") Long timeoutMs) {
+    }
+
+    /** The documented shape of a batch request body (parsed by {@link WriteRequestParser}). */
+    record BatchRequestDoc(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "[\"a\", \"b\"]") List<String> messages,
             @Schema(description = "1..n, \"majority\" or \"all\"", example = "2", type = "string") String w,
             @Schema(description = "bound on the wait, 1..3600000 ms") Long timeoutMs) {
     }

@@ -5,9 +5,12 @@ import dev.replog.common.protocol.WriteConcern;
 import dev.replog.common.web.BadRequestException;
 import dev.replog.common.web.PayloadTooLargeException;
 import dev.replog.master.config.MasterProperties;
+import dev.replog.master.write.BatchCommand;
 import dev.replog.master.write.WriteCommand;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -26,18 +29,25 @@ class WriteRequestParser {
     static final long MAX_TIMEOUT_MS = 3_600_000;
     static final int MAX_IDEMPOTENCY_KEY_CHARS = 128;
     private static final Set<String> FIELDS = Set.of("message", "w", "timeoutMs");
+    private static final Set<String> BATCH_FIELDS = Set.of("messages", "w", "timeoutMs");
+    private static final String SINGLE_SHAPE = "{\"message\": \"text\", \"w\": 2}";
+    private static final String BATCH_SHAPE = "{\"messages\": [\"a\", \"b\"], \"w\": 2}";
 
     private final JsonMapper json;
     private final long maxMessageBytes;
+    private final int maxBatchMessages;
+    private final long maxBatchBytes;
 
     WriteRequestParser(JsonMapper json, MasterProperties properties) {
         this.json = json;
         this.maxMessageBytes = properties.maxMessageBytes().toBytes();
+        // a batch takes its ids at once, so it must fit one fresh id range (see MasterProperties.Batch)
+        this.maxBatchMessages = Math.min(properties.batch().maxMessages(), properties.ids().rangeSize());
+        this.maxBatchBytes = properties.batch().maxBytes().toBytes();
     }
 
     WriteCommand parse(String body, String queryW, String queryTimeoutMs, String idempotencyKey) {
-        return parse(body == null ? null : body.getBytes(StandardCharsets.UTF_8), queryW, queryTimeoutMs,
-                idempotencyKey);
+        return parse(bytes(body), queryW, queryTimeoutMs, idempotencyKey);
     }
 
     /**
@@ -45,16 +55,34 @@ class WriteRequestParser {
      * than turned into U+FFFD by a lenient decoding and stored altered.
      */
     WriteCommand parse(byte[] body, String queryW, String queryTimeoutMs, String idempotencyKey) {
-        JsonNode root = readObject(body);
+        JsonNode root = readObject(body, FIELDS, SINGLE_SHAPE);
         String message = message(root);
         WriteConcern w = writeConcern(root.get("w"), queryW);
         Duration timeout = timeout(root.get("timeoutMs"), queryTimeoutMs);
         return new WriteCommand(message, w, timeout, idempotencyKey(idempotencyKey));
     }
 
-    private JsonNode readObject(byte[] body) {
+    /** The parts of {@code POST /messages/batch}: the same rules, with a non-empty array of strings. */
+    BatchCommand parseBatch(String body, String queryW, String queryTimeoutMs, String idempotencyKey) {
+        return parseBatch(bytes(body), queryW, queryTimeoutMs, idempotencyKey);
+    }
+
+    /** As {@link #parseBatch(String, String, String, String)}, from the body's bytes as they came. */
+    BatchCommand parseBatch(byte[] body, String queryW, String queryTimeoutMs, String idempotencyKey) {
+        JsonNode root = readObject(body, BATCH_FIELDS, BATCH_SHAPE);
+        List<String> messages = messages(root);
+        WriteConcern w = writeConcern(root.get("w"), queryW);
+        Duration timeout = timeout(root.get("timeoutMs"), queryTimeoutMs);
+        return new BatchCommand(messages, w, timeout, idempotencyKey(idempotencyKey));
+    }
+
+    private static byte[] bytes(String body) {
+        return body == null ? null : body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private JsonNode readObject(byte[] body, Set<String> fields, String shape) {
         if (body == null || new String(body, StandardCharsets.ISO_8859_1).isBlank()) {
-            throw new BadRequestException("the body must be a JSON object like {\"message\": \"text\", \"w\": 2}");
+            throw new BadRequestException("the body must be a JSON object like " + shape);
         }
         JsonNode root;
         try {
@@ -63,14 +91,64 @@ class WriteRequestParser {
             throw new BadRequestException("malformed JSON: " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new BadRequestException("the body must be a JSON object like {\"message\": \"text\", \"w\": 2}");
+            throw new BadRequestException("the body must be a JSON object like " + shape);
         }
         for (String field : root.propertyNames()) {
-            if (!FIELDS.contains(field)) {
-                throw new BadRequestException("unknown field \"" + field + "\"; expected message, w, timeoutMs");
+            if (!fields.contains(field)) {
+                throw new BadRequestException("unknown field \"" + field + "\"; expected "
+                        + (fields == FIELDS ? "message" : "messages") + ", w, timeoutMs");
             }
         }
         return root;
+    }
+
+    private List<String> messages(JsonNode root) {
+        JsonNode node = root.get("messages");
+        if (node == null || node.isNull()) {
+            throw new BadRequestException("\"messages\" is required");
+        }
+        if (!node.isArray()) {
+            throw new BadRequestException("\"messages\" must be an array of strings, was " + node.getNodeType());
+        }
+        if (node.isEmpty()) {
+            throw new BadRequestException("\"messages\" must hold at least one message");
+        }
+        if (node.size() > maxBatchMessages) {
+            throw new PayloadTooLargeException("a batch holds at most " + maxBatchMessages
+                    + " messages (replog.batch.max-messages, at most replog.ids.range-size), this one " + node.size());
+        }
+        List<String> messages = new ArrayList<>(node.size());
+        long bytes = 0;
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            if (!item.isString()) {
+                throw new BadRequestException("messages[" + i + "] must be a string, was " + item.getNodeType());
+            }
+            String message = item.asString();
+            refuseUnpairedSurrogate(message, "messages[" + i + "]");
+            long size = utf8Bytes(message);
+            if (size > maxMessageBytes) {
+                throw new PayloadTooLargeException("messages[" + i + "] is larger than " + maxMessageBytes
+                        + " bytes (replog.max-message-bytes)");
+            }
+            bytes += size;
+            if (bytes > maxBatchBytes) {
+                throw new PayloadTooLargeException("the messages of a batch take at most " + maxBatchBytes
+                        + " bytes together (replog.batch.max-bytes)");
+            }
+            messages.add(message);
+        }
+        return messages;
+    }
+
+    /** UTF-8 length, without encoding when every character is ASCII-sized. */
+    private static long utf8Bytes(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return text.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return text.length();
     }
 
     private String message(JsonNode root) {
@@ -82,11 +160,7 @@ class WriteRequestParser {
             throw new BadRequestException("\"message\" must be a string, was " + node.getNodeType());
         }
         String message = node.asString();
-        int surrogate = Entry.unpairedSurrogate(message);
-        if (surrogate >= 0) {
-            throw new BadRequestException("\"message\" holds an unpaired UTF-16 surrogate at index " + surrogate
-                    + " (an escape such as \\ud800 without its pair); it has no UTF-8 form");
-        }
+        refuseUnpairedSurrogate(message, "message");
         if (message.length() > maxMessageBytes
                 || (message.length() * 3L > maxMessageBytes
                         && message.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes)) {
@@ -94,6 +168,14 @@ class WriteRequestParser {
                     + " bytes (replog.max-message-bytes)");
         }
         return message;
+    }
+
+    private static void refuseUnpairedSurrogate(String message, String field) {
+        int surrogate = Entry.unpairedSurrogate(message);
+        if (surrogate >= 0) {
+            throw new BadRequestException("\"" + field + "\" holds an unpaired UTF-16 surrogate at index " + surrogate
+                    + " (an escape such as \\ud800 without its pair); it has no UTF-8 form");
+        }
     }
 
     private static WriteConcern writeConcern(JsonNode bodyW, String queryW) {

@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param ids             how permanent ids are reserved
  * @param storage         how the log is kept on disk
  * @param sync            where permanent ids and epochs come from (the sync-service cluster, or local counters)
+ * @param batch           limits of {@code POST /messages/batch}
  * @param cluster         the cluster secret ({@code replog.cluster.secret}) the master sends with every internal
  *                        request (to secondaries and sync nodes)
  */
@@ -45,6 +46,7 @@ public record MasterProperties(
         @DefaultValue @Valid Ids ids,
         @DefaultValue @Valid Storage storage,
         @DefaultValue @Valid Sync sync,
+        @DefaultValue @Valid Batch batch,
         @DefaultValue @NotNull ClusterSettings cluster) {
 
     /**
@@ -77,11 +79,15 @@ public record MasterProperties(
      * @param maxBatchEntries most entries in one append request
      * @param maxBatchBytes   most message bytes in one append request (at least one entry is sent)
      * @param requestTimeout  how long one append request may take before it is retried
+     * @param maxInFlight     append requests in flight per secondary (pipelining); bounded because two
+     *                        to four already cover the secondary's fsync and the round trip, and more
+     *                        only add memory, resent work after a refusal and held-aside entries
      */
     public record Replication(
             @DefaultValue("1000") @Min(1) int maxBatchEntries,
             @DefaultValue("4MB") @NotNull DataSize maxBatchBytes,
-            @DefaultValue("10s") @NotNull Duration requestTimeout) {
+            @DefaultValue("10s") @NotNull Duration requestTimeout,
+            @DefaultValue("4") @Min(1) @jakarta.validation.constraints.Max(16) int maxInFlight) {
     }
 
     /**
@@ -127,5 +133,17 @@ public record MasterProperties(
     public record Storage(
             @DefaultValue("group") @jakarta.validation.constraints.Pattern(regexp = "(?i)group|always|none") String fsync,
             @DefaultValue("64MB") @NotNull DataSize segmentBytes) {
+    }
+
+    /**
+     * @param maxMessages most messages in one {@code POST /messages/batch} (more: 413). A batch takes
+     *                    all its ids at once, so the effective limit is also at most
+     *                    {@code replog.ids.range-size}: a batch must fit one fresh id range.
+     * @param maxBytes    most message bytes (UTF-8, all messages together) in one batch (more: 413);
+     *                    each message is also bounded by {@code replog.max-message-bytes}
+     */
+    public record Batch(
+            @DefaultValue("1000") @Min(1) @jakarta.validation.constraints.Max(100_000) int maxMessages,
+            @DefaultValue("4MB") @NotNull DataSize maxBytes) {
     }
 }

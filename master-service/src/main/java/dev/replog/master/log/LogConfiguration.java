@@ -3,9 +3,14 @@ package dev.replog.master.log;
 import dev.replog.common.log.FileLogStore;
 import dev.replog.common.log.FsyncMode;
 import dev.replog.common.log.LogStore;
+import dev.replog.common.log.WriterThread;
 import dev.replog.master.config.MasterProperties;
 import dev.replog.master.writeconcern.AckTracker;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -77,13 +82,55 @@ class LogConfiguration {
         return new MasterEpoch();
     }
 
+    /**
+     * The one thread that appends. Not a Reactor {@code newSingle} thread: those are marked
+     * non-blocking (BlockHound rejects I/O on them), and this thread exists to do file I/O. Handing
+     * it work never blocks (see {@link WriterThread}).
+     */
+    @Bean(destroyMethod = "close")
+    WriterThread logWriterThread() {
+        return new WriterThread("log-writer");
+    }
+
     @Bean(destroyMethod = "dispose")
-    Scheduler logWriter() {
-        return Schedulers.newSingle("log-writer");
+    Scheduler logWriter(WriterThread logWriterThread) {
+        return Schedulers.fromExecutor(logWriterThread);
     }
 
     @Bean
-    MessageLog messageLog(LogStore store, IdSource ids, MasterEpoch epoch, Scheduler logWriter, AckTracker tracker) {
-        return new MessageLog(store, ids, epoch, logWriter, REMEMBERED_KEYS, tracker::masterDurable);
+    MessageLog messageLog(LogStore store, IdSource ids, MasterEpoch epoch, Scheduler logWriter, AckTracker tracker,
+            MeterRegistry meters) {
+        MessageLog messages = new MessageLog(store, ids, epoch, logWriter, REMEMBERED_KEYS, tracker::masterDurable);
+        observe(messages, store, meters);
+        return messages;
+    }
+
+    /** {@code replog.log.append} (one store write per writer turn) and {@code replog.log.fsync}. */
+    private static void observe(MessageLog messages, LogStore store, MeterRegistry meters) {
+        Timer append = Timer.builder("replog.log.append")
+                .description("Writer time for one group write: ids, encoding and the store write of every request "
+                        + "waiting (not the fsync)")
+                .publishPercentileHistogram()
+                .register(meters);
+        DistributionSummary groupEntries = DistributionSummary.builder("replog.log.append.entries")
+                .description("Entries written by one group write (group commit)")
+                .register(meters);
+        messages.observeGroups((requests, entries, nanos) -> {
+            append.record(nanos, TimeUnit.NANOSECONDS);
+            groupEntries.record(entries);
+        });
+        if (store instanceof FileLogStore file) {
+            Timer fsync = Timer.builder("replog.log.fsync")
+                    .description("One fsync of the log; every append written meanwhile becomes durable with it")
+                    .publishPercentileHistogram()
+                    .register(meters);
+            DistributionSummary covered = DistributionSummary.builder("replog.log.fsync.entries")
+                    .description("Entries made durable by one fsync")
+                    .register(meters);
+            file.observeFsyncs((nanos, records) -> {
+                fsync.record(nanos, TimeUnit.NANOSECONDS);
+                covered.record(records);
+            });
+        }
     }
 }

@@ -3,35 +3,53 @@ package dev.replog.master.log;
 import dev.replog.common.log.LogRecord;
 import dev.replog.common.log.LogStore;
 import dev.replog.common.protocol.Entry;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 
 /**
  * The master's log: the one place that gives each message its {@code seq} and permanent id.
  *
  * <p>Appends run on one dedicated writer thread (file writes and id reservations are I/O and must
- * not run on an event loop), so they are serialized without a lock; durability is awaited
- * outside it, where one group fsync covers every append made meanwhile. Recent idempotency keys
- * are remembered, and reloaded from the log at start, so a retried request finds its entry even
- * after a restart.
+ * not run on an event loop), so they are serialized without a lock. Requests queue up in a
+ * lock-free queue; each turn of the writer drains every request waiting and writes them with one
+ * store write (group commit), in queue order, each request's messages contiguous. Durability is
+ * awaited outside the writer, where one group fsync covers every write made meanwhile. Recent
+ * idempotency keys are remembered, and reloaded from the log at start, so a retried request finds
+ * its entries even after a restart.
  */
 public final class MessageLog {
 
     private static final Logger log = LoggerFactory.getLogger(MessageLog.class);
 
+    /** Most entries in one store write: bounds the time the requests behind a turn wait for it. */
+    static final int MAX_GROUP_ENTRIES = 10_000;
+    /** Most message characters in one store write (the store writes a group as one buffer). */
+    static final long MAX_GROUP_CHARS = 16L * 1024 * 1024;
+
     private final LogStore store;
     private final IdSource ids;
     private final MasterEpoch epoch;
     private final Scheduler writer;
-    private final Map<String, Entry> recentKeys;
+    /** Writer thread only (and the constructor). */
+    private final Map<String, List<Entry>> recentKeys;
     private final LongConsumer onDurable;
+    private final Queue<AppendTask> queue = new ConcurrentLinkedQueue<>();
+    /** Requests submitted but not yet taken by a writer turn; a turn is scheduled on 0 -> 1. */
+    private final AtomicInteger wip = new AtomicInteger();
+    private volatile GroupObserver observer = GroupObserver.NONE;
 
     /**
      * @param writer    the single thread every append runs on
@@ -46,12 +64,17 @@ public final class MessageLog {
         this.onDurable = onDurable;
         this.recentKeys = new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, List<Entry>> eldest) {
                 return size() > rememberedKeys;
             }
         };
         reloadKeys(rememberedKeys);
         onDurable.accept(store.durableSeq());
+    }
+
+    /** Told the size and duration of each group write (for metrics). */
+    public void observeGroups(GroupObserver observer) {
+        this.observer = observer;
     }
 
     /**
@@ -60,7 +83,22 @@ public final class MessageLog {
      * {@link IdsUnavailableException} when no permanent id became available within the bound.
      */
     public Mono<Appended> append(String message, String idempotencyKey) {
-        Mono<Pending> onWriter = Mono.fromCallable(() -> appendOnWriter(message, idempotencyKey)).subscribeOn(writer);
+        return appendAll(List.of(message), idempotencyKey)
+                .map(batch -> new Appended(batch.first(), batch.replay()));
+    }
+
+    /**
+     * Appends {@code messages} as consecutive entries (all or none), or finds the entries appended
+     * earlier under the same {@code idempotencyKey} (the same messages; else
+     * {@link IdempotencyConflictException}). Completes once the entries are durable on this node;
+     * errors with {@link IdsUnavailableException} when no permanent ids became available within the
+     * bound (nothing appended; ids taken for it are a gap).
+     */
+    public Mono<AppendedBatch> appendAll(List<String> messages, String idempotencyKey) {
+        if (messages.isEmpty()) {
+            return Mono.error(new IllegalArgumentException("nothing to append"));
+        }
+        Mono<Pending> onWriter = Mono.create(sink -> submit(new AppendTask(messages, idempotencyKey, sink)));
         // No id in hand (the prefetched ranges are spent): wait, without blocking, until the id
         // source has one again, up to its bound, then try again; a second miss waits once more.
         return onWriter
@@ -99,32 +137,130 @@ public final class MessageLog {
         return Mono.<Void>fromRunnable(() -> ids.advancePast(Math.max(id, lastId()))).subscribeOn(writer);
     }
 
-    private Pending appendOnWriter(String message, String idempotencyKey) {
-        Entry known = idempotencyKey == null ? null : recentKeys.get(idempotencyKey);
-        if (known != null) {
-            if (!known.message().equals(message)) {
-                throw new IdempotencyConflictException(known.seq());
+    private void submit(AppendTask task) {
+        queue.add(task);
+        if (wip.getAndIncrement() == 0) {
+            try {
+                writer.schedule(this::drain);
+            } catch (RuntimeException rejected) { // the writer is disposed: shutting down
+                for (AppendTask t = queue.poll(); t != null; t = queue.poll()) {
+                    t.sink.error(rejected);
+                }
             }
-            return new Pending(new Appended(known, true), null);
         }
-        Entry entry = new Entry(store.lastSeq() + 1, ids.next(), message);
-        CompletableFuture<Long> durable = store.appendRecords(List.of(LogRecord.of(entry, epoch.value(), idempotencyKey)));
-        if (idempotencyKey != null) {
-            recentKeys.put(idempotencyKey, entry);
-        }
-        return new Pending(new Appended(entry, false), durable);
     }
 
+    /** One writer turn: writes groups until no request is waiting (the usual work-in-progress loop). */
+    private void drain() {
+        int missed = 1;
+        while (true) {
+            while (!queue.isEmpty()) {
+                writeGroup();
+            }
+            missed = wip.addAndGet(-missed);
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Takes waiting requests in queue order, gives their messages seqs and ids, and writes them all
+     * with one store write. A request that fails (no ids, key conflict) appends nothing and does not
+     * hold up the others; a failed store write fails the whole group and remembers none of its keys.
+     */
+    private void writeGroup() {
+        long started = System.nanoTime();
+        List<AppendTask> group = new ArrayList<>();
+        List<List<Entry>> groupEntries = new ArrayList<>();
+        List<LogRecord> records = new ArrayList<>();
+        Map<String, List<Entry>> newKeys = new HashMap<>();
+        long nextSeq = store.lastSeq() + 1;
+        long chars = 0;
+        AppendTask task;
+        while (records.size() < MAX_GROUP_ENTRIES && chars < MAX_GROUP_CHARS && (task = queue.poll()) != null) {
+            try {
+                String key = task.idempotencyKey;
+                List<Entry> known = key == null ? null : newKeys.getOrDefault(key, recentKeys.get(key));
+                if (known != null) {
+                    if (!sameMessages(known, task.messages)) {
+                        throw new IdempotencyConflictException(known.get(0).seq());
+                    }
+                    task.sink.success(new Pending(new AppendedBatch(known, true), null));
+                    continue;
+                }
+                List<Entry> entries = new ArrayList<>(task.messages.size());
+                for (String message : task.messages) {
+                    entries.add(new Entry(nextSeq + entries.size(), ids.next(), message));
+                }
+                for (Entry entry : entries) {
+                    records.add(LogRecord.of(entry, epoch.value(), key));
+                    chars += entry.message().length();
+                }
+                nextSeq += entries.size();
+                if (key != null) {
+                    newKeys.put(key, entries);
+                }
+                group.add(task);
+                groupEntries.add(entries);
+            } catch (RuntimeException e) {
+                task.sink.error(e);
+            }
+        }
+        if (group.isEmpty()) {
+            return;
+        }
+        CompletableFuture<Long> durable;
+        try {
+            durable = store.appendRecords(records);
+        } catch (RuntimeException e) {
+            log.error("Writing {} entries failed; nothing of them was appended: {}", records.size(), e.toString());
+            group.forEach(t -> t.sink.error(e));
+            return;
+        }
+        recentKeys.putAll(newKeys);
+        observer.written(group.size(), records.size(), System.nanoTime() - started);
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).sink.success(new Pending(new AppendedBatch(groupEntries.get(i), false), durable));
+        }
+    }
+
+    private static boolean sameMessages(List<Entry> known, List<String> messages) {
+        if (known.size() != messages.size()) {
+            return false;
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            if (!known.get(i).message().equals(messages.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reloads the keys of the last {@code rememberedKeys} records. A batch stores its key on each of
+     * its records, so consecutive records with one key are one write.
+     */
     private void reloadKeys(int rememberedKeys) {
         long from = Math.max(1, store.lastSeq() - rememberedKeys + 1);
         int found = 0;
+        String currentKey = null;
+        List<Entry> current = null;
         while (from <= store.lastSeq()) {
             List<LogRecord> records = store.readRecords(from, 10_000);
             for (LogRecord record : records) {
-                if (!record.idempotencyKey().isEmpty()) {
-                    recentKeys.put(record.idempotencyKey(), record.toEntry());
+                String key = record.idempotencyKey();
+                if (key.isEmpty()) {
+                    currentKey = null;
+                    continue;
+                }
+                if (!key.equals(currentKey)) {
+                    currentKey = key;
+                    current = new ArrayList<>(1);
+                    recentKeys.put(key, current);
                     found++;
                 }
+                current.add(record.toEntry());
             }
             from += records.size();
             if (records.isEmpty()) {
@@ -154,6 +290,18 @@ public final class MessageLog {
         return store;
     }
 
-    private record Pending(Appended appended, CompletableFuture<Long> durable) {
+    private record Pending(AppendedBatch appended, CompletableFuture<Long> durable) {
+    }
+
+    /** One request waiting for the writer. */
+    private record AppendTask(List<String> messages, String idempotencyKey, MonoSink<Pending> sink) {
+    }
+
+    /** Sees each group write: requests and entries in it, and the writer's time for it. */
+    @FunctionalInterface
+    public interface GroupObserver {
+        GroupObserver NONE = (requests, entries, nanos) -> { };
+
+        void written(int requests, int entries, long nanos);
     }
 }

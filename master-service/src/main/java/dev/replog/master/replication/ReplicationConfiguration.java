@@ -14,6 +14,7 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,8 +70,13 @@ class ReplicationConfiguration {
             SecondaryClient client = new SecondaryClient(node, webClients,
                     properties.replication().requestTimeout(), properties.heartbeat().timeout());
             Retry retry = retries.retry("replication-" + node.name(), retryConfig(properties.retry(), health));
+            Timer roundTrip = Timer.builder("replog.replication.round.trip")
+                    .description("Time from sending an append batch to a secondary until its answer (retries included)")
+                    .tag("secondary", node.name())
+                    .publishPercentileHistogram()
+                    .register(meters);
             Replicator replicator = new Replicator(node, messages, tracker, client, retry, health, epoch, limits,
-                    Clock.systemUTC(), members::healthChanged);
+                    properties.replication().maxInFlight(), roundTrip, Clock.systemUTC(), members::healthChanged);
             observe(replicator, retry, meters);
             replicators.add(replicator);
             clients.add(client);

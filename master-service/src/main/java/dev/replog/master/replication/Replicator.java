@@ -12,17 +12,30 @@ import io.github.resilience4j.retry.Retry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
+import io.micrometer.core.instrument.Timer;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Keeps one secondary's log equal to the master's. It always ships the entries after the
- * secondary's own watermark ({@code ackedSeq + 1 ..}), one batch in flight at a time, and learns
- * the new watermark from the answer; catch-up, retry and acknowledgement are this one loop.
+ * Keeps one secondary's log equal to the master's. It ships the entries after what it has sent
+ * ({@code sentSeq + 1 ..}, which starts at, and after any refusal or failure falls back to, the
+ * secondary's own watermark {@code ackedSeq}), with up to {@code maxInFlight} batches in flight, and
+ * learns the new watermark from each answer; catch-up, retry and acknowledgement are this one loop.
+ *
+ * <p>Pipelining: batch k+1 is sent before batch k is answered, its {@code prevSeq/prevId} naming
+ * batch k's last entry, so the secondary's log-matching check still holds each batch to the
+ * master's log. Requests travel on separate connections and may arrive out of order; a batch that
+ * arrives before its predecessor is refused (409, gap) and held aside by the secondary, and any
+ * refusal makes this replicator resend from the watermark the secondary reported: duplicates are
+ * answered with the watermark, so the worst case is redundant traffic, never a wrong count. The
+ * answer to a batch vouches for the secondary's log only up to that batch's end. The number in
+ * flight is bounded: two to four batches already cover one fsync and one round trip on the
+ * secondary; more only adds memory, refused-and-resent work after a fault, and held-aside entries on
+ * the secondary (a bounded buffer) without adding throughput.
  *
  * <p>Failed deliveries are retried by the secondary's own Resilience4j {@link Retry} (exponential
  * backoff with jitter) while the node is not UNHEALTHY; an UNHEALTHY node is left alone until a
@@ -43,16 +56,23 @@ public final class Replicator {
     private final Clock clock;
     private final Runnable onHealthChange;
 
-    private final AtomicBoolean shipping = new AtomicBoolean();
+    private final int maxInFlight;
+    private final Timer roundTrip;
+    /** Batches building or awaiting an answer; guarded by {@code this}. */
+    private int inFlight;
+    /** The last seq sent (or being sent); guarded by {@code this}. */
+    private long sentSeq;
+    /** Whether a pump is scheduled or running (one at a time builds batches, off the event loop). */
+    private final AtomicInteger pumpWip = new AtomicInteger();
     private volatile long ackedSeq;
     private volatile boolean catchingUp;
     private volatile boolean fenced;
     private volatile boolean needsTrim;
     private volatile ReplicationStatus lastStatus;
-    private volatile Disposable inFlight;
 
     Replicator(SecondaryNode node, MessageLog messages, AckTracker tracker, SecondaryClient client, Retry retry,
-            NodeHealth health, MasterEpoch epoch, BatchLimits limits, Clock clock, Runnable onHealthChange) {
+            NodeHealth health, MasterEpoch epoch, BatchLimits limits, int maxInFlight, Timer roundTrip, Clock clock,
+            Runnable onHealthChange) {
         this.node = node;
         this.messages = messages;
         this.tracker = tracker;
@@ -61,6 +81,8 @@ public final class Replicator {
         this.health = health;
         this.epoch = epoch;
         this.limits = limits;
+        this.maxInFlight = maxInFlight;
+        this.roundTrip = roundTrip;
         this.clock = clock;
         this.onHealthChange = onHealthChange;
     }
@@ -91,24 +113,73 @@ public final class Replicator {
         return client.read(fromSeq, limit);
     }
 
-    /** New entries were appended: ship them if the secondary can take them. */
+    /**
+     * New entries were appended (or an answer freed a slot): ship them if the secondary can take
+     * them. Cheap and non-blocking: batches are built, from the segment files, by one pump at a time
+     * on boundedElastic.
+     */
     public void wake() {
-        while (hasWork() && shipping.compareAndSet(false, true)) {
-            if (hasWork()) {
-                inFlight = deliverNextBatch().subscribe(this::onOutcome, this::onFailure);
-                return;
-            }
-            shipping.set(false);
+        if (pumpWip.getAndIncrement() == 0) {
+            Schedulers.boundedElastic().schedule(this::pump);
         }
     }
 
-    /** Stops shipping (shutdown). */
+    /** Stops shipping (shutdown); answers to batches in flight still update the watermark. */
     void stop() {
         fenced = true;
-        Disposable current = inFlight;
-        if (current != null) {
-            current.dispose();
+    }
+
+    /** Sends batches while a slot is free and there is something to send (work-in-progress loop). */
+    private void pump() {
+        int missed = 1;
+        while (true) {
+            try {
+                while (sendNextBatch()) {
+                    // one more batch in flight
+                }
+            } catch (RuntimeException e) {
+                log.warn("Building a batch for {} failed ({}); it is retried on the next wake-up", node.name(),
+                        e.toString());
+            }
+            missed = pumpWip.addAndGet(-missed);
+            if (missed == 0) {
+                return;
+            }
         }
+    }
+
+    /** Builds and sends one batch if a slot is free and there is work; false otherwise. */
+    private boolean sendNextBatch() {
+        long from;
+        synchronized (this) {
+            if (inFlight >= maxInFlight || !hasWork()) {
+                return false;
+            }
+            from = Math.max(sentSeq, ackedSeq) + 1;
+            inFlight++;
+        }
+        AppendRequest batch;
+        try {
+            batch = batchFrom(from);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                inFlight--;
+            }
+            throw e;
+        }
+        synchronized (this) {
+            if (Math.max(sentSeq, ackedSeq) + 1 != from || fenced) {
+                inFlight--; // a refusal moved the resume point meanwhile: build again from there
+                return true;
+            }
+            sentSeq = Math.max(from - 1, batch.lastSeq());
+        }
+        long sent = System.nanoTime();
+        Mono.just(batch)
+                .flatMap(client::append)
+                .transformDeferred(RetryOperator.of(retry))
+                .subscribe(outcome -> onOutcome(new Delivery(batch, outcome), sent), this::onFailure);
+        return true;
     }
 
     /**
@@ -126,7 +197,12 @@ public final class Replicator {
             }
             needsTrim = true;
         }
-        if (!shipping.get() && status.ackedSeq() != ackedSeq) {
+        boolean idle;
+        synchronized (this) {
+            idle = inFlight == 0;
+        }
+        // also when the tracker lags this replicator (answers to pipelined batches that raced): repaired here
+        if (idle && (status.ackedSeq() != ackedSeq || tracker.watermark(node.index()) != ackedSeq)) {
             if (status.ackedSeq() < ackedSeq) {
                 log.warn("{} reports ackedSeq {} below the {} it acknowledged before (restarted without its data?); "
                         + "resending from seq {}", node.name(), status.ackedSeq(), ackedSeq, status.ackedSeq() + 1);
@@ -136,6 +212,11 @@ public final class Replicator {
                 confirm(status.ackedSeq());
             } else {
                 resumeAfter(status.ackedSeq());
+            }
+        }
+        synchronized (this) {
+            if (inFlight == 0) {
+                sentSeq = ackedSeq; // nothing in flight: the next batch starts at the watermark
             }
         }
         if (before != NodeStatus.HEALTHY) {
@@ -166,28 +247,20 @@ public final class Replicator {
     /**
      * Only entries durable on the master are shipped: a secondary never holds an entry the master
      * could lose in a crash, so the master's own log stays a superset of every acknowledged write.
+     * An empty batch (it asks the secondary to roll back entries past the master's log) goes alone.
      */
     private boolean hasWork() {
         return !fenced && epoch.taken() && health.status() != NodeStatus.UNHEALTHY
-                && (ackedSeq < messages.durableSeq() || needsTrim);
+                && (Math.max(sentSeq, ackedSeq) < messages.durableSeq() || (needsTrim && inFlight == 0));
     }
 
     /**
-     * Ships the entries after the watermark; each retry re-reads them, new entries included. The
-     * batch is read from the segment files, so off the event loop that delivers the answers.
+     * The entries from {@code from} on, as many as the limits allow, that are durable here. Reads
+     * the segment files: called by the pump, off the event loop.
      */
-    private Mono<Delivery> deliverNextBatch() {
-        return Mono.fromCallable(this::nextBatch)
-                .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(batch -> client.append(batch).map(outcome -> new Delivery(batch, outcome)))
-                .transformDeferred(RetryOperator.of(retry));
-    }
-
-    /** The entries after the secondary's watermark, as many as the limits allow. */
-    private AppendRequest nextBatch() {
-        long from = ackedSeq + 1;
+    private AppendRequest batchFrom(long from) {
         long durable = messages.durableSeq();
-        int count = (int) Math.max(0, Math.min(limits.maxEntries(), durable - ackedSeq));
+        int count = (int) Math.max(0, Math.min(limits.maxEntries(), durable - from + 1));
         List<Entry> entries = messages.store().read(from, count);
         List<Entry> batch = new ArrayList<>(entries.size());
         long bytes = 0;
@@ -203,38 +276,66 @@ public final class Replicator {
                 Math.max(messages.lastSeq(), prevSeq + batch.size()));
     }
 
-    private void onOutcome(Delivery delivery) {
+    private void onOutcome(Delivery delivery, long sentNanos) {
+        roundTrip.record(System.nanoTime() - sentNanos, TimeUnit.NANOSECONDS);
         AppendOutcome outcome = delivery.outcome();
+        AppendRequest batch = delivery.batch();
         health.answered(clock.instant());
-        long before = ackedSeq;
-        if (outcome.accepted()) {
-            // The batch matched the secondary's log up to its end; anything the secondary holds
-            // past it is not vouched for by this batch (it may be left from an older master).
-            confirm(Math.min(outcome.ackedSeq(), delivery.batch().lastSeq()));
-            needsTrim = outcome.ackedSeq() > messages.lastSeq();
-            log.info("Replicated seq {}..{} to {} (ackedSeq={})", before + 1, ackedSeq, node.name(), ackedSeq);
-        } else if (outcome.epoch() > epoch.value()) {
-            fenced = true;
-            log.error("{} refused our epoch {}: it has seen epoch {} from a newer master. This master stops "
-                    + "replicating to it.", node.name(), epoch.value(), outcome.epoch());
-        } else {
-            resumeAfter(outcome.ackedSeq());
-            log.info("{} refused the batch after seq {} ({}): resending from seq {}", node.name(),
-                    delivery.batch().prevSeq(), outcome.reason(), ackedSeq + 1);
+        long raised = -1;
+        long lowered = -1;
+        synchronized (this) {
+            inFlight--;
+            if (outcome.accepted()) {
+                // The batch matched the secondary's log up to its end; anything the secondary holds
+                // past it is not vouched for by this batch (it may be left from an older master).
+                long vouched = Math.min(outcome.ackedSeq(), batch.lastSeq());
+                if (vouched > ackedSeq) {
+                    ackedSeq = vouched;
+                    raised = vouched;
+                }
+                needsTrim = outcome.ackedSeq() > messages.lastSeq();
+                if (outcome.ackedSeq() < batch.lastSeq()) {
+                    sentSeq = ackedSeq; // it did not keep all of it (rolled back meanwhile): resend
+                }
+            } else if (outcome.epoch() > epoch.value()) {
+                fenced = true;
+                log.error("{} refused our epoch {}: it has seen epoch {} from a newer master. This master stops "
+                        + "replicating to it.", node.name(), epoch.value(), outcome.epoch());
+            } else {
+                lowered = Math.min(outcome.ackedSeq(), messages.lastSeq());
+                ackedSeq = lowered;
+                sentSeq = lowered;
+                log.debug("{} refused the batch after seq {} ({}): resending from seq {}", node.name(),
+                        batch.prevSeq(), outcome.reason(), lowered + 1);
+            }
+            if (catchingUp && ackedSeq >= messages.durableSeq()) {
+                catchingUp = false;
+                log.info("{} caught up at seq {}", node.name(), ackedSeq);
+            }
         }
-        if (catchingUp && ackedSeq >= messages.durableSeq()) {
-            catchingUp = false;
-            log.info("{} caught up at seq {}", node.name(), ackedSeq);
+        // Outside the lock: a watermark move completes write-concern waits, and their requests run on.
+        if (raised >= 0) {
+            tracker.secondaryAdvanced(node.index(), raised);
         }
-        shipping.set(false);
+        if (lowered >= 0) {
+            // a refusal vouches for nothing: the count towards write concerns may only go down
+            tracker.secondaryAcked(node.index(), Math.min(lowered, tracker.watermark(node.index())));
+        }
         wake();
     }
 
     private void onFailure(Throwable error) {
-        log.warn("Replication to {} paused at ackedSeq={} after {} ({}); it resumes when a heartbeat answers",
-                node.name(), ackedSeq, error.getMessage(), health.status());
-        catchingUp = true;
-        shipping.set(false);
+        boolean first;
+        synchronized (this) {
+            inFlight--;
+            first = !catchingUp;
+            catchingUp = true;
+            sentSeq = ackedSeq; // what was in flight may be lost: resend from the watermark
+        }
+        if (first) {
+            log.warn("Replication to {} paused at ackedSeq={} after {} ({}); it resumes when a heartbeat answers",
+                    node.name(), ackedSeq, error.getMessage(), health.status());
+        }
     }
 
     /** Whether the secondary's entry at {@code seq} is the master's (same permanent id). */

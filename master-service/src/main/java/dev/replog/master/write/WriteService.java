@@ -1,13 +1,15 @@
 package dev.replog.master.write;
 
+import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.WriteConcern;
 import dev.replog.common.web.BadRequestException;
 import dev.replog.master.cluster.ClusterView;
-import dev.replog.master.log.Appended;
 import dev.replog.master.log.MessageLog;
 import dev.replog.master.replication.ClusterMembers;
 import dev.replog.master.writeconcern.AckTracker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -36,33 +38,50 @@ public class WriteService {
     /** Appends the message and completes once the write concern is met. */
     public Mono<WriteResult> write(WriteCommand command) {
         return Mono.defer(() -> {
-            int required = requiredNodes(command);
+            int required = requiredNodes(command.w());
             cluster.requireWritable();
             return messages.append(command.message(), command.idempotencyKey())
                     .doOnNext(appended -> members.entriesAppended())
-                    .flatMap(appended -> awaitConcern(appended, required, command));
+                    .flatMap(appended -> awaitConcern(appended.entry().seq(), required, command.timeout())
+                            .map(acks -> new WriteResult(appended.entry().seq(), appended.entry().id(), required, acks,
+                                    appended.replay())));
         });
     }
 
-    private int requiredNodes(WriteCommand command) {
+    /**
+     * Appends the messages as consecutive entries and completes once {@code w} nodes hold the whole
+     * batch: the write concern of its last entry, as every node holds a prefix of the log.
+     */
+    public Mono<BatchResult> writeBatch(BatchCommand command) {
+        return Mono.defer(() -> {
+            int required = requiredNodes(command.w());
+            cluster.requireWritable();
+            return messages.appendAll(command.messages(), command.idempotencyKey())
+                    .doOnNext(appended -> members.entriesAppended())
+                    .flatMap(appended -> awaitConcern(appended.last().seq(), required, command.timeout())
+                            .map(acks -> new BatchResult(appended.first().seq(), appended.last().seq(),
+                                    appended.entries().stream().map(Entry::id).toList(), required, acks,
+                                    appended.replay())));
+        });
+    }
+
+    private int requiredNodes(WriteConcern w) {
         try {
-            return command.w().required(cluster.clusterSize());
+            return w.required(cluster.clusterSize());
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }
     }
 
-    private Mono<WriteResult> awaitConcern(Appended appended, int required, WriteCommand command) {
-        long seq = appended.entry().seq();
+    /** The acks once {@code required} nodes hold {@code seq}, or a 504 once {@code timeout} passed. */
+    private Mono<Integer> awaitConcern(long seq, int required, Duration timeout) {
         Timer.Sample sample = Timer.start(meters);
         Mono<Integer> acks = tracker.awaitAcks(seq, required);
-        if (command.timeout() != null) {
-            acks = acks.timeout(command.timeout(), Mono.error(() -> new WriteTimeoutException(
-                    seq, tracker.acks(seq), required, command.timeout().toMillis())));
+        if (timeout != null) {
+            acks = acks.timeout(timeout, Mono.error(() -> new WriteTimeoutException(
+                    seq, tracker.acks(seq), required, timeout.toMillis())));
         }
-        return acks
-                .doOnNext(count -> sample.stop(waitTimer(required)))
-                .map(count -> new WriteResult(seq, appended.entry().id(), required, count, appended.replay()));
+        return acks.doOnNext(count -> sample.stop(waitTimer(required)));
     }
 
     private Timer waitTimer(int w) {

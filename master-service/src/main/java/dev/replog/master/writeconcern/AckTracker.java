@@ -71,6 +71,26 @@ public final class AckTracker {
         complete(ready);
     }
 
+    /**
+     * Secondary {@code slot} holds the master's log at least up to {@code ackedSeq}: raises its
+     * watermark, never lowers it. Answers to pipelined batches are reported in any order; a late
+     * report of a lower seq must not undo a higher one.
+     */
+    public void secondaryAdvanced(int slot, long ackedSeq) {
+        if (slot < 1 || slot >= watermarks.length) {
+            throw new IllegalArgumentException("no secondary slot " + slot);
+        }
+        List<Waiter> ready;
+        synchronized (this) {
+            if (ackedSeq <= watermarks[slot]) {
+                return;
+            }
+            watermarks[slot] = ackedSeq;
+            ready = collectReady();
+        }
+        complete(ready);
+    }
+
     /** The watermark of node {@code slot} (0 is the master). */
     public synchronized long watermark(int slot) {
         return watermarks[slot];

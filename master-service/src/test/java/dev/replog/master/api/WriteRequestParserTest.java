@@ -7,6 +7,7 @@ import dev.replog.common.protocol.WriteConcern;
 import dev.replog.common.web.BadRequestException;
 import dev.replog.common.web.PayloadTooLargeException;
 import dev.replog.master.config.MasterProperties;
+import dev.replog.master.write.BatchCommand;
 import dev.replog.master.write.WriteCommand;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +25,10 @@ class WriteRequestParserTest {
             new MasterProperties("master", Path.of("data"), List.of(), DataSize.ofBytes(16),
                     new MasterProperties.Heartbeat(Duration.ofSeconds(1), 3, Duration.ofSeconds(1)),
                     new MasterProperties.Retry(Duration.ofMillis(50), Duration.ofSeconds(2), 2.0, 0.5, 0),
-                    new MasterProperties.Replication(1000, DataSize.ofMegabytes(4), Duration.ofSeconds(10)),
+                    new MasterProperties.Replication(1000, DataSize.ofMegabytes(4), Duration.ofSeconds(10), 4),
                     new MasterProperties.Ids(1000, Duration.ofSeconds(2)), new MasterProperties.Storage("group", DataSize.ofMegabytes(64)),
                     new MasterProperties.Sync(List.of(), Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(2)),
-                    new ClusterSettings(null)));
+                    new MasterProperties.Batch(3, DataSize.ofBytes(40)), new ClusterSettings(null)));
 
     @Test
     void wDefaultsToOne() {
@@ -108,5 +109,48 @@ class WriteRequestParserTest {
         assertThatThrownBy(() -> parser.parse("{\"message\":\"\\udc00\"}", null, null, null))
                 .isInstanceOf(BadRequestException.class);
         assertThat(parser.parse("{\"message\":\"\\ud83e\\udd9c\"}", null, null, null).message()).isEqualTo("🦜");
+    }
+
+    @Test
+    void aBatchItemWithAnUnpairedSurrogateIsABadRequest() {
+        assertThatThrownBy(() -> parser.parseBatch("{\"messages\":[\"ok\",\"a\\ud800\"]}", null, null, null))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("messages[1]");
+    }
+
+    @Test
+    void aBatchTakesMessagesInArrayOrderWithWAndTimeoutFromBodyOrQuery() {
+        BatchCommand command = parser.parseBatch("{\"messages\":[\"b\",\"a\"],\"w\":2}", null, "100", "key");
+        assertThat(command.messages()).containsExactly("b", "a");
+        assertThat(command.w()).isEqualTo(WriteConcern.nodes(2));
+        assertThat(command.timeout()).isEqualTo(Duration.ofMillis(100));
+        assertThat(command.idempotencyKey()).isEqualTo("key");
+        assertThat(parser.parseBatch("{\"messages\":[\"a\"]}", "all", null, null).w()).isEqualTo(WriteConcern.all());
+    }
+
+    @ParameterizedTest(name = "batch {0} is refused")
+    @CsvSource(delimiter = '|', value = {
+            "{\"messages\":[]}",
+            "{\"messages\":[\"a\",5]}",
+            "{\"messages\":[\"a\",null]}",
+            "{\"messages\":\"a\"}",
+            "{\"message\":\"a\"}",
+            "{\"messages\":[\"a\"],\"w\":0}",
+            "{\"messages\":[\"a\"],\"extra\":1}",
+            "[\"a\"]",
+    })
+    void malformedBatchesAreBadRequests(String body) {
+        assertThatThrownBy(() -> parser.parseBatch(body, null, null, null)).isInstanceOf(BadRequestException.class);
+    }
+
+    @Test
+    void aBatchOverTheMessageCountOrByteLimitsOrWithAnOversizedMessageIsTooLarge() {
+        assertThat(parser.parseBatch("{\"messages\":[\"a\",\"b\",\"c\"]}", null, null, null).messages()).hasSize(3);
+        assertThatThrownBy(() -> parser.parseBatch("{\"messages\":[\"a\",\"b\",\"c\",\"d\"]}", null, null, null))
+                .isInstanceOf(PayloadTooLargeException.class).hasMessageContaining("at most 3 messages");
+        String sixteen = "\"" + "x".repeat(16) + "\"";
+        assertThatThrownBy(() -> parser.parseBatch("{\"messages\":[" + sixteen + "," + sixteen + "," + sixteen + "]}",
+                null, null, null)).isInstanceOf(PayloadTooLargeException.class).hasMessageContaining("replog.batch.max-bytes");
+        assertThatThrownBy(() -> parser.parseBatch("{\"messages\":[\"a\",\"" + "€".repeat(6) + "\"]}", null, null, null))
+                .isInstanceOf(PayloadTooLargeException.class).hasMessageContaining("messages[1]");
     }
 }

@@ -19,6 +19,17 @@ class AckTrackerTest {
     }
 
     @Test
+    void anAdvanceReportedLateNeverLowersAWatermarkButCompletesWaitsWhenItRaisesOne() {
+        AtomicReference<Integer> result = new AtomicReference<>();
+        tracker.masterDurable(10);
+        tracker.awaitAcks(8, 2).subscribe(result::set);
+        tracker.secondaryAdvanced(1, 9);
+        assertThat(result.get()).isEqualTo(2);
+        tracker.secondaryAdvanced(1, 4); // the answer to an earlier pipelined batch, arriving late
+        assertThat(tracker.watermark(1)).isEqualTo(9);
+    }
+
+    @Test
     void aWaitCompletesOnlyWhenTheWthLargestWatermarkReachesItsSeq() {
         AtomicReference<Integer> result = new AtomicReference<>();
         Disposable waiting = tracker.awaitAcks(2, 3).subscribe(result::set);

@@ -6,6 +6,7 @@ import static dev.replog.secondary.replication.RejectReason.STALE_EPOCH;
 
 import dev.replog.common.log.LogRecord;
 import dev.replog.common.log.LogStore;
+import dev.replog.common.log.WriterThread;
 import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.AppendResponse;
 import dev.replog.common.protocol.Entry;
@@ -16,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +73,7 @@ class ReplicaLog implements AutoCloseable {
     private final long maxMessageBytes;
     private final Object lock = new Object();
     /** The one thread that applies batches (store writes block, so not an event-loop thread). */
-    private final ExecutorService writerThread;
+    private final WriterThread writerThread;
     private final Scheduler writer;
 
     /** Guarded by {@link #lock}. */
@@ -101,12 +100,9 @@ class ReplicaLog implements AutoCloseable {
         this.pending = new PendingBatches(maxPending);
         this.lastWrite = CompletableFuture.completedFuture(store.durableSeq());
         this.epoch = recoverEpoch();
-        this.writerThread = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "replica-writer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.writer = Schedulers.fromExecutorService(writerThread, "replica-writer");
+        // handing a batch over must not block the event loop that received it: a lock-free queue
+        this.writerThread = new WriterThread("replica-writer");
+        this.writer = Schedulers.fromExecutor(writerThread);
         log.info("Replica log: ackedSeq={} (id {}), epoch {}", store.durableSeq(), store.idAt(store.durableSeq()),
                 epoch);
     }
@@ -175,19 +171,11 @@ class ReplicaLog implements AutoCloseable {
     /** Stops the writer thread once the batches it has started are applied. */
     @Override
     public void close() {
-        writerThread.shutdown(); // no interrupt: a store write must not be cut short
-        boolean interrupted = false;
-        try {
-            if (!writerThread.awaitTermination(WRITER_STOP_SECONDS, TimeUnit.SECONDS)) {
-                log.warn("The replica writer did not finish within {}s", WRITER_STOP_SECONDS);
-            }
-        } catch (InterruptedException e) {
-            interrupted = true;
+        // no interrupt: a store write must not be cut short
+        if (!writerThread.close(WRITER_STOP_SECONDS, TimeUnit.SECONDS)) {
+            log.warn("The replica writer did not finish within {}s", WRITER_STOP_SECONDS);
         }
         writer.dispose();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private CompletableFuture<Long> apply(AppendRequest request) {
@@ -281,7 +269,8 @@ class ReplicaLog implements AutoCloseable {
             }
             lastWrite = store.appendRecords(records);
             metrics.appended(fresh.size());
-            log.info("appended seq {}..{} from epoch {}, ackedSeq={}",
+            // debug: one line per batch is a measurable cost at thousands of batches a second
+            log.debug("appended seq {}..{} from epoch {}, ackedSeq={}",
                     fresh.get(0).seq(), fresh.get(fresh.size() - 1).seq(), batch.epoch(), store.lastSeq());
         }
         return true;
