@@ -59,7 +59,7 @@ class ClusterSecretTest {
                 + ",http://127.0.0.1:" + PEERS.get(1).port());
     }
 
-    /** A peer of a new cluster: no state, and it answers only callers with the secret. */
+    /** A peer of a new cluster (no state, has never voted); it answers only callers with the secret. */
     static DisposableServer fakePeer() {
         return HttpServer.create().host("127.0.0.1").port(0).runOn(LOOPS)
                 .route(routes -> routes.get("/paxos/state-summary", (request, response) -> {
@@ -70,7 +70,7 @@ class ClusterSecretTest {
                     }
                     return response.header("Content-Type", "application/json")
                             .sendString(reactor.core.publisher.Mono.just(
-                                    "{\"node\":\"fake\",\"status\":\"VOTING\",\"keys\":0,\"maxBallot\":null}"))
+                                    "{\"node\":\"fake\",\"status\":\"JOINING\",\"keys\":0,\"maxBallot\":null}"))
                             .then();
                 }))
                 .bindNow();
