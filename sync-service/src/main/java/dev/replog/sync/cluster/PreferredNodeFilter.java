@@ -84,9 +84,12 @@ class PreferredNodeFilter implements WebFilter {
         return DataBufferUtils.join(request.getBody())
                 .map(PreferredNodeFilter::bytesOf)
                 .defaultIfEmpty(new byte[0])
+                // relay() completes empty, so the choice is made on the answer, not on what relaying
+                // emits: a switchIfEmpty after relaying would run every relayed operation here again
                 .flatMap(body -> forward(preferred, request, body)
-                        .flatMap(answer -> relay(exchange, answer))
-                        .switchIfEmpty(Mono.defer(() -> chain.filter(withBody(exchange, body)))));
+                        .map(answer -> relay(exchange, answer))
+                        .switchIfEmpty(Mono.fromSupplier(() -> chain.filter(withBody(exchange, body))))
+                        .flatMap(handling -> handling));
     }
 
     /** The preferred node's answer if it gave a definite one (2xx or 4xx) in time; empty otherwise. */

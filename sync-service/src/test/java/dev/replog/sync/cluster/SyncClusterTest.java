@@ -176,6 +176,27 @@ class SyncClusterTest {
 
     @Test
     @Order(7)
+    void anOperationSentToAnotherNodeThanTheKeysPreferredOneIsCarriedOutOnce() {
+        int preferred = PreferredNodeFilter.preferredNode("seq.once", 3);
+        String other = cluster.url(preferred % 3 + 1);
+        double grantedByOther = metric(other, "replog_sync_ranges_granted_total");
+
+        long[] previous = take(other, "once", 1).block(TIMEOUT);
+        for (int i = 0; i < 5; i++) {
+            long[] next = take(other, "once", 1).block(TIMEOUT);
+            assertThat(next[0]).as("the range after %s, with no range taken in between", previous[1])
+                    .isEqualTo(previous[1] + 1);
+            previous = next;
+        }
+        long last = previous[1];
+        await().during(Duration.ofMillis(500)).atMost(TIMEOUT)
+                .until(() -> get(other + "/sequences/once").get("next").asLong() == last + 1);
+        assertThat(metric(other, "replog_sync_ranges_granted_total")).as("the forwarding node took no range itself")
+                .isEqualTo(grantedByOther);
+    }
+
+    @Test
+    @Order(8)
     void domainMetricsOfRoundsRangesAndLocksAreOnThePrometheusEndpoint() {
         int seqNode = PreferredNodeFilter.preferredNode("seq.metered", 3);
         String proposer = cluster.url(seqNode);
@@ -204,7 +225,7 @@ class SyncClusterTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aWipedNodeReJoinsFromItsPeersAndHandsOutNoDuplicate() {
         long before = take(cluster.url(3), "wipe", 13).block(TIMEOUT)[1];
         cluster.stop(3);
@@ -223,7 +244,7 @@ class SyncClusterTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void withoutAMajorityAnOperationAnswers503() {
         cluster.stop(2);
         assertProblem(post(cluster.url(3) + "/sequences/ids/ranges", "{\"size\": 1}"), 503);
