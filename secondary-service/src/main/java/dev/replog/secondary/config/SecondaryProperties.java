@@ -50,14 +50,21 @@ public record SecondaryProperties(
      *
      * @param delay      an artificial delay before each append is handled, for demos (0: none)
      * @param maxPending how many entries that arrived past a gap are kept aside until it fills
+     * @param gapWait    how long a batch that arrived past a gap waits for its predecessor (sent
+     *                   alongside it by the pipelining master) before it is answered 409; 0 answers
+     *                   at once. Either way it stays held aside and is applied if the gap fills.
      */
     public record Replication(
             @DefaultValue("0s") @NotNull Duration delay,
-            @DefaultValue("100000") @Min(0) int maxPending) {
+            @DefaultValue("100000") @Min(0) int maxPending,
+            @DefaultValue("500ms") @NotNull Duration gapWait) {
 
         public Replication {
             if (delay != null && delay.isNegative()) {
                 throw new IllegalArgumentException("replog.replication.delay must not be negative, was " + delay);
+            }
+            if (gapWait != null && gapWait.isNegative()) {
+                throw new IllegalArgumentException("replog.replication.gap-wait must not be negative, was " + gapWait);
             }
         }
     }

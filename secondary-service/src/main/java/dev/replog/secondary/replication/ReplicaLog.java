@@ -13,11 +13,13 @@ import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.common.web.PayloadTooLargeException;
 import dev.replog.secondary.config.SecondaryProperties;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,16 +36,18 @@ import reactor.core.scheduler.Schedulers;
  * <ol>
  *   <li>an epoch lower than the one followed is refused ({@link RejectReason#STALE_EPOCH}); a higher
  *       one is adopted and entries held aside for the older epoch are forgotten;</li>
- *   <li>a batch starting past the end of the log is kept aside, unseen, and refused
- *       ({@link RejectReason#GAP}) so the master resends from the watermark;</li>
+ *   <li>a batch starting past the end of the log is kept aside, unseen, and answered once the
+ *       batches before it (in flight alongside it from the pipelining master, on other connections)
+ *       have filled the gap and it is applied; after {@code gapWait} without that, or if it is
+ *       dropped, it is refused ({@link RejectReason#GAP}) so the master resends from the watermark;</li>
  *   <li>a batch whose previous entry is not the one the master names is refused
  *       ({@link RejectReason#MISMATCH}) with a watermark just before that entry;</li>
  *   <li>otherwise entries the log already holds are skipped as duplicates, an entry that differs
  *       from the log's (left by an older master) rolls the log back from there, the rest is
  *       appended, and held-aside batches that now continue the log are applied;</li>
- *   <li>when the batch names the end of the master's log ({@code masterLastSeq}), held-aside
- *       batches past it are forgotten and entries the log holds past it, left by an older master,
- *       are rolled back (an empty batch is how the master asks for just that).</li>
+ *   <li>when the batch names the end of the master's log ({@code masterLastSeq}), entries the log
+ *       holds past it, left by an older master, are rolled back (an empty batch is how the master
+ *       asks for just that).</li>
  * </ol>
  * Every answer carries {@code ackedSeq}: the end of the contiguous, durable prefix. A duplicate
  * batch is not an error: it is answered with the watermark.
@@ -71,6 +75,7 @@ class ReplicaLog implements AutoCloseable {
     private final ReplicaMetrics metrics;
     private final EpochFile epochFile;
     private final long maxMessageBytes;
+    private final Duration gapWait;
     private final Object lock = new Object();
     /** The one thread that applies batches (store writes block, so not an event-loop thread). */
     private final WriterThread writerThread;
@@ -89,14 +94,17 @@ class ReplicaLog implements AutoCloseable {
     @Autowired
     ReplicaLog(LogStore store, ReplicaMetrics metrics, SecondaryProperties properties) {
         this(store, metrics, new EpochFile(properties.dataDir().resolve("epoch")),
-                properties.replication().maxPending(), properties.maxMessageBytes().toBytes());
+                properties.replication().maxPending(), properties.maxMessageBytes().toBytes(),
+                properties.replication().gapWait());
     }
 
-    ReplicaLog(LogStore store, ReplicaMetrics metrics, EpochFile epochFile, int maxPending, long maxMessageBytes) {
+    ReplicaLog(LogStore store, ReplicaMetrics metrics, EpochFile epochFile, int maxPending, long maxMessageBytes,
+            Duration gapWait) {
         this.store = store;
         this.metrics = metrics;
         this.epochFile = epochFile;
         this.maxMessageBytes = maxMessageBytes;
+        this.gapWait = gapWait;
         this.pending = new PendingBatches(maxPending);
         this.lastWrite = CompletableFuture.completedFuture(store.durableSeq());
         this.epoch = recoverEpoch();
@@ -139,8 +147,12 @@ class ReplicaLog implements AutoCloseable {
                     return Mono.fromCallable(() -> apply(request)).subscribeOn(writer);
                 })
                 // suppressCancel: the write is shared by every request waiting on it, and a caller
-                // that goes away must not cancel it for the others
-                .flatMap(written -> Mono.fromFuture(written, true))
+                // that goes away (or a held batch's wait that ends) must not cancel it for the others
+                .flatMap(written -> written.held()
+                        ? Mono.fromFuture(written.durable(), true).timeout(gapWait, Schedulers.parallel())
+                                .onErrorMap(error -> error instanceof TimeoutException
+                                        || error instanceof PendingBatches.Dropped, error -> gap(request))
+                        : Mono.fromFuture(written.durable(), true))
                 // off the store's fsync thread (or the writer), which must stay free for the next cycle
                 .publishOn(Schedulers.parallel())
                 // the freshest watermark: later writes may have become durable meanwhile
@@ -178,14 +190,20 @@ class ReplicaLog implements AutoCloseable {
         writer.dispose();
     }
 
-    private CompletableFuture<Long> apply(AppendRequest request) {
+    /** What an append waits on: a store write, or a held-aside batch being applied (bounded by gapWait). */
+    private record Written(CompletableFuture<Long> durable, boolean held) {
+    }
+
+    private Written apply(AppendRequest request) {
         synchronized (lock) {
             followEpoch(request.epoch());
             long lastSeq = store.lastSeq();
             if (request.prevSeq() > lastSeq) {
-                holdAside(request, lastSeq);
-                throw reject(GAP, store.durableSeq(), "the batch follows seq " + request.prevSeq()
-                        + " but the log ends at seq " + lastSeq + "; resend from seq " + (lastSeq + 1));
+                if (request.entries().isEmpty() || gapWait.isZero()) {
+                    holdAside(request, lastSeq);
+                    throw gap(request);
+                }
+                return new Written(holdAside(request, lastSeq), true);
             }
             if (!continuesAt(request.prevSeq(), request.prevId())) {
                 long resumeAfter = Math.min(request.prevSeq() - 1, store.durableSeq());
@@ -196,15 +214,22 @@ class ReplicaLog implements AutoCloseable {
             }
             applyContinuing(request, true);
             Long masterLastSeq = request.masterLastSeq();
-            if (masterLastSeq != null) {
-                dropHeldAsidePast(masterLastSeq);
-            }
+            // Held-aside batches are all of this epoch (an epoch change forgets the others), so they
+            // are in this master's log, which only grows while it runs: a masterLastSeq below them
+            // only means this batch was built before them (pipelined batches overtake each other).
             drainPending(lastSeq);
             if (masterLastSeq != null) {
                 rollBackPast(masterLastSeq, request.epoch());
             }
-            return lastWrite;
+            return new Written(lastWrite, false);
         }
+    }
+
+    /** The refusal of a batch past the log's end: the master resends from the watermark. */
+    private AppendRejectedException gap(AppendRequest request) {
+        long acked = store.durableSeq();
+        return reject(GAP, acked, "the batch follows seq " + request.prevSeq() + " but the log ends at seq "
+                + store.lastSeq() + "; resend from seq " + (acked + 1));
     }
 
     private void followEpoch(long requested) {
@@ -217,7 +242,7 @@ class ReplicaLog implements AutoCloseable {
             // durable before anything is answered: a restart must not accept the older master again
             epochFile.write(requested);
             // held-aside entries came from an older master whose log the new one may not share
-            long dropped = pending.clear();
+            long dropped = pending.clear("epoch " + requested + " replaced epoch " + epoch);
             metrics.pendingEntries(0);
             log.info("following epoch {} (was {}){}", requested, epoch,
                     dropped > 0 ? "; forgot " + dropped + " held-aside entries of the older epoch" : "");
@@ -229,13 +254,17 @@ class ReplicaLog implements AutoCloseable {
         return prevSeq == 0 || store.idAt(prevSeq) == prevId;
     }
 
-    private void holdAside(AppendRequest batch, long lastSeq) {
+    /** Keeps a non-empty batch aside; returns what completes once it is applied and durable. */
+    private CompletableFuture<Long> holdAside(AppendRequest batch, long lastSeq) {
         if (batch.entries().isEmpty()) {
-            return;
+            return CompletableFuture.failedFuture(new PendingBatches.Dropped("an empty batch is not held"));
         }
-        log.info("holding entries {}..{} aside until seq {} arrives", batch.prevSeq() + 1, batch.lastSeq(), lastSeq + 1);
-        pending.hold(batch);
+        // debug: with pipelining a batch that overtakes its predecessor is routine, not news
+        log.debug("holding entries {}..{} aside until seq {} arrives", batch.prevSeq() + 1, batch.lastSeq(),
+                lastSeq + 1);
+        CompletableFuture<Long> applied = pending.hold(batch);
         metrics.pendingEntries(pending.entries());
+        return applied;
     }
 
     /**
@@ -288,14 +317,6 @@ class ReplicaLog implements AutoCloseable {
         lastWrite = CompletableFuture.completedFuture(store.durableSeq());
     }
 
-    private void dropHeldAsidePast(long masterLastSeq) {
-        long dropped = pending.dropPast(masterLastSeq);
-        if (dropped > 0) {
-            metrics.pendingEntries(pending.entries());
-            log.info("dropped {} held-aside entries past the master's last seq {}", dropped, masterLastSeq);
-        }
-    }
-
     /**
      * Rolls back the entries past the end of the master's log. Entries shipped by this very master
      * (its epoch) are in its log, which only grows while it runs: when the log ends with one,
@@ -309,7 +330,8 @@ class ReplicaLog implements AutoCloseable {
         }
         long lastEpoch = store.readRecords(lastSeq, 1).get(0).epoch();
         if (lastEpoch >= byEpoch) {
-            log.info("kept entries {}..{} past the master's last seq {}: epoch {} shipped them, so the batch "
+            // debug: with pipelined batches overtaking each other this is routine, many times a second
+            log.debug("kept entries {}..{} past the master's last seq {}: epoch {} shipped them, so the batch "
                     + "was overtaken by a later one", masterLastSeq + 1, lastSeq, masterLastSeq, lastEpoch);
             return;
         }
@@ -321,19 +343,28 @@ class ReplicaLog implements AutoCloseable {
 
     private void drainPending(long lastSeqBefore) {
         boolean filled = false;
-        Optional<AppendRequest> next;
+        Optional<PendingBatches.Held> next;
         while ((next = pending.takeContinuing(store.lastSeq())).isPresent()) {
-            AppendRequest batch = next.get();
+            AppendRequest batch = next.get().batch();
+            CompletableFuture<Long> applied = next.get().applied();
             if (continuesAt(batch.prevSeq(), batch.prevId()) && applyContinuing(batch, false)) {
                 filled = true;
+                lastWrite.whenComplete((durable, error) -> {
+                    if (error == null) {
+                        applied.complete(durable);
+                    } else {
+                        applied.completeExceptionally(error);
+                    }
+                });
             } else {
                 log.info("dropped held-aside entries {}..{}: they do not continue the log",
                         batch.prevSeq() + 1, batch.lastSeq());
+                applied.completeExceptionally(new PendingBatches.Dropped("they do not continue the log"));
             }
         }
         metrics.pendingEntries(pending.entries());
         if (filled) {
-            log.info("gap filled: seq {} arrived, ackedSeq {} -> {}", lastSeqBefore + 1, lastSeqBefore, store.lastSeq());
+            log.debug("gap filled: seq {} arrived, ackedSeq {} -> {}", lastSeqBefore + 1, lastSeqBefore, store.lastSeq());
         }
     }
 

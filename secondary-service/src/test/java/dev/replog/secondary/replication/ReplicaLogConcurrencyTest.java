@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replog.common.log.InMemoryLogStore;
 import dev.replog.common.log.LogStore;
 import dev.replog.common.protocol.AppendRequest;
+import dev.replog.common.protocol.AppendResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
 
 /**
  * Many threads deliver the same batches at once, as a master's retries and parallel in-flight
@@ -36,16 +38,24 @@ class ReplicaLogConcurrencyTest {
     private static final int BATCH_SIZE = 5;
     private static final int ENTRIES = BATCHES * BATCH_SIZE;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Short, so that shuffled deliveries see both outcomes: answered when the gap fills, or refused. */
+    private static final Duration GAP_WAIT = Duration.ofMillis(5);
 
     private final LogStore store = new InMemoryLogStore();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ExecutorService threads = Executors.newFixedThreadPool(THREADS);
     private ReplicaLog replica;
+    private Path dataDir;
 
     @BeforeEach
     void openReplica(@TempDir Path dataDir) {
-        replica = new ReplicaLog(store, new ReplicaMetrics(registry, store), new EpochFile(dataDir.resolve("epoch")),
-                100_000, 1024);
+        this.dataDir = dataDir;
+        replica = open(GAP_WAIT);
+    }
+
+    private ReplicaLog open(Duration gapWait) {
+        return new ReplicaLog(store, new ReplicaMetrics(registry, store), new EpochFile(dataDir.resolve("epoch")),
+                100_000, 1024, gapWait);
     }
 
     @AfterEach
@@ -76,7 +86,8 @@ class ReplicaLogConcurrencyTest {
             List<AppendRequest> shuffled = new ArrayList<>(allBatches());
             Collections.shuffle(shuffled, new Random(thread));
             for (AppendRequest batch : shuffled) {
-                // a gap is answered 409 and the batch kept aside: the next deliveries fill it
+                // a gap waits at most GAP_WAIT, then is answered 409 and the batch kept aside: the
+                // next deliveries fill it
                 replica.append(batch).onErrorComplete(AppendRejectedException.class).block(TIMEOUT);
             }
         });
@@ -85,6 +96,25 @@ class ReplicaLogConcurrencyTest {
         assertThat(replica.ackedSeq()).isEqualTo(ENTRIES);
         assertThat(registry.get("replog.secondary.appended.entries").counter().count()).isEqualTo(ENTRIES);
         assertThat(registry.get("replog.secondary.pending.entries").gauge().value()).isZero();
+    }
+
+    @RepeatedTest(3)
+    void batches_in_flight_together_in_any_order_are_all_answered_without_a_refusal() {
+        replica.close();
+        replica = open(TIMEOUT);
+        List<AppendRequest> shuffled = new ArrayList<>(allBatches());
+        Collections.shuffle(shuffled, new Random(7));
+
+        // what a pipelining master does: every batch sent before any is answered, arriving in any order
+        List<AppendResponse> answers = Flux.fromIterable(shuffled)
+                .flatMap(batch -> replica.append(batch), shuffled.size())
+                .collectList()
+                .block(TIMEOUT);
+
+        assertThat(answers).hasSize(BATCHES).allSatisfy(answer -> assertThat(answer.ackedSeq()).isPositive());
+        assertThat(store.read(1, ENTRIES + 10)).isEqualTo(entries(1, ENTRIES));
+        assertThat(registry.get("replog.secondary.rejected.batches").tag("reason", "gap").counter().count()).isZero();
+        assertThat(registry.get("replog.secondary.duplicate.entries").counter().count()).isZero();
     }
 
     private static List<AppendRequest> allBatches() {

@@ -145,7 +145,7 @@ class ReplicaLogDurabilityTest {
         store = FileLogStore.open(dataDir.resolve("log"));
 
         assertThatThrownBy(() -> new ReplicaLog(store, new ReplicaMetrics(new SimpleMeterRegistry(), store),
-                new EpochFile(dataDir.resolve("epoch")), 100, 1024))
+                new EpochFile(dataDir.resolve("epoch")), 100, 1024, Duration.ZERO))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("epoch file")
                 .hasMessageContaining("refusing to start");
@@ -156,7 +156,7 @@ class ReplicaLogDurabilityTest {
         store = FileLogStore.open(dataDir.resolve("log"), FsyncMode.GROUP, 4096);
         ThreadRecordingStore recording = new ThreadRecordingStore(store);
         replica = new ReplicaLog(recording, new ReplicaMetrics(new SimpleMeterRegistry(), recording),
-                new EpochFile(dataDir.resolve("epoch")), 100, 1024);
+                new EpochFile(dataDir.resolve("epoch")), 100, 1024, Duration.ZERO);
         Set<String> answeredOn = ConcurrentHashMap.newKeySet();
 
         // subscribed from a parallel thread, as a request handler would be from an event loop
@@ -177,7 +177,7 @@ class ReplicaLogDurabilityTest {
     private void start(FsyncMode fsync) {
         store = FileLogStore.open(dataDir.resolve("log"), fsync, 256);
         replica = new ReplicaLog(store, new ReplicaMetrics(new SimpleMeterRegistry(), store),
-                new EpochFile(dataDir.resolve("epoch")), 100, 1024);
+                new EpochFile(dataDir.resolve("epoch")), 100, 1024, Duration.ZERO);
     }
 
     private void stop() {
