@@ -52,12 +52,16 @@ class ReplicationController {
                     + "past masterLastSeq (the end of the master's log); an empty batch with masterLastSeq asks "
                     + "for just that. "
                     + "The answer comes once the log up to the batch is durable (replog.storage.fsync). "
+                    + "A batch that starts past the end of the log (it overtook its predecessor) is kept aside "
+                    + "and answered once the gap is filled and it is applied, or 409 gap after "
+                    + "replog.replication.gap-wait. "
                     + "The master resends from ackedSeq + 1.")
     @ApiResponse(responseCode = "200", description = "Stored (or already held); body: the watermark")
     @ApiResponse(responseCode = "400", description = "Malformed batch (bad JSON, non-consecutive entries); nothing changed",
             content = @Content(mediaType = PROBLEM))
-    @ApiResponse(responseCode = "409", description = "Refused: reason stale-epoch, gap (the batch is kept aside "
-            + "until the gap fills) or mismatch; members ackedSeq and epoch say where to resume",
+    @ApiResponse(responseCode = "409", description = "Refused: reason stale-epoch, gap (the gap did not fill "
+            + "within replog.replication.gap-wait; the batch stays aside until it does) or mismatch; members "
+            + "ackedSeq and epoch say where to resume",
             content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "413", description = "A message is over replog.max-message-bytes; nothing changed",
             content = @Content(mediaType = PROBLEM))
