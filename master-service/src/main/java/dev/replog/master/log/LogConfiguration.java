@@ -27,6 +27,8 @@ class LogConfiguration {
 
     /** Remembered idempotency keys; older keys are forgotten (a replay then appends again). */
     private static final int REMEMBERED_KEYS = 100_000;
+    /** A permanent-id range should last at least this long; one used up faster makes the next larger. */
+    private static final java.time.Duration RANGE_LIFE = java.time.Duration.ofSeconds(2);
 
     @Bean
     DataDirState dataDirState(MasterProperties properties) {
@@ -62,7 +64,7 @@ class LogConfiguration {
         if (properties.sync().enabled()) {
             log.info("Permanent ids from the sync cluster {}: ranges of {} from sequence {}, prefetched",
                     sync.urls(), properties.ids().rangeSize(), SyncIdSource.SEQUENCE);
-            return new SyncIdSource(sync, properties.ids().rangeSize(), properties.ids().waitTimeout(),
+            return new SyncIdSource(sync, properties.ids().rangeSize(), RANGE_LIFE, properties.ids().waitTimeout(),
                     properties.sync().initialBackoff(), properties.sync().maxBackoff());
         }
         log.info("Permanent ids from a local durable counter (replog.sync.nodes is empty)");

@@ -1,6 +1,8 @@
 package dev.replog.master.log;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +25,7 @@ public final class FakeSyncNode implements AutoCloseable {
 
     private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
     private final AtomicInteger rangeRequests = new AtomicInteger();
+    private final List<Long> requestedSizes = new CopyOnWriteArrayList<>();
     private volatile boolean down;
     private final DisposableServer server;
     // Its own event loop: a Spring context that closes disposes the shared reactor-netty resources.
@@ -51,6 +54,11 @@ public final class FakeSyncNode implements AutoCloseable {
         return rangeRequests.get();
     }
 
+    /** The sizes of the ranges handed out, in order. */
+    public List<Long> requestedSizes() {
+        return List.copyOf(requestedSizes);
+    }
+
     /** The next number the sequence would hand out. */
     public long next(String name) {
         return sequences.computeIfAbsent(name, k -> new AtomicLong(1)).get();
@@ -69,6 +77,7 @@ public final class FakeSyncNode implements AutoCloseable {
             return problem(response, 400, "bad size");
         }
         rangeRequests.incrementAndGet();
+        requestedSizes.add(size);
         long from = sequences.computeIfAbsent(name, k -> new AtomicLong(1)).getAndAdd(size);
         return json(response, 200, "{\"name\":\"" + name + "\",\"from\":" + from + ",\"to\":" + (from + size - 1) + "}");
     }

@@ -34,9 +34,41 @@ class SyncIdSourceTest {
         sync.close();
     }
 
+    /** A source whose ranges keep their configured size, however fast they are used. */
     private SyncIdSource source(int rangeSize) {
-        return new SyncIdSource(client, rangeSize, Duration.ofMillis(500), Duration.ofMillis(20),
+        return source(rangeSize, Duration.ZERO);
+    }
+
+    private SyncIdSource source(int rangeSize, Duration rangeLife) {
+        return new SyncIdSource(client, rangeSize, rangeLife, Duration.ofMillis(500), Duration.ofMillis(20),
                 Duration.ofMillis(100));
+    }
+
+    @Test
+    void rangesUsedUpFasterThanTheirLifeMakeEachNextRequestTwiceAsLarge() {
+        try (SyncIdSource ids = source(10, Duration.ofHours(1))) {
+            StepVerifier.create(ids.prepare()).verifyComplete();
+            // half of 11..20 used: ask for 20; half of 21..40: ask for 40; half of 41..80: ask for 80
+            for (int i = 0; i < 60; i++) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> ids.remaining() > 0);
+                ids.next();
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> sync.rangeRequests() == 5);
+            assertThat(sync.requestedSizes()).containsExactly(10L, 10L, 20L, 40L, 80L);
+        }
+    }
+
+    @Test
+    void aSlowConsumerKeepsTheConfiguredSize() {
+        try (SyncIdSource ids = source(10, Duration.ZERO)) {
+            StepVerifier.create(ids.prepare()).verifyComplete();
+            for (int i = 0; i < 25; i++) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> ids.remaining() > 0);
+                ids.next();
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> sync.rangeRequests() >= 3);
+            assertThat(sync.requestedSizes()).containsOnly(10L);
+        }
     }
 
     @Test
