@@ -1,5 +1,6 @@
 package dev.replog.master.log;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -94,6 +95,7 @@ public final class FakeSyncNode implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow();
-        loops.disposeLater().block();
+        // no quiet period: nothing is in flight once the server is disposed (the default waits 2 s)
+        loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block();
     }
 }
