@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -210,34 +209,19 @@ final class ReplogCluster implements AutoCloseable {
         return client().messages();
     }
 
-    /** SIGTERM to every node at once, then SIGKILL to any still running after 10 s. */
+    /**
+     * SIGKILL to every node: nothing is checked after a cluster is closed, and a graceful stop of
+     * each node (Spring's shutdown phases, open streams) only costs suite time. Tests of a graceful
+     * stop call {@link NodeProcess#stop()} themselves.
+     */
     @Override
     public void close() {
-        List<Thread> stoppers = nodes.values().stream()
-                .filter(NodeProcess::isAlive)
-                .map(ReplogCluster::stopInBackground)
-                .toList();
-        for (Thread stopper : stoppers) {
-            try {
-                stopper.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
         nodes.values().forEach(NodeProcess::kill);
     }
 
     @Override
     public String toString() {
         return "ReplogCluster" + nodes.values();
-    }
-
-    private static Thread stopInBackground(NodeProcess node) {
-        Thread thread = new Thread(node::stop, "replog-stop-" + node.name());
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
     }
 
     /** Which nodes, which of them to start, and extra properties. */
