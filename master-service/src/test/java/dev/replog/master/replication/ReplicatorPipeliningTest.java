@@ -1,0 +1,164 @@
+package dev.replog.master.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.replog.common.log.InMemoryLogStore;
+import dev.replog.master.config.SecondaryNode;
+import dev.replog.master.log.IdSource;
+import dev.replog.master.log.MasterEpoch;
+import dev.replog.master.log.MessageLog;
+import dev.replog.master.writeconcern.AckTracker;
+import io.github.resilience4j.retry.Retry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The replicator's pipelining rule, against a secondary that holds every answer until the test
+ * lets it go: while a batch is in flight, a second request goes out only for at least a quarter
+ * of a full batch; fewer entries wait and go together in the next batch.
+ */
+class ReplicatorPipeliningTest {
+
+    private static final int MAX_BATCH = 100;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern PREV_SEQ = Pattern.compile("\"prevSeq\"\\s*:\\s*(\\d+)");
+    private static final Pattern SEQ = Pattern.compile("\"seq\"\\s*:\\s*(\\d+)");
+
+    /** One append the fake secondary got: the seqs it carried, and the answer it waits for. */
+    private record Held(long prevSeq, List<Long> seqs, Sinks.One<Boolean> release) {
+        long lastSeq() {
+            return seqs.isEmpty() ? prevSeq : seqs.get(seqs.size() - 1);
+        }
+    }
+
+    private final List<Held> appends = new CopyOnWriteArrayList<>();
+    private final LoopResources loops = LoopResources.create("fake-secondary", 1, true);
+    private final Scheduler writer = Schedulers.newSingle("test-log-writer");
+    private DisposableServer secondary;
+    private MessageLog messages;
+    private Replicator replicator;
+
+    @BeforeEach
+    void start() {
+        secondary = HttpServer.create().host("127.0.0.1").port(0).runOn(loops)
+                .route(routes -> routes.post("/replication/append", (request, response) -> request.receive()
+                        .aggregate().asString()
+                        .flatMap(body -> {
+                            Held held = new Held(first(PREV_SEQ, body), all(SEQ, body), Sinks.one());
+                            appends.add(held);
+                            return held.release().asMono().then(response.status(200)
+                                    .header("Content-Type", "application/json")
+                                    .sendString(Mono.just("{\"ackedSeq\":" + held.lastSeq() + ",\"epoch\":1}"))
+                                    .then());
+                        })))
+                .bindNow();
+        MasterEpoch epoch = new MasterEpoch();
+        epoch.take(1);
+        AckTracker tracker = new AckTracker(2);
+        messages = new MessageLog(new InMemoryLogStore(), new CountingIds(), epoch, writer, 100, seq -> { });
+        SecondaryNode node = new SecondaryNode(1, "fake", URI.create("http://127.0.0.1:" + secondary.port()));
+        SecondaryClient client = new SecondaryClient(node, WebClient.builder(), TIMEOUT, TIMEOUT);
+        Timer roundTrip = Timer.builder("round.trip").register(new SimpleMeterRegistry());
+        NodeHealth health = new NodeHealth(3);
+        health.answered(Clock.systemUTC().instant()); // what its first heartbeat does: a node starts UNHEALTHY
+        replicator = new Replicator(node, messages, tracker, client, Retry.ofDefaults("fake"), health, epoch,
+                new Replicator.BatchLimits(MAX_BATCH, 1 << 20), 4, roundTrip, Clock.systemUTC(), () -> { });
+    }
+
+    @AfterEach
+    void stop() {
+        replicator.stop();
+        appends.forEach(held -> held.release().tryEmitValue(true));
+        secondary.disposeNow();
+        loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block();
+        writer.dispose();
+    }
+
+    @Test
+    void whileABatchIsInFlightAFewNewEntriesWaitAndGoTogetherInTheNextBatch() {
+        append(1);
+        await().atMost(TIMEOUT).until(() -> appends.size() == 1);
+
+        append(MAX_BATCH / 4 - 1); // 24: fewer than a quarter of a full batch
+        await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> appends.size() == 1);
+
+        appends.get(0).release().tryEmitValue(true);
+        await().atMost(TIMEOUT).until(() -> appends.size() == 2);
+        assertThat(appends.get(1).prevSeq()).isEqualTo(1);
+        assertThat(appends.get(1).seqs()).hasSize(MAX_BATCH / 4 - 1).startsWith(2L).endsWith((long) MAX_BATCH / 4);
+    }
+
+    @Test
+    void aQuarterOfAFullBatchGoesOutAtOnceWhileTheFirstIsStillInFlight() {
+        append(1);
+        await().atMost(TIMEOUT).until(() -> appends.size() == 1);
+
+        append(MAX_BATCH / 4);
+        await().atMost(TIMEOUT).until(() -> appends.size() == 2);
+
+        assertThat(appends.get(0).release().asMono().toFuture()).as("the first is still held").isNotDone();
+        assertThat(appends.get(1).prevSeq()).as("it follows the batch in flight").isEqualTo(1);
+        assertThat(appends.get(1).seqs()).hasSize(MAX_BATCH / 4);
+    }
+
+    /** Appends {@code count} messages and wakes the replicator once they are durable, as the master does. */
+    private void append(int count) {
+        Flux.range(0, count).concatMap(i -> messages.append("m" + i, null)).blockLast(TIMEOUT);
+        replicator.wake();
+    }
+
+    private static long first(Pattern pattern, String body) {
+        Matcher matcher = pattern.matcher(body);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
+    }
+
+    private static List<Long> all(Pattern pattern, String body) {
+        return pattern.matcher(body).results().map(result -> Long.parseLong(result.group(1))).toList();
+    }
+
+    /** Ids 1, 2, 3, ...: what a sync cluster would hand out, without one. */
+    private static final class CountingIds implements IdSource {
+        private final AtomicLong next = new AtomicLong(1);
+
+        @Override
+        public long next() {
+            return next.getAndIncrement();
+        }
+
+        @Override
+        public void advancePast(long id) {
+            next.accumulateAndGet(id + 1, Math::max);
+        }
+
+        @Override
+        public String source() {
+            return "test";
+        }
+
+        @Override
+        public long remaining() {
+            return Long.MAX_VALUE;
+        }
+    }
+}
