@@ -3,6 +3,7 @@ package dev.replog.master.log;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -56,8 +57,11 @@ final class SyncIdSource implements IdSource, AutoCloseable {
     private volatile long currentFrom = 1;
     private volatile long currentTo = 0;
     private volatile long nextId = 1;
+    private final LongSupplier nanoTime;
     /** When the current range came into use; written and read by the writer only. */
-    private long currentSinceNanos = System.nanoTime();
+    private long currentSinceNanos;
+    /** The range whose use last sized the next request, by its first id; the writer's only. */
+    private long sizedAfter = -1;
     /** The size the next fetch asks for; written by the writer, read by fetches. */
     private volatile long step;
     /** Ids at or below it are never handed out (found in a recovered log). */
@@ -79,6 +83,14 @@ final class SyncIdSource implements IdSource, AutoCloseable {
      */
     SyncIdSource(SyncClient client, int rangeSize, Duration rangeLife, Duration waitTimeout, Duration initialBackoff,
             Duration maxBackoff) {
+        this(client, rangeSize, rangeLife, waitTimeout, initialBackoff, maxBackoff, System::nanoTime);
+    }
+
+    /** As above, with the clock that times how long ranges last (tests). */
+    SyncIdSource(SyncClient client, int rangeSize, Duration rangeLife, Duration waitTimeout, Duration initialBackoff,
+            Duration maxBackoff, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        this.currentSinceNanos = nanoTime.getAsLong();
         this.client = client;
         this.rangeSize = rangeSize;
         this.rangeLifeNanos = rangeLife.toNanos();
@@ -106,13 +118,16 @@ final class SyncIdSource implements IdSource, AutoCloseable {
             currentFrom = from;
             currentTo = range.to();
             nextId = from;
-            currentSinceNanos = System.nanoTime();
+            currentSinceNanos = nanoTime.getAsLong();
             log.debug("Using permanent ids {}..{}", from, range.to());
         }
         long id = nextId;
         nextId = id + 1;
         if (ready.isEmpty() && 2 * (id - currentFrom + 1) >= currentTo - currentFrom + 1) {
-            adaptStep(System.nanoTime() - currentSinceNanos, currentTo - currentFrom + 1);
+            if (sizedAfter != currentFrom) { // once per range: every id past its half passes here
+                sizedAfter = currentFrom;
+                adaptStep(nanoTime.getAsLong() - currentSinceNanos, currentTo - currentFrom + 1);
+            }
             prefetch();
         }
         return id;

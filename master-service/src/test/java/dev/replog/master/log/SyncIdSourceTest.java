@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,12 +50,33 @@ class SyncIdSourceTest {
         try (SyncIdSource ids = source(10, Duration.ofHours(1))) {
             StepVerifier.create(ids.prepare()).verifyComplete();
             // half of 11..20 used: ask for 20; half of 21..40: ask for 40; half of 41..80: ask for 80
-            for (int i = 0; i < 60; i++) {
-                await().atMost(Duration.ofSeconds(5)).until(() -> ids.remaining() > 0);
-                ids.next();
-            }
+            take(ids, 60);
             await().atMost(Duration.ofSeconds(5)).until(() -> sync.rangeRequests() == 5);
             assertThat(sync.requestedSizes()).containsExactly(10L, 10L, 20L, 40L, 80L);
+        }
+    }
+
+    @Test
+    void aGrownRangeThatLastsTenTimesItsLifeHalvesTheNextRequest() {
+        AtomicLong nanos = new AtomicLong();
+        try (SyncIdSource ids = new SyncIdSource(client, 10, Duration.ofSeconds(1), Duration.ofMillis(500),
+                Duration.ofMillis(20), Duration.ofMillis(100), nanos::get)) {
+            StepVerifier.create(ids.prepare()).verifyComplete();
+            take(ids, 15); // 11..15 of 11..20 at once: the next request is for 20
+            take(ids, 6); // to id 21: 21..40 in use
+            nanos.addAndGet(Duration.ofSeconds(6).toNanos()); // half of it lasts 6 s: about 12 s in all
+            take(ids, 9); // id 30: half of 21..40
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> sync.rangeRequests() == 4);
+            assertThat(sync.requestedSizes()).containsExactly(10L, 10L, 20L, 10L);
+        }
+    }
+
+    /** Takes {@code count} ids, waiting for a prefetched range whenever none is in hand. */
+    private static void take(SyncIdSource ids, int count) {
+        for (int i = 0; i < count; i++) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> ids.remaining() > 0);
+            ids.next();
         }
     }
 
@@ -62,10 +84,7 @@ class SyncIdSourceTest {
     void aSlowConsumerKeepsTheConfiguredSize() {
         try (SyncIdSource ids = source(10, Duration.ZERO)) {
             StepVerifier.create(ids.prepare()).verifyComplete();
-            for (int i = 0; i < 25; i++) {
-                await().atMost(Duration.ofSeconds(5)).until(() -> ids.remaining() > 0);
-                ids.next();
-            }
+            take(ids, 25);
             await().atMost(Duration.ofSeconds(5)).until(() -> sync.rangeRequests() >= 3);
             assertThat(sync.requestedSizes()).containsOnly(10L);
         }

@@ -199,11 +199,14 @@ class ReplicaLog implements AutoCloseable {
             followEpoch(request.epoch());
             long lastSeq = store.lastSeq();
             if (request.prevSeq() > lastSeq) {
-                if (request.entries().isEmpty() || gapWait.isZero()) {
-                    holdAside(request, lastSeq);
+                if (request.entries().isEmpty()) {
                     throw gap(request);
                 }
-                return new Written(holdAside(request, lastSeq), true);
+                CompletableFuture<Long> applied = holdAside(request, lastSeq);
+                if (gapWait.isZero()) {
+                    throw gap(request);
+                }
+                return new Written(applied, true);
             }
             if (!continuesAt(request.prevSeq(), request.prevId())) {
                 long resumeAfter = Math.min(request.prevSeq() - 1, store.durableSeq());
@@ -256,9 +259,6 @@ class ReplicaLog implements AutoCloseable {
 
     /** Keeps a non-empty batch aside; returns what completes once it is applied and durable. */
     private CompletableFuture<Long> holdAside(AppendRequest batch, long lastSeq) {
-        if (batch.entries().isEmpty()) {
-            return CompletableFuture.failedFuture(new PendingBatches.Dropped("an empty batch is not held"));
-        }
         // debug: with pipelining a batch that overtakes its predecessor is routine, not news
         log.debug("holding entries {}..{} aside until seq {} arrives", batch.prevSeq() + 1, batch.lastSeq(),
                 lastSeq + 1);
