@@ -59,7 +59,13 @@ class ObservabilityTest {
                 .contains("reason=\"stale-epoch\"")
                 .contains("reason=\"gap\"")
                 .contains("reason=\"mismatch\"")
+                .contains("replog_log_append_seconds_bucket{")
+                .contains("replog_log_fsync_seconds_bucket{")
                 .contains("http_server_requests_seconds");
+        assertThat(scrape.lines().filter(line -> line.startsWith("replog_log_append_seconds_count{")))
+                .singleElement().asString().endsWith(" 1");
+        assertThat(scrape.lines().filter(line -> line.startsWith("replog_log_fsync_seconds_count{")))
+                .as("the append was answered once durable").singleElement().asString().doesNotEndWith(" 0");
         assertThat(scrape.lines().filter(line -> line.startsWith("replog_secondary_acked_seq{")))
                 .singleElement().asString().endsWith(" 1.0");
     }

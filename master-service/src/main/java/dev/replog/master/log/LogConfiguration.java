@@ -1,6 +1,7 @@
 package dev.replog.master.log;
 
 import dev.replog.common.log.FileLogStore;
+import dev.replog.common.log.LogStoreMeters;
 import dev.replog.common.log.FsyncMode;
 import dev.replog.common.log.LogStore;
 import dev.replog.common.log.WriterThread;
@@ -121,18 +122,6 @@ class LogConfiguration {
             append.record(nanos, TimeUnit.NANOSECONDS);
             groupEntries.record(entries);
         });
-        if (store instanceof FileLogStore file) {
-            Timer fsync = Timer.builder("replog.log.fsync")
-                    .description("One fsync of the log; every append written meanwhile becomes durable with it")
-                    .publishPercentileHistogram()
-                    .register(meters);
-            DistributionSummary covered = DistributionSummary.builder("replog.log.fsync.entries")
-                    .description("Entries made durable by one fsync")
-                    .register(meters);
-            file.observeFsyncs((nanos, records) -> {
-                fsync.record(nanos, TimeUnit.NANOSECONDS);
-                covered.record(records);
-            });
-        }
+        LogStoreMeters.bind(store, meters);
     }
 }

@@ -296,8 +296,9 @@ class ReplicaLog implements AutoCloseable {
             for (Entry entry : fresh) {
                 records.add(LogRecord.of(entry, batch.epoch(), ""));
             }
+            long started = System.nanoTime();
             lastWrite = store.appendRecords(records);
-            metrics.appended(fresh.size());
+            metrics.appended(fresh.size(), System.nanoTime() - started);
             // debug: one line per batch is a measurable cost at thousands of batches a second
             log.debug("appended seq {}..{} from epoch {}, ackedSeq={}",
                     fresh.get(0).seq(), fresh.get(fresh.size() - 1).seq(), batch.epoch(), store.lastSeq());

@@ -1,20 +1,27 @@
 package dev.replog.secondary.replication;
 
 import dev.replog.common.log.LogStore;
+import dev.replog.common.log.LogStoreMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
-/** The secondary's domain meters, under {@code replog.secondary.}; HTTP meters are Spring's own. */
+/**
+ * The secondary's domain meters, under {@code replog.secondary.}, and its log store's
+ * {@code replog.log.append} and {@code replog.log.fsync}; HTTP meters are Spring's own.
+ */
 @Component
 class ReplicaMetrics {
 
     private final AtomicLong pendingEntries = new AtomicLong();
     private final Counter appended;
+    private final Timer append;
     private final Counter duplicates;
     private final Counter rolledBack;
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
@@ -29,6 +36,11 @@ class ReplicaMetrics {
         appended = Counter.builder("replog.secondary.appended.entries")
                 .description("Entries appended to the log")
                 .register(registry);
+        append = Timer.builder("replog.log.append")
+                .description("Writer time for one store write of a batch's new entries (not the fsync)")
+                .publishPercentileHistogram()
+                .register(registry);
+        LogStoreMeters.bind(store, registry);
         duplicates = Counter.builder("replog.secondary.duplicate.entries")
                 .description("Entries received again and dropped as duplicates")
                 .register(registry);
@@ -43,8 +55,9 @@ class ReplicaMetrics {
         }
     }
 
-    void appended(int entries) {
+    void appended(int entries, long nanos) {
         appended.increment(entries);
+        append.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void duplicates(int entries) {

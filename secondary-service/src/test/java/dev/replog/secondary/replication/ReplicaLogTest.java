@@ -119,6 +119,7 @@ class ReplicaLogTest {
 
         assertThat(store.read(1, 100)).isEqualTo(entries(1, 5));
         assertThat(counter("replog.secondary.appended.entries")).isEqualTo(5);
+        assertThat(registry.get("replog.log.append").timer().count()).as("one store write per batch").isEqualTo(2);
     }
 
     @Test
