@@ -38,6 +38,11 @@ public final class MessageLog {
     static final int MAX_GROUP_ENTRIES = 10_000;
     /** Most message characters in one store write (the store writes a group as one buffer). */
     static final long MAX_GROUP_CHARS = 16L * 1024 * 1024;
+    /**
+     * Entries kept in memory for the replicators: several full batches per secondary, few enough
+     * (at load, seconds' worth at most) that they die young instead of filling the old generation.
+     */
+    static final int RECENT_ENTRIES = 8192;
 
     private final LogStore store;
     private final IdSource ids;
@@ -46,6 +51,7 @@ public final class MessageLog {
     /** Writer thread only (and the constructor). */
     private final Map<String, List<Entry>> recentKeys;
     private final LongConsumer onDurable;
+    private final RecentEntries recent = new RecentEntries(RECENT_ENTRIES);
     private final Queue<AppendTask> queue = new ConcurrentLinkedQueue<>();
     /** Requests submitted but not yet taken by a writer turn; a turn is scheduled on 0 -> 1. */
     private final AtomicInteger wip = new AtomicInteger();
@@ -210,6 +216,11 @@ public final class MessageLog {
         if (group.isEmpty()) {
             return;
         }
+        // Before the store write: an entry becomes readable for replication only once durable, and
+        // by then the ring holds it (a failed write leaves slots past the log, overwritten next).
+        for (List<Entry> entries : groupEntries) {
+            entries.forEach(recent::put);
+        }
         CompletableFuture<Long> durable;
         try {
             durable = store.appendRecords(records);
@@ -288,6 +299,19 @@ public final class MessageLog {
 
     public LogStore store() {
         return store;
+    }
+
+    /**
+     * Entries {@code from..from+count-1} from memory, without touching a file (safe on an event
+     * loop), or null when any of them is no longer held there: read the {@link #store()} then.
+     */
+    public List<Entry> recentEntries(long from, int count) {
+        return recent.range(from, count);
+    }
+
+    /** The entry at {@code seq} from memory, or null when it is not held there. */
+    public Entry recentEntry(long seq) {
+        return recent.get(seq);
     }
 
     private record Pending(AppendedBatch appended, CompletableFuture<Long> durable) {

@@ -117,12 +117,13 @@ public final class Replicator {
 
     /**
      * New entries were appended (or an answer freed a slot): ship them if the secondary can take
-     * them. Cheap and non-blocking: batches are built, from the segment files, by one pump at a time
-     * on boundedElastic.
+     * them. Cheap and non-blocking: one pump at a time builds batches, on the calling thread while
+     * the entries are still in the master's memory (a replicator that keeps up), else on
+     * boundedElastic, where it may read the segment files (catch-up).
      */
     public void wake() {
         if (pumpWip.getAndIncrement() == 0) {
-            Schedulers.boundedElastic().schedule(this::pump);
+            pump(1, true);
         }
     }
 
@@ -131,14 +132,21 @@ public final class Replicator {
         fenced = true;
     }
 
-    /** Sends batches while a slot is free and there is something to send (work-in-progress loop). */
-    private void pump() {
-        int missed = 1;
+    /**
+     * Sends batches while a slot is free and there is something to send (work-in-progress loop,
+     * {@code missed} wake-ups taken). While {@code inMemoryOnly}, a batch that needs
+     * the files hands the loop over to boundedElastic.
+     */
+    private void pump(int missed, boolean inMemoryOnly) {
         while (true) {
             try {
-                while (sendNextBatch()) {
+                while (sendNextBatch(inMemoryOnly)) {
                     // one more batch in flight
                 }
+            } catch (NotInMemory e) {
+                int handed = missed;
+                Schedulers.boundedElastic().schedule(() -> pump(handed, false));
+                return;
             } catch (RuntimeException e) {
                 log.warn("Building a batch for {} failed ({}); it is retried on the next wake-up", node.name(),
                         e.toString());
@@ -151,7 +159,7 @@ public final class Replicator {
     }
 
     /** Builds and sends one batch if a slot is free and there is work; false otherwise. */
-    private boolean sendNextBatch() {
+    private boolean sendNextBatch(boolean inMemoryOnly) {
         long from;
         synchronized (this) {
             if (inFlight >= maxInFlight || !hasWork() || (inFlight > 0 && backlog() < pipelinedBatchEntries())) {
@@ -162,7 +170,7 @@ public final class Replicator {
         }
         AppendRequest batch;
         try {
-            batch = batchFrom(from);
+            batch = batchFrom(from, inMemoryOnly);
         } catch (RuntimeException e) {
             synchronized (this) {
                 inFlight--;
@@ -273,13 +281,24 @@ public final class Replicator {
     }
 
     /**
-     * The entries from {@code from} on, as many as the limits allow, that are durable here. Reads
-     * the segment files: called by the pump, off the event loop.
+     * The entries from {@code from} on, as many as the limits allow, that are durable here: from
+     * the master's memory, else (unless {@code inMemoryOnly}: {@link NotInMemory}) from the segment
+     * files, off the event loop.
      */
-    private AppendRequest batchFrom(long from) {
+    private AppendRequest batchFrom(long from, boolean inMemoryOnly) {
         long durable = messages.durableSeq();
         int count = (int) Math.max(0, Math.min(limits.maxEntries(), durable - from + 1));
-        List<Entry> entries = messages.store().read(from, count);
+        long prevSeq = from - 1;
+        List<Entry> entries = messages.recentEntries(from, count);
+        Entry prev = prevSeq == 0 ? null : messages.recentEntry(prevSeq);
+        long prevId = prevSeq == 0 ? 0 : prev != null ? prev.id() : -1;
+        if (entries == null || prevId < 0) {
+            if (inMemoryOnly) {
+                throw new NotInMemory();
+            }
+            entries = messages.store().read(from, count);
+            prevId = messages.store().idAt(prevSeq);
+        }
         List<Entry> batch = new ArrayList<>(entries.size());
         long bytes = 0;
         for (Entry entry : entries) {
@@ -289,9 +308,15 @@ public final class Replicator {
             }
             batch.add(entry);
         }
-        long prevSeq = from - 1;
-        return new AppendRequest(epoch.value(), prevSeq, messages.store().idAt(prevSeq), batch,
+        return new AppendRequest(epoch.value(), prevSeq, prevId, batch,
                 Math.max(messages.lastSeq(), prevSeq + batch.size()));
+    }
+
+    /** The next batch needs the segment files: build it where blocking is allowed. */
+    private static final class NotInMemory extends RuntimeException {
+        NotInMemory() {
+            super("entries not in memory", null, false, false);
+        }
     }
 
     private void onOutcome(Delivery delivery, long sentNanos) {

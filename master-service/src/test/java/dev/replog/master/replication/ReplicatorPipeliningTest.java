@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.log.InMemoryLogStore;
+import dev.replog.common.protocol.Entry;
 import dev.replog.master.config.SecondaryNode;
 import dev.replog.master.log.IdSource;
 import dev.replog.master.log.MasterEpoch;
@@ -36,7 +37,8 @@ import reactor.netty.resources.LoopResources;
 /**
  * The replicator's pipelining rule, against a secondary that holds every answer until the test
  * lets it go: while a batch is in flight, a second request goes out only for at least a quarter
- * of a full batch; fewer entries wait and go together in the next batch.
+ * of a full batch; fewer entries wait and go together in the next batch. Batches come from the
+ * master's memory, and from its log when the entries are no longer held there.
  */
 class ReplicatorPipeliningTest {
 
@@ -120,6 +122,19 @@ class ReplicatorPipeliningTest {
         assertThat(appends.get(0).release().asMono().toFuture()).as("the first is still held").isNotDone();
         assertThat(appends.get(1).prevSeq()).as("it follows the batch in flight").isEqualTo(1);
         assertThat(appends.get(1).seqs()).hasSize(MAX_BATCH / 4);
+    }
+
+    @Test
+    void entriesNoLongerInTheMastersMemoryAreReadFromItsLog() {
+        // written to the store behind the MessageLog's back, as recovery and a restart leave them
+        messages.store().append(List.of(new Entry(1, 101, "a"), new Entry(2, 102, "b"), new Entry(3, 103, "c")))
+                .join();
+        messages.advanceIdsPast(103).block(TIMEOUT);
+        append(2);
+
+        await().atMost(TIMEOUT).until(() -> appends.size() == 1);
+        assertThat(appends.get(0).prevSeq()).isZero();
+        assertThat(appends.get(0).seqs()).containsExactly(1L, 2L, 3L, 4L, 5L);
     }
 
     /** Appends {@code count} messages and wakes the replicator once they are durable, as the master does. */
