@@ -115,6 +115,10 @@ class ChaosIT {
         assertThat(report.valid()).as("%s (seed %d; replay with %s): history and logs disagree; node logs in %s%n%s",
                 label, seed, SETTINGS.replay(seed), ReplogCluster.logDir(ChaosIT.class), report.format()).isTrue();
         assertThat(report.ok()).as("writes acknowledged so far").isPositive();
+        for (Nemesis.Fault fault : Nemesis.opening(seed)) { // the seeds are chosen to cover every kind
+            assertThat(nemesis.injected().get(fault)).as("%s, which seed %d opens with, injected", fault, seed)
+                    .isPositive();
+        }
     }
 
     @Test

@@ -145,8 +145,12 @@ final class Nemesis {
     }
 
     private void step() {
-        Fault fault = opening.isEmpty() ? pick() : opening.poll();
-        if (fault.restarts() && endNanos - System.nanoTime() < RESTART_LEAD_NANOS) {
+        // An opening fault always runs, however late its turn comes (its boot may stretch the
+        // round): the seeds are chosen for the kinds they open with, so skipping one would lose a
+        // kind of fault from the run. A later fault that restarts a node is not started near the end.
+        boolean opens = !opening.isEmpty();
+        Fault fault = opens ? opening.poll() : pick();
+        if (!opens && fault.restarts() && endNanos - System.nanoTime() < RESTART_LEAD_NANOS) {
             fault = random.nextBoolean() ? Fault.PAUSE : Fault.FAULTY_MODES;
         }
         if (fault == Fault.KILL_SYNC && cluster.syncNodes().isEmpty()
@@ -156,10 +160,10 @@ final class Nemesis {
         // one log node and one sync node down at a time: a boot ends before another of its kind goes down
         if (fault == Fault.KILL_SYNC) {
             awaitBoots(node -> node.kind() == NodeKind.SYNC);
-        } else if (fault.restarts()) {
-            awaitBoots(node -> node.kind() != NodeKind.SYNC);
+        } else if (fault.restarts() || opens && fault == Fault.FAULTY_MODES) {
+            awaitBoots(node -> node.kind() != NodeKind.SYNC); // an opening fault must find its node up
         }
-        if (fault.restarts() && endNanos - System.nanoTime() < RESTART_LEAD_NANOS) {
+        if (!opens && fault.restarts() && endNanos - System.nanoTime() < RESTART_LEAD_NANOS) {
             return; // the boot waited for took the time that was left
         }
         List<NodeProcess> up = logNodes().stream().filter(n -> !booting.containsKey(n)).toList();
