@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -204,33 +203,12 @@ class ReplicaLogDurabilityTest {
     }
 
     /** A store that notes which threads call its writing methods. */
-    private static final class ThreadRecordingStore implements LogStore {
+    private static final class ThreadRecordingStore extends ForwardingLogStore {
 
-        private final LogStore delegate;
         final Set<String> writerThreads = ConcurrentHashMap.newKeySet();
 
         ThreadRecordingStore(LogStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public long lastSeq() {
-            return delegate.lastSeq();
-        }
-
-        @Override
-        public long durableSeq() {
-            return delegate.durableSeq();
-        }
-
-        @Override
-        public Optional<Entry> get(long seq) {
-            return delegate.get(seq);
-        }
-
-        @Override
-        public List<Entry> read(long fromSeq, int limit) {
-            return delegate.read(fromSeq, limit);
+            super(delegate);
         }
 
         @Override
@@ -246,19 +224,9 @@ class ReplicaLogDurabilityTest {
         }
 
         @Override
-        public List<LogRecord> readRecords(long fromSeq, int limit) {
-            return delegate.readRecords(fromSeq, limit);
-        }
-
-        @Override
         public void truncateAfter(long seq) {
             writerThreads.add(Thread.currentThread().getName());
             delegate.truncateAfter(seq);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

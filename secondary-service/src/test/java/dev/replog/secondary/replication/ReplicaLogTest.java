@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +72,24 @@ class ReplicaLogTest {
         StepVerifier.create(waiting.append(batch(1, 1, 2))).expectNext(new AppendResponse(4, 1)).verifyComplete();
         assertThat(overtaker).succeedsWithin(TIMEOUT).isEqualTo(new AppendResponse(4, 1));
         assertThat(store.read(1, 100)).isEqualTo(entries(1, 4));
+    }
+
+    @Test
+    void answers_a_held_batch_only_once_the_write_that_applied_it_is_durable() {
+        FsyncGatedStore gated = new FsyncGatedStore(new InMemoryLogStore());
+        ReplicaLog waiting = new ReplicaLog(gated, new ReplicaMetrics(new SimpleMeterRegistry(), gated),
+                new EpochFile(dataDir.resolve("gated-epoch")), 100, 64, Duration.ofSeconds(30));
+        opened.add(waiting);
+        var overtaker = waiting.append(batch(1, 3, 4)).toFuture();
+        var predecessor = waiting.append(batch(1, 1, 2)).toFuture();
+
+        await().atMost(TIMEOUT).until(() -> gated.lastSeq() == 4);
+        await().during(Duration.ofMillis(200)).atMost(TIMEOUT)
+                .until(() -> !overtaker.isDone() && !predecessor.isDone());
+
+        gated.fsync();
+        assertThat(overtaker).succeedsWithin(TIMEOUT).isEqualTo(new AppendResponse(4, 1));
+        assertThat(predecessor).succeedsWithin(TIMEOUT).isEqualTo(new AppendResponse(4, 1));
     }
 
     @Test
@@ -402,5 +421,36 @@ class ReplicaLogTest {
 
     private double gauge(String name) {
         return registry.get(name).gauge().value();
+    }
+
+    /** Writes at once but makes them durable only when the test calls {@link #fsync}: a slow disk. */
+    private static final class FsyncGatedStore extends ForwardingLogStore {
+
+        private final List<CompletableFuture<Long>> waiting = new ArrayList<>();
+        private volatile long durable;
+
+        FsyncGatedStore(LogStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public long durableSeq() {
+            return durable;
+        }
+
+        @Override
+        public synchronized CompletableFuture<Long> appendRecords(List<LogRecord> records) {
+            delegate.appendRecords(records);
+            CompletableFuture<Long> done = new CompletableFuture<>();
+            waiting.add(done);
+            return done;
+        }
+
+        /** Every write so far becomes durable. */
+        synchronized void fsync() {
+            durable = delegate.lastSeq();
+            waiting.forEach(done -> done.complete(durable));
+            waiting.clear();
+        }
     }
 }
