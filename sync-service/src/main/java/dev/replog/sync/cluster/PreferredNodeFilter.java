@@ -1,10 +1,12 @@
 package dev.replog.sync.cluster;
 
 import dev.replog.sync.config.SyncProperties;
+import dev.replog.sync.lock.LockService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -33,9 +35,10 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>This is routing only: any node may still propose for any key, and does so itself when the
  * preferred node does not answer, answers 5xx or takes longer than the operation may take. The
- * operation may then have taken effect there as well; running it again is harmless: a range
- * taken twice leaves a gap, an acquire by the same owner renews its own lease, a release is
- * idempotent, a read reads again.
+ * operation may then take effect there as well, even later; running it twice is harmless: a range
+ * taken twice leaves a gap, a release is idempotent, a read reads again, and both copies of an
+ * acquire carry one {@link LockService#OPERATION_ID}, so that at most one of them is granted and
+ * a copy decided after the lease was released grants nothing.
  */
 @Component
 class PreferredNodeFilter implements WebFilter {
@@ -81,19 +84,23 @@ class PreferredNodeFilter implements WebFilter {
         if (preferred == nodeId) {
             return chain.filter(exchange);
         }
+        String operationId = request.getHeaders().getFirst(LockService.OPERATION_ID) != null
+                ? request.getHeaders().getFirst(LockService.OPERATION_ID)
+                : UUID.randomUUID().toString();
         return DataBufferUtils.join(request.getBody())
                 .map(PreferredNodeFilter::bytesOf)
                 .defaultIfEmpty(new byte[0])
                 // relay() completes empty, so the choice is made on the answer, not on what relaying
                 // emits: a switchIfEmpty after relaying would run every relayed operation here again
-                .flatMap(body -> forward(preferred, request, body)
+                .flatMap(body -> forward(preferred, request, body, operationId)
                         .map(answer -> relay(exchange, answer))
-                        .switchIfEmpty(Mono.fromSupplier(() -> chain.filter(withBody(exchange, body))))
+                        .switchIfEmpty(Mono.fromSupplier(() -> chain.filter(withBody(exchange, body, operationId))))
                         .flatMap(handling -> handling));
     }
 
     /** The preferred node's answer if it gave a definite one (2xx or 4xx) in time; empty otherwise. */
-    private Mono<ResponseEntity<byte[]>> forward(int preferred, ServerHttpRequest request, byte[] body) {
+    private Mono<ResponseEntity<byte[]>> forward(int preferred, ServerHttpRequest request, byte[] body,
+            String operationId) {
         URI target = URI.create(peers.get(preferred - 1).toString() + request.getURI().getRawPath()
                 + (request.getURI().getRawQuery() == null ? "" : "?" + request.getURI().getRawQuery()));
         return client.method(request.getMethod()).uri(target)
@@ -101,6 +108,7 @@ class PreferredNodeFilter implements WebFilter {
                     copy(request.getHeaders(), headers, HttpHeaders.CONTENT_TYPE);
                     copy(request.getHeaders(), headers, HttpHeaders.ACCEPT);
                     headers.set(FORWARDED_BY, nodeName);
+                    headers.set(LockService.OPERATION_ID, operationId);
                 })
                 .bodyValue(body)
                 .exchangeToMono(response -> response.toEntity(byte[].class))
@@ -136,8 +144,12 @@ class PreferredNodeFilter implements WebFilter {
         registry.counter("replog.sync.forwarded", "outcome", outcome).increment();
     }
 
-    private static ServerWebExchange withBody(ServerWebExchange exchange, byte[] body) {
-        ServerHttpRequest request = new ServerHttpRequestDecorator(exchange.getRequest()) {
+    /** The request as it came, its body read once more, named by the operation id its forward carried. */
+    private static ServerWebExchange withBody(ServerWebExchange exchange, byte[] body, String operationId) {
+        ServerHttpRequest named = exchange.getRequest().mutate()
+                .headers(headers -> headers.set(LockService.OPERATION_ID, operationId))
+                .build();
+        ServerHttpRequest request = new ServerHttpRequestDecorator(named) {
             @Override
             public Flux<DataBuffer> getBody() {
                 return Flux.defer(() -> Flux.just(exchange.getResponse().bufferFactory().wrap(body)));

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -19,6 +20,7 @@ class LockController {
     static final long MAX_TTL_MS = 86_400_000;
     static final long MAX_WAIT_MS = 300_000;
     static final int MAX_OWNER = 128;
+    static final int MAX_OPERATION_ID = 128;
 
     private final LockService locks;
 
@@ -35,12 +37,17 @@ class LockController {
     }
 
     @PostMapping("/{name}/acquire")
-    Mono<LockService.Grant> acquire(@PathVariable String name, @RequestBody AcquireRequest request) {
+    Mono<LockService.Grant> acquire(@PathVariable String name, @RequestBody AcquireRequest request,
+            @RequestHeader(name = LockService.OPERATION_ID, required = false) String operationId) {
         requireName(name);
         String owner = requireOwner(request.owner());
         long ttl = within("ttlMs", request.ttlMs(), 1, MAX_TTL_MS, null);
         long wait = within("waitMs", request.waitMs(), 0, MAX_WAIT_MS, 0L);
-        return locks.acquire(name, owner, Duration.ofMillis(ttl), Duration.ofMillis(wait));
+        if (operationId != null && (operationId.isBlank() || operationId.length() > MAX_OPERATION_ID)) {
+            throw new BadRequestException(LockService.OPERATION_ID + " must be 1.." + MAX_OPERATION_ID
+                    + " non-blank characters");
+        }
+        return locks.acquire(name, owner, Duration.ofMillis(ttl), Duration.ofMillis(wait), operationId);
     }
 
     @PostMapping("/{name}/release")

@@ -25,6 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class LockService {
 
+    /**
+     * The header that names one acquire across its copies: the node that forwards an acquire to
+     * the key's preferred node sets it on both the forward and its own fallback; a client may set
+     * it too, to retry an acquire without being granted twice.
+     */
+    public static final String OPERATION_ID = "Replog-Operation-Id";
+
     private final Proposer proposer;
     private final JsonMapper json;
     private final Clock clock;
@@ -54,29 +61,33 @@ public class LockService {
     public record Grant(String name, String owner, long token, Instant expiresAt) {
     }
 
-    private enum Kind { GRANTED, RENEWED, WAITING, REFUSED }
+    /** REPEATED: a copy of an acquire already granted, answered with that grant and changing nothing. */
+    private enum Kind { GRANTED, RENEWED, REPEATED, WAITING, REFUSED }
 
     private record Outcome(Kind kind, LockState state) {
     }
 
     /**
      * Acquires {@code name} for {@code owner} for {@code ttl}, waiting up to {@code wait} in the
-     * queue; fails with {@link LockHeldException} if it is not granted by then.
+     * queue; fails with {@link LockHeldException} if it is not granted by then. An
+     * {@code operationId} (may be null) makes copies of one acquire grant at most once: a copy
+     * decided after another was granted answers that grant while its lease lasts, and grants
+     * nothing once it has ended or been released.
      */
-    public Mono<Grant> acquire(String name, String owner, Duration ttl, Duration wait) {
+    public Mono<Grant> acquire(String name, String owner, Duration ttl, Duration wait, String operationId) {
         long deadline = clock.millis() + wait.toMillis();
-        return attempt(name, owner, ttl, deadline);
+        return attempt(name, owner, ttl, deadline, operationId);
     }
 
     /** Tries until granted or refused; each try that leaves the owner waiting completes empty. */
-    private Mono<Grant> attempt(String name, String owner, Duration ttl, long deadline) {
-        return Mono.defer(() -> once(name, owner, ttl, deadline))
+    private Mono<Grant> attempt(String name, String owner, Duration ttl, long deadline, String operationId) {
+        return Mono.defer(() -> once(name, owner, ttl, deadline, operationId))
                 .repeatWhenEmpty(Integer.MAX_VALUE, tries -> tries.concatMap(i -> Mono.delay(pause(deadline))));
     }
 
-    private Mono<Grant> once(String name, String owner, Duration ttl, long deadline) {
+    private Mono<Grant> once(String name, String owner, Duration ttl, long deadline, String operationId) {
         boolean mayWait = clock.millis() < deadline;
-        return proposer.propose(Keys.lock(name), value -> decide(value, owner, ttl, mayWait))
+        return proposer.propose(Keys.lock(name), value -> decide(value, owner, ttl, mayWait, operationId))
                 .flatMap(decision -> {
                     Outcome outcome = decision.result();
                     LockState state = outcome.state();
@@ -86,6 +97,8 @@ public class LockService {
                             yield Mono.just(new Grant(name, owner, state.token(),
                                     Instant.ofEpochMilli(state.expiresAt())));
                         }
+                        case REPEATED -> Mono.just(new Grant(name, owner, state.token(),
+                                Instant.ofEpochMilli(state.expiresAt())));
                         case REFUSED -> Mono.error(new LockHeldException(name, state.holder(),
                                 Instant.ofEpochMilli(state.expiresAt())));
                         case WAITING -> Mono.<Grant>empty();
@@ -104,19 +117,29 @@ public class LockService {
         return Duration.ofMillis(Math.min(left, jittered));
     }
 
-    private Proposer.Change<Outcome> decide(JsonNode value, String owner, Duration ttl, boolean mayWait) {
+    private Proposer.Change<Outcome> decide(JsonNode value, String owner, Duration ttl, boolean mayWait,
+            String operationId) {
         long now = clock.millis();
         LockState state = parse(value);
         List<LockState.Waiter> queue = LockState.without(state.liveQueue(now), owner);
         List<LockState.Waiter> live = state.liveQueue(now);
+        LockState.GrantedOperation earlier = state.grantedTo(operationId, owner);
+        if (earlier != null) {
+            boolean stillHeld = state.heldAt(now) && owner.equals(state.holder()) && state.token() == earlier.token();
+            return stillHeld
+                    ? change(state, Kind.REPEATED, state)
+                    : change(state, Kind.REFUSED, state.heldAt(now) ? state : freeShown(state, queue));
+        }
         if (state.heldAt(now) && state.holder().equals(owner)) {
-            LockState renewed = new LockState(owner, state.token(), now + ttl.toMillis(), state.lastToken(), queue);
+            LockState renewed = new LockState(owner, state.token(), now + ttl.toMillis(), state.lastToken(), queue,
+                    state.granted()).remembering(operationId, owner);
             return change(renewed, Kind.RENEWED, renewed);
         }
         boolean headIsOwner = live.isEmpty() || live.get(0).owner().equals(owner);
         if (!state.heldAt(now) && headIsOwner) {
             long token = state.lastToken() + 1;
-            LockState granted = new LockState(owner, token, now + ttl.toMillis(), token, queue);
+            LockState granted = new LockState(owner, token, now + ttl.toMillis(), token, queue, state.granted())
+                    .remembering(operationId, owner);
             return change(granted, Kind.GRANTED, granted);
         }
         if (mayWait) {
@@ -124,8 +147,13 @@ public class LockService {
             return change(waiting, Kind.WAITING, waiting);
         }
         LockState gaveUp = state.withQueue(queue);
-        LockState shown = state.heldAt(now) ? gaveUp : new LockState(null, 0, 0, state.lastToken(), queue);
+        LockState shown = state.heldAt(now) ? gaveUp : freeShown(state, queue);
         return change(gaveUp, Kind.REFUSED, shown);
+    }
+
+    /** How a lock nobody holds is shown in a refusal: no holder, no lease. */
+    private static LockState freeShown(LockState state, List<LockState.Waiter> queue) {
+        return new LockState(null, 0, 0, state.lastToken(), queue, state.granted());
     }
 
     /** Releases {@code name} if {@code owner} holds it under {@code token} and its lease has not expired. */
@@ -137,7 +165,8 @@ public class LockService {
             if (ours && state.heldAt(now)) {
                 // keeps holder and token with expiresAt 0, so that the same release applied again
                 // (its first round's outcome was unknown and another round carried it on) is seen as done
-                LockState released = new LockState(owner, token, 0, state.lastToken(), state.liveQueue(now));
+                LockState released = new LockState(owner, token, 0, state.lastToken(), state.liveQueue(now),
+                        state.granted());
                 return new Proposer.Change<>(json.valueToTree(released), true);
             }
             if (ours && state.expiresAt() == 0) {

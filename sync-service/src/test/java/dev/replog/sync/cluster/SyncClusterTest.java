@@ -1,8 +1,10 @@
 package dev.replog.sync.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.replog.sync.lock.LockService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,6 +177,23 @@ class SyncClusterTest {
     }
 
     @Test
+    @Order(6)
+    void aCopyOfAnAcquireDecidedAfterTheReleaseGrantsNothing() {
+        // what a forwarded acquire that also ran on the forwarding node leaves: two copies, one operation id
+        long token = acquire(cluster.url(1), "copied", "owner", 10_000, 0, "op-1").block(TIMEOUT).get("token").asLong();
+        assertThat(acquire(cluster.url(2), "copied", "owner", 10_000, 0, "op-1").block(TIMEOUT).get("token").asLong())
+                .as("a copy decided while the lease lasts answers that grant").isEqualTo(token);
+        release(cluster.url(1), "copied", "owner", token).block(TIMEOUT);
+
+        assertThatThrownBy(() -> acquire(cluster.url(3), "copied", "owner", 10_000, 0, "op-1").block(TIMEOUT))
+                .as("a copy decided after the release")
+                .isInstanceOfSatisfying(WebClientResponseException.class,
+                        refused -> assertThat(refused.getStatusCode().value()).isEqualTo(409));
+        assertThat(acquire(cluster.url(1), "copied", "other", 10_000, 0).block(TIMEOUT).get("token").asLong())
+                .as("the lock stayed free: another owner gets it at once").isEqualTo(token + 1);
+    }
+
+    @Test
     @Order(7)
     void anOperationSentToAnotherNodeThanTheKeysPreferredOneIsCarriedOutOnce() {
         int preferred = PreferredNodeFilter.preferredNode("seq.once", 3);
@@ -281,7 +300,17 @@ class SyncClusterTest {
     }
 
     private Mono<JsonNode> acquire(String node, String lock, String owner, long ttlMs, long waitMs) {
+        return acquire(node, lock, owner, ttlMs, waitMs, null);
+    }
+
+    private Mono<JsonNode> acquire(String node, String lock, String owner, long ttlMs, long waitMs,
+            String operationId) {
         return http.post().uri(node + "/locks/{name}/acquire", lock).contentType(MediaType.APPLICATION_JSON)
+                .headers(headers -> {
+                    if (operationId != null) {
+                        headers.set(LockService.OPERATION_ID, operationId);
+                    }
+                })
                 .bodyValue(Map.of("owner", owner, "ttlMs", ttlMs, "waitMs", waitMs))
                 .retrieve().onStatus(status -> status.isError(), SyncClusterTest::withBody).bodyToMono(JsonNode.class);
     }
