@@ -73,6 +73,10 @@ class SyncClusterTest {
         assertProblem(post(node + "/locks/res/acquire", "{\"owner\": \"a\", \"ttlMs\": 10, \"waitMs\": -1}"), 400);
         assertProblem(post(node + "/locks/r!s/acquire", "{\"owner\": \"a\", \"ttlMs\": 10}"), 400);
         assertProblem(post(node + "/locks/res/release", "{\"owner\": \"a\"}"), 400);
+        for (String operationId : List.of("", "o".repeat(129))) {
+            assertProblem(post(node + "/locks/res/acquire", "{\"owner\": \"a\", \"ttlMs\": 10}",
+                    LockService.OPERATION_ID, operationId), 400);
+        }
 
         assertThat(get(node + "/sequences/bad").get("next").asLong()).as("nothing was taken").isEqualTo(1);
     }
@@ -334,7 +338,12 @@ class SyncClusterTest {
 
     /** The status and content type of a POST. */
     private Mono<String[]> post(String url, String body) {
-        return http.post().uri(url).contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+        return post(url, body, "Accept", "*/*");
+    }
+
+    /** The status and content type of a POST with one more header. */
+    private Mono<String[]> post(String url, String body, String header, String value) {
+        return http.post().uri(url).contentType(MediaType.APPLICATION_JSON).header(header, value).bodyValue(body)
                 .exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
                         .map(text -> new String[] {String.valueOf(response.statusCode().value()),
                                 String.valueOf(response.headers().contentType().orElse(null)), text}));
