@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -72,13 +71,6 @@ class BadInputIT {
         firstId = first.id();
         epoch = cluster.node("secondary").client().replicationStatus().path("epoch").asLong();
         assertThat(epoch).as("epoch the secondaries follow").isGreaterThanOrEqualTo(2);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     /** One request to one node and the status it must get. */

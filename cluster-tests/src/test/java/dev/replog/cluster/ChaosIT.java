@@ -70,10 +70,7 @@ class ChaosIT {
     }
 
     @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void printTotals() {
         System.out.printf("ChaosIT: %d operations, faults injected %s, in %d s in all%n", HISTORY.ops().stream()
                 .filter(op -> !op.isCompletion()).count(), FAULTS,
                 Duration.ofNanos(System.nanoTime() - classStarted).toSeconds());

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The JUnit side of the cluster fixture: clears the test class's log directory before it runs,
- * prints the tail of every node's log when a test (or a class-level setup) fails, and kills any
- * node process the class left running. A JVM shutdown hook in {@link NodeProcess} covers aborts.
+ * prints the tail of every node's log when a test (or a class-level setup) fails, and, after the
+ * class's own {@code @AfterAll} methods, kills every node process the class started, so a test
+ * class needs no {@code @AfterAll} to end its cluster. A JVM shutdown hook in {@link NodeProcess}
+ * covers aborts.
  */
 final class ClusterExtension implements BeforeAllCallback, AfterAllCallback, TestWatcher,
         LifecycleMethodExecutionExceptionHandler {

@@ -41,14 +41,8 @@ class DashboardBrowserIT {
 
     @AfterAll
     static void stop() {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (cluster != null) {
-                cluster.close();
-            }
+        if (browser != null) {
+            browser.close();
         }
     }
 

@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,13 +34,6 @@ class GapIsHiddenUntilFilledIT {
                 .secondary("secondary")
                 .faultySecondary("faulty-secondary")
                 .start();
-    }
-
-    @AfterAll
-    static void stopSecondaries() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @ParameterizedTest(name = "on the {0}")

@@ -41,11 +41,8 @@ class LiveTailIT {
     }
 
     @AfterAll
-    static void stopCluster() {
+    static void stopReaders() {
         READERS.shutdownNow();
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test
