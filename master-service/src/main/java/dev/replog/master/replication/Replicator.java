@@ -291,11 +291,12 @@ public final class Replicator {
         long prevSeq = from - 1;
         List<Entry> entries = messages.recentEntries(from, count);
         Entry prev = prevSeq == 0 ? null : messages.recentEntry(prevSeq);
-        long prevId = prevSeq == 0 ? 0 : prev != null ? prev.id() : -1;
-        if (entries == null || prevId < 0) {
-            if (inMemoryOnly) {
-                throw new NotInMemory();
-            }
+        long prevId;
+        if (entries != null && (prevSeq == 0 || prev != null)) {
+            prevId = prev == null ? 0 : prev.id();
+        } else if (inMemoryOnly) {
+            throw new NotInMemory();
+        } else {
             entries = messages.store().read(from, count);
             prevId = messages.store().idAt(prevSeq);
         }

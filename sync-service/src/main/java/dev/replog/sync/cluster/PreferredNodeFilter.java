@@ -84,9 +84,8 @@ class PreferredNodeFilter implements WebFilter {
         if (preferred == nodeId) {
             return chain.filter(exchange);
         }
-        String operationId = request.getHeaders().getFirst(LockService.OPERATION_ID) != null
-                ? request.getHeaders().getFirst(LockService.OPERATION_ID)
-                : UUID.randomUUID().toString();
+        String sent = request.getHeaders().getFirst(LockService.OPERATION_ID);
+        String operationId = sent != null ? sent : UUID.randomUUID().toString();
         return DataBufferUtils.join(request.getBody())
                 .map(PreferredNodeFilter::bytesOf)
                 .defaultIfEmpty(new byte[0])

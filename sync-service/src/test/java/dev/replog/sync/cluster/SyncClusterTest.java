@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
@@ -75,7 +77,7 @@ class SyncClusterTest {
         assertProblem(post(node + "/locks/res/release", "{\"owner\": \"a\"}"), 400);
         for (String operationId : List.of("", "o".repeat(129))) {
             assertProblem(post(node + "/locks/res/acquire", "{\"owner\": \"a\", \"ttlMs\": 10}",
-                    LockService.OPERATION_ID, operationId), 400);
+                    headers -> headers.set(LockService.OPERATION_ID, operationId)), 400);
         }
 
         assertThat(get(node + "/sequences/bad").get("next").asLong()).as("nothing was taken").isEqualTo(1);
@@ -338,12 +340,12 @@ class SyncClusterTest {
 
     /** The status and content type of a POST. */
     private Mono<String[]> post(String url, String body) {
-        return post(url, body, "Accept", "*/*");
+        return post(url, body, headers -> { });
     }
 
-    /** The status and content type of a POST with one more header. */
-    private Mono<String[]> post(String url, String body, String header, String value) {
-        return http.post().uri(url).contentType(MediaType.APPLICATION_JSON).header(header, value).bodyValue(body)
+    /** The status and content type of a POST with the headers {@code extra} sets. */
+    private Mono<String[]> post(String url, String body, Consumer<HttpHeaders> extra) {
+        return http.post().uri(url).contentType(MediaType.APPLICATION_JSON).headers(extra).bodyValue(body)
                 .exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
                         .map(text -> new String[] {String.valueOf(response.statusCode().value()),
                                 String.valueOf(response.headers().contentType().orElse(null)), text}));
