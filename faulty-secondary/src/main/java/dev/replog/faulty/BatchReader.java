@@ -20,7 +20,7 @@ class BatchReader {
     private final JsonMapper json;
     private final int maxBytes;
 
-    BatchReader(JsonMapper json, @Value("${spring.codec.max-in-memory-size:16MB}") DataSize maxBytes) {
+    BatchReader(JsonMapper json, @Value("${spring.http.codecs.max-in-memory-size:16MB}") DataSize maxBytes) {
         this.json = json;
         this.maxBytes = (int) Math.min(Integer.MAX_VALUE, maxBytes.toBytes());
     }

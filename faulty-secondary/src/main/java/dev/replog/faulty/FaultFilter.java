@@ -35,10 +35,10 @@ class FaultFilter implements WebFilter {
 
     private final Faults faults;
     private final InjectedFaults injected;
-    private final ProblemWriter problems;
+    private final FaultProblemWriter problems;
     private final BatchReader batches;
 
-    FaultFilter(Faults faults, InjectedFaults injected, ProblemWriter problems, BatchReader batches) {
+    FaultFilter(Faults faults, InjectedFaults injected, FaultProblemWriter problems, BatchReader batches) {
         this.faults = faults;
         this.injected = injected;
         this.problems = problems;

@@ -150,7 +150,7 @@ class FaultFilterTest {
     private FaultFilter filterWith(FaultSettings settings) {
         Faults faults = new Faults(new FaultProperties(settings.errorBeforeAppend(), settings.errorAfterAppend(),
                 settings.delayMs(), settings.delayJitterMs(), settings.down()));
-        return new FaultFilter(faults, new InjectedFaults(registry), new ProblemWriter(ServerCodecConfigurer.create()),
+        return new FaultFilter(faults, new InjectedFaults(registry), new FaultProblemWriter(ServerCodecConfigurer.create()),
                 new BatchReader(JsonMapper.builder().build(), DataSize.ofMegabytes(16)));
     }
 }

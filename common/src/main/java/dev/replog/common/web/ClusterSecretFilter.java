@@ -6,11 +6,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
-import org.springframework.core.ResolvableType;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.codec.HttpMessageWriter;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.server.ServerWebExchange;
@@ -35,18 +31,17 @@ public final class ClusterSecretFilter implements WebFilter, Ordered {
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
     private static final Logger log = LoggerFactory.getLogger(ClusterSecretFilter.class);
-    private static final ResolvableType PROBLEM_TYPE = ResolvableType.forClass(ProblemDetail.class);
 
     private final ClusterSettings cluster;
     private final Set<String> guarded;
-    private final ServerCodecConfigurer codecs;
+    private final ProblemWriter problems;
 
     /**
      * @param guardedSegments first path segments of the internal endpoints, e.g. {@code "replication"}
      */
     public ClusterSecretFilter(ClusterSettings cluster, ServerCodecConfigurer codecs, String... guardedSegments) {
         this.cluster = cluster;
-        this.codecs = codecs;
+        this.problems = new ProblemWriter(codecs);
         this.guarded = Set.of(guardedSegments).stream().map(s -> s.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
     }
@@ -83,20 +78,7 @@ public final class ClusterSecretFilter implements WebFilter, Ordered {
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, UnauthorizedException refusal) {
-        ProblemDetail problem = ProblemHandler.problemOf(refusal, exchange);
-        var response = exchange.getResponse();
-        response.setStatusCode(refusal.status());
-        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Replog-Secret realm=\"replog-cluster\"");
-        return writer().write(Mono.just(problem), PROBLEM_TYPE, MediaType.APPLICATION_PROBLEM_JSON, response,
-                java.util.Map.of());
-    }
-
-    @SuppressWarnings("unchecked")
-    private HttpMessageWriter<ProblemDetail> writer() {
-        return (HttpMessageWriter<ProblemDetail>) codecs.getWriters().stream()
-                .filter(writer -> writer.canWrite(PROBLEM_TYPE, MediaType.APPLICATION_PROBLEM_JSON))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no JSON encoder for problem details"));
+        exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Replog-Secret realm=\"replog-cluster\"");
+        return problems.write(exchange.getResponse(), ProblemHandler.problemOf(refusal, exchange));
     }
 }

@@ -11,6 +11,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -33,7 +34,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ReplogException.class)
     public Mono<ResponseEntity<ProblemDetail>> handleReplog(ReplogException ex, ServerWebExchange exchange) {
-        return respond(problemOf(ex, exchange), exchange);
+        return respond(problemOf(ex, exchange));
     }
 
     /**
@@ -41,26 +42,45 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
      * this handler's reach, so that their answers read exactly like its own.
      */
     public static ProblemDetail problemOf(ReplogException ex, ServerWebExchange exchange) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(ex.status(), ex.getMessage());
-        problem.setTitle(ex.title());
-        problem.setType(typeOf(ex.title()));
-        ex.properties().forEach(problem::setProperty);
-        setInstance(problem, exchange);
+        return problemOf(ex, exchange.getRequest());
+    }
+
+    /**
+     * The problem any error of a request becomes, for code that answers requests without this
+     * handler (the master's direct write path): a {@link ReplogException} as its own, an over-long
+     * body as 413, anything else as 500 (and logged).
+     */
+    public static ProblemDetail problemOf(Throwable error, ServerHttpRequest request) {
+        ProblemDetail problem;
+        if (error instanceof ReplogException replog) {
+            problem = ProblemDetail.forStatusAndDetail(replog.status(), replog.getMessage());
+            problem.setTitle(replog.title());
+            problem.setType(typeOf(replog.title()));
+            replog.properties().forEach(problem::setProperty);
+        } else if (error instanceof DataBufferLimitException tooLarge) {
+            return problemOf(tooLarge(tooLarge), request);
+        } else {
+            log.error("Unexpected error on {} {}", request.getMethod(), request.getPath(), error);
+            problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                    "unexpected error: " + error.getClass().getSimpleName());
+            problem.setTitle("Internal error");
+        }
+        setInstance(problem, request);
         return problem;
     }
 
     @ExceptionHandler(DataBufferLimitException.class)
     public Mono<ResponseEntity<ProblemDetail>> handleTooLarge(DataBufferLimitException ex, ServerWebExchange exchange) {
-        return handleReplog(new PayloadTooLargeException("request body too large: " + ex.getMessage()), exchange);
+        return handleReplog(tooLarge(ex), exchange);
     }
 
     @ExceptionHandler(Exception.class)
     public Mono<ResponseEntity<ProblemDetail>> handleUnexpected(Exception ex, ServerWebExchange exchange) {
-        log.error("Unexpected error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-                "unexpected error: " + ex.getClass().getSimpleName());
-        problem.setTitle("Internal error");
-        return respond(problem, exchange);
+        return respond(problemOf(ex, exchange.getRequest()));
+    }
+
+    private static PayloadTooLargeException tooLarge(DataBufferLimitException ex) {
+        return new PayloadTooLargeException("request body too large: " + ex.getMessage());
     }
 
     /**
@@ -104,17 +124,16 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return newline > 0 ? message.substring(0, newline) : message;
     }
 
-    private static Mono<ResponseEntity<ProblemDetail>> respond(ProblemDetail problem, ServerWebExchange exchange) {
-        setInstance(problem, exchange);
+    private static Mono<ResponseEntity<ProblemDetail>> respond(ProblemDetail problem) {
         return Mono.just(ResponseEntity.status(problem.getStatus())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem));
     }
 
     /** The request path as the problem's instance; a path that is no valid URI (hostile input) is left out. */
-    private static void setInstance(ProblemDetail problem, ServerWebExchange exchange) {
+    private static void setInstance(ProblemDetail problem, ServerHttpRequest request) {
         try {
-            problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+            problem.setInstance(URI.create(request.getPath().value()));
         } catch (IllegalArgumentException notAUri) {
             problem.setInstance(null);
         }

@@ -16,7 +16,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,7 +30,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** The public log API of the master: append with a write concern, read by seq. */
+/**
+ * The public log API of the master: append with a write concern, read by seq. The plain writes
+ * are served by {@link DirectWritePath} before they reach WebFlux; the append methods here serve
+ * the rest (and are what the OpenAPI document shows).
+ */
 @RestController
 class MessagesController {
 
@@ -152,10 +155,10 @@ class MessagesController {
         return located(result.replay(), result.seq()).body(result);
     }
 
-    /** 201 (200 for a replay) with the entry's Location; a plain header, no URI parsed per write. */
+    /** 201 (200 for a replay) with the entry's Location, as {@link DirectWritePath} answers. */
     private static ResponseEntity.BodyBuilder located(boolean replay, long seq) {
-        return ResponseEntity.status(replay ? HttpStatus.OK : HttpStatus.CREATED)
-                .header(HttpHeaders.LOCATION, "/messages/" + seq);
+        return ResponseEntity.status(DirectWritePath.statusOf(replay))
+                .header(HttpHeaders.LOCATION, DirectWritePath.locationOf(seq));
     }
 
     /** The documented shape of the request body (parsed by {@link WriteRequestParser}). */
