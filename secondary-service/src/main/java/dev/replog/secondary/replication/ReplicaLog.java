@@ -153,8 +153,9 @@ class ReplicaLog implements AutoCloseable {
                                 .onErrorMap(error -> error instanceof TimeoutException
                                         || error instanceof PendingBatches.Dropped, error -> gap(request))
                         : Mono.fromFuture(written.durable(), true))
-                // off the store's fsync thread (or the writer), which must stay free for the next cycle
-                .publishOn(Schedulers.parallel())
+                // answered on the thread that completed the write (the fsync thread, or the writer):
+                // the small answer costs less there than a hop to another pool, a thread wake-up per
+                // batch on the round trip every w >= 2 write waits for
                 // the freshest watermark: later writes may have become durable meanwhile
                 .map(durable -> new AppendResponse(store.durableSeq(), epoch));
     }
