@@ -1,8 +1,8 @@
 package dev.replog.faulty;
 
 import dev.replog.common.protocol.AppendRequest;
+import dev.replog.common.web.RequestBodies;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
@@ -27,17 +27,7 @@ class BatchReader {
 
     /** The whole body (empty when there is none); fails with {@code DataBufferLimitException} past the limit. */
     Mono<byte[]> read(ServerHttpRequest request) {
-        return DataBufferUtils.join(request.getBody(), maxBytes)
-                .map(buffer -> {
-                    try {
-                        byte[] bytes = new byte[buffer.readableByteCount()];
-                        buffer.read(bytes);
-                        return bytes;
-                    } finally {
-                        DataBufferUtils.release(buffer);
-                    }
-                })
-                .defaultIfEmpty(new byte[0]);
+        return RequestBodies.read(request, maxBytes);
     }
 
     /** For the log: "seq 5..9", "an empty batch after seq 4" or "a malformed batch". */

@@ -3,15 +3,10 @@ package dev.replog.master;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import java.nio.file.Path;
 
 /**
  * The master on its own, new (empty data dir), configured with two secondaries that never answer:
@@ -24,18 +19,7 @@ import java.nio.file.Path;
         "replog.secondaries=s1=http://127.0.0.1:9,s2=http://127.0.0.1:9/b",
         "replog.heartbeat.interval=100ms"})
 @AutoConfigureWebTestClient
-class MasterApplicationTest {
-
-    @TempDir
-    static Path dataDir;
-
-    @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("replog.data-dir", () -> dataDir.toString());
-    }
-
-    @Autowired
-    WebTestClient web;
+class MasterApplicationTest extends MasterWebTest {
 
     @Test
     void beforeHearingTheSecondariesWritesAnswer503ProblemSayingRecoveringAndHowManyNodesAreUp() {

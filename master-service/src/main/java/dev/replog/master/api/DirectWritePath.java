@@ -2,6 +2,7 @@ package dev.replog.master.api;
 
 import dev.replog.common.web.ProblemHandler;
 import dev.replog.common.web.ProblemWriter;
+import dev.replog.common.web.RequestBodies;
 import dev.replog.master.write.WriteService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,8 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -87,7 +86,7 @@ class DirectWritePath implements WebHttpHandlerBuilderCustomizer {
         String w = query.getFirst("w");
         String timeoutMs = query.getFirst("timeoutMs");
         String key = request.getHeaders().getFirst("Idempotency-Key");
-        return body(request)
+        return RequestBodies.read(request, maxBodyBytes)
                 .flatMap(body -> batch
                         ? writes.writeBatch(parser.parseBatch(body, w, timeoutMs, key))
                                 .map(result -> answer(response, result.replay(), result.first(), result))
@@ -120,23 +119,6 @@ class DirectWritePath implements WebHttpHandlerBuilderCustomizer {
 
     private static boolean once(List<String> values) {
         return values == null || values.size() == 1;
-    }
-
-    /** The body's bytes (empty when there is none), refused past the codecs' in-memory limit as WebFlux does. */
-    private Mono<byte[]> body(ServerHttpRequest request) {
-        return DataBufferUtils.join(request.getBody(), maxBodyBytes)
-                .map(DirectWritePath::bytesOf)
-                .defaultIfEmpty(new byte[0]);
-    }
-
-    private static byte[] bytesOf(DataBuffer buffer) {
-        try {
-            byte[] bytes = new byte[buffer.readableByteCount()];
-            buffer.read(bytes);
-            return bytes;
-        } finally {
-            DataBufferUtils.release(buffer);
-        }
     }
 
     private Answer answer(ServerHttpResponse response, boolean replay, long seq, Object result) {

@@ -1,8 +1,8 @@
 package dev.replog.master.api;
 
+import dev.replog.master.MasterWebTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -10,14 +10,10 @@ import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 
@@ -31,18 +27,7 @@ import tools.jackson.databind.JsonNode;
         "spring.http.codecs.max-in-memory-size=64KB",
         "replog.max-message-bytes=1KB"})
 @AutoConfigureWebTestClient
-class DirectWritePathTest {
-
-    @TempDir
-    static Path dataDir;
-
-    @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("replog.data-dir", () -> dataDir.toString());
-    }
-
-    @Autowired
-    WebTestClient web;
+class DirectWritePathTest extends MasterWebTest {
 
     @BeforeEach
     void readWrite() {

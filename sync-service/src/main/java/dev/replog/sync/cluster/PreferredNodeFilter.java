@@ -1,5 +1,6 @@
 package dev.replog.sync.cluster;
 
+import dev.replog.common.web.RequestBodies;
 import dev.replog.sync.config.SyncProperties;
 import dev.replog.sync.lock.LockService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +13,6 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -86,9 +86,7 @@ class PreferredNodeFilter implements WebFilter {
         }
         String sent = request.getHeaders().getFirst(LockService.OPERATION_ID);
         String operationId = sent != null ? sent : UUID.randomUUID().toString();
-        return DataBufferUtils.join(request.getBody())
-                .map(PreferredNodeFilter::bytesOf)
-                .defaultIfEmpty(new byte[0])
+        return RequestBodies.read(request, -1)
                 // relay() completes empty, so the choice is made on the answer, not on what relaying
                 // emits: a switchIfEmpty after relaying would run every relayed operation here again
                 .flatMap(body -> forward(preferred, request, body, operationId)
@@ -155,16 +153,6 @@ class PreferredNodeFilter implements WebFilter {
             }
         };
         return exchange.mutate().request(request).build();
-    }
-
-    private static byte[] bytesOf(DataBuffer buffer) {
-        try {
-            byte[] bytes = new byte[buffer.readableByteCount()];
-            buffer.read(bytes);
-            return bytes;
-        } finally {
-            DataBufferUtils.release(buffer);
-        }
     }
 
     private static void copy(HttpHeaders from, HttpHeaders to, String name) {
