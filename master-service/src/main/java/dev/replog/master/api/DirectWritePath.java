@@ -151,7 +151,10 @@ class DirectWritePath implements WebHttpHandlerBuilderCustomizer {
                 .register(meters));
     }
 
-    /** A response ready to send. */
+    /**
+     * A response ready to send. Outcomes become answers first and are sent after the error mapping,
+     * so that a failure while sending (the client went away) is not answered a second time.
+     */
     @FunctionalInterface
     private interface Answer {
         Mono<Void> send();

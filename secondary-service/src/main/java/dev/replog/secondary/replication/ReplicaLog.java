@@ -153,10 +153,10 @@ class ReplicaLog implements AutoCloseable {
                                 .onErrorMap(error -> error instanceof TimeoutException
                                         || error instanceof PendingBatches.Dropped, error -> gap(request))
                         : Mono.fromFuture(written.durable(), true))
-                // answered on the thread that completed the write (the fsync thread, or the writer):
-                // the small answer costs less there than a hop to another pool, a thread wake-up per
-                // batch on the round trip every w >= 2 write waits for
-                // the freshest watermark: later writes may have become durable meanwhile
+                // the freshest watermark (later writes may have become durable meanwhile), answered on
+                // the thread that completed the write (the fsync thread, or the writer): the small
+                // answer costs less there than a hop to another pool, a thread wake-up per batch on
+                // the round trip every w >= 2 write waits for
                 .map(durable -> new AppendResponse(store.durableSeq(), epoch));
     }
 
