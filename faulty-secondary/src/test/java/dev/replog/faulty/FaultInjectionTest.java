@@ -8,6 +8,7 @@ import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.ReplicationPaths;
 import dev.replog.common.protocol.ReplicationStatus;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,6 +135,26 @@ class FaultInjectionTest {
         client.get().uri("/messages").exchange().expectStatus().isOk();
         client.get().uri("/faults").exchange().expectStatus().isOk();
         assertThat(injected("delay")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void with_every_fault_off_appends_take_the_direct_path_and_with_one_on_they_meet_the_fault_filter() {
+        long acked = status().ackedSeq();
+        double direct = directAppends();
+        append(nextBatch(acked, 1)).expectStatus().isOk();
+        assertThat(directAppends()).isEqualTo(direct + 1);
+
+        setFaults("{\"delayMs\":1}");
+        double delays = injected("delay");
+        append(nextBatch(acked + 1, 1)).expectStatus().isOk();
+        assertThat(directAppends()).isEqualTo(direct + 1);
+        assertThat(injected("delay")).isEqualTo(delays + 1);
+    }
+
+    /** Appends served by the secondary's direct path (which bypasses the fault filter). */
+    private double directAppends() {
+        Timer timer = registry.find("replog.replication.requests").tag("status", "200").timer();
+        return timer == null ? 0 : timer.count();
     }
 
     private static AppendRequest nextBatch(long acked, int size) {

@@ -113,7 +113,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return HttpStatus.valueOf(status.value()).getReasonPhrase();
     }
 
-    private static String rootMessage(Throwable error) {
+    /** What the innermost cause of {@code error} says, its first line (for "bad body" details). */
+    public static String rootMessage(Throwable error) {
         Throwable cause = error;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
