@@ -33,6 +33,14 @@ final class Segment {
     private volatile int[] ends;
     /** Records in the segment; the writer's own. */
     private int count;
+    /**
+     * The file's length as the writer made it, at least {@link #sizeBytes()}: past the records it
+     * holds zeros (written ahead so that an fsync of new records changes no file metadata). The
+     * writer's own.
+     */
+    private long fileBytes;
+    /** Whether the writer still writes zeros ahead (it stops after a failed attempt). */
+    private boolean zeroFilling = true;
 
     private volatile FileChannel writer;
     private volatile FileChannel reader;
@@ -57,9 +65,11 @@ final class Segment {
         return segment;
     }
 
-    /** An existing segment whose first {@code count} records end at {@code ends}. */
+    /** An existing segment whose first {@code count} records end at {@code ends}, the file as long as they. */
     static Segment existing(long baseSeq, Path path, int[] ends, int count) {
-        return new Segment(baseSeq, path, ends.length == 0 ? new int[1024] : ends, count);
+        Segment segment = new Segment(baseSeq, path, ends.length == 0 ? new int[1024] : ends, count);
+        segment.fileBytes = segment.sizeBytes();
+        return segment;
     }
 
     int count() {
@@ -81,9 +91,29 @@ final class Segment {
         a[count++] = end;
     }
 
-    /** Writer only, with readers excluded: keep the first {@code keep} records. */
+    /** Writer only, with readers excluded: keep the first {@code keep} records (the file was cut to them). */
     void truncateIndex(int keep) {
         count = keep;
+        fileBytes = sizeBytes();
+    }
+
+    /** Writer only: the file's length as the writer made it (records, then zeros). */
+    long fileBytes() {
+        return fileBytes;
+    }
+
+    /** Writer only: the file is {@code bytes} long now (it never shrinks below the records). */
+    void fileIs(long bytes) {
+        fileBytes = Math.max(bytes, sizeBytes());
+    }
+
+    boolean zeroFilling() {
+        return zeroFilling;
+    }
+
+    /** Writer only: write no more zeros ahead into this segment (an attempt failed). */
+    void stopZeroFilling() {
+        zeroFilling = false;
     }
 
     /** The index as the reader sees it: valid for every seq up to the store's published lastSeq. */

@@ -34,7 +34,8 @@ import net.jqwik.api.constraints.IntRange;
  * to bytes after the last fsync that completed an append's future (the length of the last segment
  * at that moment, or all of a segment created after it), and the property states exactly what must
  * come back: every record that lies wholly before the first damaged byte (which includes every
- * acknowledged record), and nothing after it.
+ * acknowledged record), and nothing after it. The crash is a clean close, or a kill: a copy of the
+ * files taken while the store is open, with the zeros the writer keeps ahead of its records.
  */
 class FileLogStoreCrashPropertiesTest {
 
@@ -63,8 +64,10 @@ class FileLogStoreCrashPropertiesTest {
             @ForAll Damage damage,
             @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE - 1) int where,
             @ForAll @IntRange(min = 1, max = 255) int flipMask,
-            @ForAll @IntRange(min = 1, max = 300) int junkBytes) throws Exception {
+            @ForAll @IntRange(min = 1, max = 300) int junkBytes,
+            @ForAll boolean killed) throws Exception {
         Path dir = Files.createTempDirectory("replog-crash-");
+        Path killedCopy = Files.createTempDirectory("replog-killed-");
         try {
             List<LogRecord> appended = new ArrayList<>();
             int ackedCount;
@@ -81,15 +84,23 @@ class FileLogStoreCrashPropertiesTest {
                 ackedCount = appended.size();
                 assertThat(store.durableSeq()).isEqualTo(ackedCount);
                 fileAtAck = lastSegment(dir);
-                bytesAtAck = Files.size(fileAtAck); // fsynced: a crash cannot touch these bytes
+                bytesAtAck = store.activeSegmentBytes(); // fsynced: a crash cannot touch these bytes
                 for (List<Payload> batch : inFlight) {
                     store.appendRecords(records(batch, appended)); // not awaited: the crash may take them
                 }
+                if (killed) {
+                    // the files as a kill -9 leaves them: no close, the zeros written ahead still there
+                    copyFiles(dir, killedCopy);
+                }
+            }
+            if (killed) {
+                deleteRecursively(dir);
+                dir = killedCopy;
             }
 
             Path last = lastSegment(dir);
             long fileBytes = Files.size(last);
-            long damageableFrom = last.equals(fileAtAck) ? bytesAtAck : 0;
+            long damageableFrom = last.getFileName().equals(fileAtAck.getFileName()) ? bytesAtAck : 0;
             long firstDamaged = damage(last, damage, damageableFrom, fileBytes, where, flipMask, junkBytes);
             List<LogRecord> expected = recordsBefore(appended, last, firstDamaged);
             assertThat(expected.size()).as("the damage spares acknowledged records").isGreaterThanOrEqualTo(ackedCount);
@@ -114,6 +125,9 @@ class FileLogStoreCrashPropertiesTest {
             }
         } finally {
             deleteRecursively(dir);
+            if (Files.exists(killedCopy)) {
+                deleteRecursively(killedCopy);
+            }
         }
     }
 
@@ -277,6 +291,12 @@ class FileLogStoreCrashPropertiesTest {
     private static Path lastSegment(Path dir) throws IOException {
         List<Path> files = segmentFiles(dir);
         return files.get(files.size() - 1);
+    }
+
+    private static void copyFiles(Path from, Path to) throws IOException {
+        for (Path file : segmentFiles(from)) {
+            Files.copy(file, to.resolve(file.getFileName()));
+        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -393,6 +394,31 @@ class FileLogStoreTest {
             assertLogIs(store, all);
         }
         assertThat(Files.size(last)).isEqualTo(size);
+    }
+
+    @Test
+    void theActiveSegmentIsFilledWithZerosAheadWhichACrashLeavesAndACleanCloseCuts() throws Exception {
+        List<Entry> all = entries(1, 50);
+        Path killed = dir.resolveSibling(dir.getFileName() + "-killed");
+        long recordBytes;
+        try (FileLogStore store = FileLogStore.open(dir, FsyncMode.GROUP)) {
+            store.append(all).get(10, TimeUnit.SECONDS);
+            recordBytes = store.activeSegmentBytes();
+            assertThat(Files.size(lastSegment())).as("records, then zeros")
+                    .isEqualTo(recordBytes + FileLogStore.ZERO_FILL_BYTES);
+            // the files as a kill -9 leaves them
+            Files.createDirectories(killed);
+            Files.copy(lastSegment(), killed.resolve(lastSegment().getFileName()));
+        }
+        assertThat(Files.size(lastSegment())).as("a clean close cuts the zeros").isEqualTo(recordBytes);
+
+        try (FileLogStore store = FileLogStore.open(killed, FsyncMode.GROUP)) {
+            assertLogIs(store, all);
+            store.append(entries(51, 1)).get(10, TimeUnit.SECONDS);
+        }
+        try (FileLogStore store = FileLogStore.open(killed, FsyncMode.GROUP)) {
+            assertLogIs(store, entries(1, 51));
+        }
     }
 
     @Test
