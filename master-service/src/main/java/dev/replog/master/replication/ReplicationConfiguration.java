@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Builds one replicator, one client and one Retry per configured secondary, and their metrics. */
 @Configuration(proxyBeanMethods = false)
@@ -59,7 +61,8 @@ class ReplicationConfiguration {
     @Bean
     ClusterMembers clusterMembers(List<SecondaryNode> secondaryNodes, MessageLog messages, AckTracker tracker,
             MasterProperties properties, MasterEpoch epoch, RetryRegistry retries, WebClient.Builder webClients,
-            MeterRegistry meters) {
+            JsonMapper json, MeterRegistry meters) {
+        HttpClient http = HttpClient.create();
         List<Replicator> replicators = new ArrayList<>();
         List<SecondaryClient> clients = new ArrayList<>();
         ClusterMembers members = new ClusterMembers(replicators, clients);
@@ -67,7 +70,7 @@ class ReplicationConfiguration {
                 properties.replication().maxBatchBytes().toBytes());
         for (SecondaryNode node : secondaryNodes) {
             NodeHealth health = new NodeHealth(properties.heartbeat().unhealthyAfter());
-            SecondaryClient client = new SecondaryClient(node, webClients,
+            SecondaryClient client = new SecondaryClient(node, webClients, http, json, properties.cluster(),
                     properties.replication().requestTimeout(), properties.heartbeat().timeout());
             Retry retry = retries.retry("replication-" + node.name(), retryConfig(properties.retry(), health));
             Timer roundTrip = Timer.builder("replog.replication.round.trip")

@@ -23,13 +23,15 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
  * The master with {@code replog.cluster.secret} set sends it with its internal requests (here the
- * heartbeats to a stand-in secondary), and it shows in no log line and no actuator answer.
+ * heartbeats and appends to a stand-in secondary, which go over different clients), and it shows
+ * in no log line and no actuator answer.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -42,10 +44,17 @@ class ClusterSecretTest {
     static final Queue<String> SECONDARY_SAW = new ConcurrentLinkedQueue<>();
     // its own event loop: the Spring context's shutdown disposes the shared reactor-netty resources
     static final LoopResources LOOPS = LoopResources.create("fake-secondary", 1, true);
-    /** Records the secret header of every request and answers nothing useful (503). */
+    /**
+     * Records the secret header of every request; answers heartbeats as an empty secondary (so the
+     * master recovers and replicates to it) and appends 503 (so they are retried).
+     */
     static final DisposableServer SECONDARY = HttpServer.create().host("127.0.0.1").port(0).runOn(LOOPS)
             .handle((request, response) -> {
                 SECONDARY_SAW.add(request.uri() + " " + request.requestHeaders().get(ClusterSettings.SECRET_HEADER));
+                if (request.uri().startsWith("/replication/status")) {
+                    return response.status(200).header("Content-Type", "application/json")
+                            .sendString(Mono.just("{\"name\":\"s1\",\"ackedSeq\":0,\"lastId\":0,\"epoch\":0}")).then();
+                }
                 return response.status(503).send();
             })
             .bindNow();
@@ -70,9 +79,14 @@ class ClusterSecretTest {
     private WebTestClient client;
 
     @Test
-    void heartbeats_to_a_secondary_carry_the_secret() {
+    void heartbeats_and_appends_to_a_secondary_carry_the_secret() {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> SECONDARY_SAW.stream().anyMatch(seen -> seen.startsWith("/replication/status")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.post().uri("/messages?w=1")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"message\":\"shipped\"}")
+                .exchange().returnResult(String.class).getStatus().value() == 201);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> SECONDARY_SAW.stream().anyMatch(seen -> seen.startsWith("/replication/append")));
         assertThat(SECONDARY_SAW).allMatch(seen -> seen.endsWith(" " + SECRET), "carries the secret");
     }
 

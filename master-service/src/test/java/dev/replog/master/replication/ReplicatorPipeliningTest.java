@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.log.InMemoryLogStore;
 import dev.replog.common.protocol.Entry;
+import dev.replog.common.web.ClusterSettings;
 import dev.replog.master.config.SecondaryNode;
 import dev.replog.master.log.IdSource;
 import dev.replog.master.log.MasterEpoch;
@@ -31,8 +32,10 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The replicator's pipelining rule, against a secondary that holds every answer until the test
@@ -80,7 +83,8 @@ class ReplicatorPipeliningTest {
         AckTracker tracker = new AckTracker(2);
         messages = new MessageLog(new InMemoryLogStore(), new CountingIds(), epoch, writer, 100, seq -> { });
         SecondaryNode node = new SecondaryNode(1, "fake", URI.create("http://127.0.0.1:" + secondary.port()));
-        SecondaryClient client = new SecondaryClient(node, WebClient.builder(), TIMEOUT, TIMEOUT);
+        SecondaryClient client = new SecondaryClient(node, WebClient.builder(), HttpClient.create(), JsonMapper.shared(),
+                new ClusterSettings(""), TIMEOUT, TIMEOUT);
         Timer roundTrip = Timer.builder("round.trip").register(new SimpleMeterRegistry());
         NodeHealth health = new NodeHealth(3);
         health.answered(Clock.systemUTC().instant()); // what its first heartbeat does: a node starts UNHEALTHY
