@@ -3,33 +3,17 @@ package dev.replog.secondary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replog.common.protocol.ReplicationPaths;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpStatus;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Health, metrics and the API description are served. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.reactor.netty.shutdown-quiet-period=0s")
 @AutoConfigureWebTestClient
-class ObservabilityTest {
-
-    @TempDir
-    static Path dataDirs;
-
-    @DynamicPropertySource
-    static void ownDataDir(DynamicPropertyRegistry registry) {
-        TestDataDirs.register(registry, dataDirs);
-    }
-
-    @Autowired
-    private WebTestClient client;
+class ObservabilityTest extends SecondaryWebTest {
 
     @Test
     void health_is_up() {

@@ -6,39 +6,23 @@ import static dev.replog.secondary.replication.Batches.entries;
 import dev.replog.common.protocol.AppendResponse;
 import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.ReplicationPaths;
-import dev.replog.secondary.TestDataDirs;
-import java.nio.file.Path;
+import dev.replog.secondary.SecondaryWebTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Bad input gets a clear problem+json answer and changes nothing. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"replog.max-message-bytes=16B", "spring.reactor.netty.shutdown-quiet-period=0s"})
 @AutoConfigureWebTestClient
-class BadInputTest {
-
-    @TempDir
-    static Path dataDirs;
-
-    @DynamicPropertySource
-    static void ownDataDir(DynamicPropertyRegistry registry) {
-        TestDataDirs.register(registry, dataDirs);
-    }
-
-    @Autowired
-    private WebTestClient client;
+class BadInputTest extends SecondaryWebTest {
 
     @BeforeEach
     void theLogHoldsTwoEntries() {

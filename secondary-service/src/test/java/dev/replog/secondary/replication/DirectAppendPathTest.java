@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replog.common.protocol.AppendResponse;
 import dev.replog.common.protocol.ReplicationPaths;
-import dev.replog.secondary.TestDataDirs;
-import java.nio.file.Path;
+import dev.replog.secondary.SecondaryWebTest;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -28,18 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "server.address=127.0.0.1", "spring.reactor.netty.shutdown-quiet-period=0s"})
 @AutoConfigureWebTestClient
-class DirectAppendPathTest {
-
-    @TempDir
-    static Path dataDirs;
-
-    @DynamicPropertySource
-    static void ownDataDir(DynamicPropertyRegistry registry) {
-        TestDataDirs.register(registry, dataDirs);
-    }
-
-    @Autowired
-    private WebTestClient client;
+class DirectAppendPathTest extends SecondaryWebTest {
 
     @Test
     void aPlainAppendIsServedByTheDirectPathAndAWebFluxOnlyOneByTheController() {

@@ -9,8 +9,7 @@ import dev.replog.common.protocol.AppendResponse;
 import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.ReplicationPaths;
 import dev.replog.common.protocol.ReplicationStatus;
-import dev.replog.secondary.TestDataDirs;
-import java.nio.file.Path;
+import dev.replog.secondary.SecondaryWebTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,8 +17,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -27,8 +24,6 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
@@ -41,20 +36,9 @@ import reactor.test.StepVerifier;
         properties = {"replog.node-name=secondary-under-test", "spring.reactor.netty.shutdown-quiet-period=0s"})
 @AutoConfigureWebTestClient
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
-class ReplicationEndpointsTest {
-
-    @TempDir
-    static Path dataDirs;
-
-    @DynamicPropertySource
-    static void ownDataDir(DynamicPropertyRegistry registry) {
-        TestDataDirs.register(registry, dataDirs);
-    }
+class ReplicationEndpointsTest extends SecondaryWebTest {
 
     private static final ParameterizedTypeReference<List<Entry>> ENTRIES = new ParameterizedTypeReference<>() { };
-
-    @Autowired
-    private WebTestClient client;
 
     @LocalServerPort
     private int port;
