@@ -15,7 +15,9 @@ import java.util.stream.Stream;
  * Torn writes at the end of a log's last segment, as a crash in the middle of a write leaves them.
  * Segments are {@code <first seq, 20 digits>.log} files of frames
  * {@code [int length][int crc32c][payload]} (common's {@code RecordCodec}); the store must cut any
- * of these tails off when it opens the log.
+ * of these tails off when it opens the log. A killed node's last segment goes on with the zeros
+ * its writer keeps ahead of the records: the tear lands right after the last frame, over them,
+ * where the next write would have gone.
  */
 final class TornTail {
 
@@ -60,14 +62,35 @@ final class TornTail {
             tail.put((byte) random.nextInt(256));
         }
         tail.flip();
-        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            long size = channel.size();
-            channel.write(tail);
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long end = endOfFrames(channel);
+            while (tail.hasRemaining()) {
+                channel.write(tail, end + tail.position());
+            }
             channel.force(true);
-            return what + " at offset " + size + " of " + segment.getFileName();
+            return what + " at offset " + end + " of " + segment.getFileName();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot tear " + segment, e);
         }
+    }
+
+    /** Where the frames end: the file's end, or the first zero length (the zeros written ahead). */
+    private static long endOfFrames(FileChannel channel) throws IOException {
+        long size = channel.size();
+        ByteBuffer length = ByteBuffer.allocate(4);
+        long position = 0;
+        while (position + 4 <= size) {
+            length.clear();
+            while (length.hasRemaining() && channel.read(length, position + length.position()) > 0) {
+                // read the whole length field
+            }
+            int frame = length.getInt(0);
+            if (frame <= 0 || position + 8 + frame > size) {
+                break;
+            }
+            position += 8 + frame;
+        }
+        return position;
     }
 
     private static Optional<Path> lastSegment(Path logDir) {

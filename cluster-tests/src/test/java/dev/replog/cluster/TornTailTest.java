@@ -40,4 +40,32 @@ class TornTailTest {
         }
         assertThat(Files.size(segment)).as("segment once the tail is cut").isEqualTo(intact);
     }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9})
+    @DisplayName("of a killed node land right after its last record, over the zeros written ahead")
+    void aKilledNodesTearLandsAfterItsLastRecord(long seed) throws Exception {
+        List<Entry> entries = LongStream.rangeClosed(1, 5).mapToObj(seq -> new Entry(seq, seq * 10, "m" + seq)).toList();
+        Path killed = dir.resolve("killed");
+        Files.createDirectories(killed);
+        long intact;
+        try (FileLogStore store = FileLogStore.open(dir)) {
+            store.append(entries).get();
+            // the files as a kill -9 leaves them: records, then zeros
+            Files.copy(dir.resolve("00000000000000000001.log"), killed.resolve("00000000000000000001.log"));
+        }
+        intact = Files.size(dir.resolve("00000000000000000001.log"));
+        Path segment = killed.resolve("00000000000000000001.log");
+        long withZeros = Files.size(segment);
+
+        String torn = TornTail.tear(killed, new Random(seed));
+
+        assertThat(torn).as("where it tore").contains("at offset " + intact + " ");
+        assertThat(Files.size(segment)).isEqualTo(withZeros);
+        try (FileLogStore store = FileLogStore.open(killed)) {
+            assertThat(store.lastSeq()).as("last seq after %s", torn).isEqualTo(5);
+            assertThat(store.read(1, 10)).isEqualTo(entries);
+        }
+        assertThat(Files.size(segment)).as("segment once the tail is cut").isEqualTo(intact);
+    }
 }
