@@ -508,9 +508,6 @@ public final class FileLogStore implements LogStore {
                 end += e.frameBytes();
                 seg.addEnd((int) end);
             }
-            if (end > seg.fileBytes()) {
-                seg.fileIs(end);
-            }
             zeroFillAhead(seg, end);
             long newLast = first + encoded.length - 1;
             switch (mode) {
@@ -608,15 +605,20 @@ public final class FileLogStore implements LogStore {
             log.warn("Log {}: could not write zeros ahead in {} ({}); appends to it go on without", dir,
                     seg.path.getFileName(), e.toString());
         }
-        seg.fileIs(p);
+        seg.zeroedTo(p);
     }
 
-    /** Cuts the zeros written ahead off {@code seg} (not fsynced: the caller fsyncs). */
-    private static void cutZeros(Segment seg) throws IOException {
-        if (seg.fileBytes() > seg.sizeBytes()) {
-            seg.writer().truncate(seg.sizeBytes());
-            seg.fileIs(seg.sizeBytes());
+    /**
+     * Cuts the zeros written ahead off {@code seg} (not fsynced: the caller fsyncs); false when
+     * there were none.
+     */
+    private static boolean cutZeros(Segment seg) throws IOException {
+        if (seg.fileBytes() == seg.sizeBytes()) {
+            return false;
         }
+        seg.writer().truncate(seg.sizeBytes());
+        seg.zeroedTo(0);
+        return true;
     }
 
     /** Seals the active segment (fsynced) and starts a new one at {@code nextSeq}. */
@@ -902,8 +904,9 @@ public final class FileLogStore implements LogStore {
         failPending(); // none unless the store failed
         if (failure.get() == null) {
             try {
-                cutZeros(active); // a clean stop leaves files exactly as long as their records
-                force(active);
+                if (cutZeros(active)) { // a clean stop leaves files exactly as long as their records
+                    force(active);
+                }
             } catch (IOException e) {
                 fail("cutting the zeros off " + active.path + " at close", e);
             }

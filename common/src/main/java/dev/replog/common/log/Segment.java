@@ -34,11 +34,10 @@ final class Segment {
     /** Records in the segment; the writer's own. */
     private int count;
     /**
-     * The file's length as the writer made it, at least {@link #sizeBytes()}: past the records it
-     * holds zeros (written ahead so that an fsync of new records changes no file metadata). The
-     * writer's own.
+     * Where the zeros the writer wrote ahead of the records end (so that an fsync of new records
+     * changes no file metadata); at or below {@link #sizeBytes()} when there are none. The writer's own.
      */
-    private long fileBytes;
+    private long zeroedTo;
     /** Whether the writer still writes zeros ahead (it stops after a failed attempt). */
     private boolean zeroFilling = true;
 
@@ -67,9 +66,7 @@ final class Segment {
 
     /** An existing segment whose first {@code count} records end at {@code ends}, the file as long as they. */
     static Segment existing(long baseSeq, Path path, int[] ends, int count) {
-        Segment segment = new Segment(baseSeq, path, ends.length == 0 ? new int[1024] : ends, count);
-        segment.fileBytes = segment.sizeBytes();
-        return segment;
+        return new Segment(baseSeq, path, ends.length == 0 ? new int[1024] : ends, count);
     }
 
     int count() {
@@ -94,17 +91,17 @@ final class Segment {
     /** Writer only, with readers excluded: keep the first {@code keep} records (the file was cut to them). */
     void truncateIndex(int keep) {
         count = keep;
-        fileBytes = sizeBytes();
+        zeroedTo = 0;
     }
 
-    /** Writer only: the file's length as the writer made it (records, then zeros). */
+    /** Writer only: the file's length as the writer made it (records, then any zeros). */
     long fileBytes() {
-        return fileBytes;
+        return Math.max(zeroedTo, sizeBytes());
     }
 
-    /** Writer only: the file is {@code bytes} long now (it never shrinks below the records). */
-    void fileIs(long bytes) {
-        fileBytes = Math.max(bytes, sizeBytes());
+    /** Writer only: zeros were written ahead up to {@code end}; 0 once they are cut off. */
+    void zeroedTo(long end) {
+        zeroedTo = end;
     }
 
     boolean zeroFilling() {
