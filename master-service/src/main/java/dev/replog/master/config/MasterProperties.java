@@ -82,12 +82,16 @@ public record MasterProperties(
      * @param maxInFlight     append requests in flight per secondary (pipelining); bounded because two
      *                        to four already cover the secondary's fsync and the round trip, and more
      *                        only add memory, resent work after a refusal and held-aside entries
+     * @param linger          how long entries no writer waits on (written with {@code w=1}) may be
+     *                        held back to go out in one bigger batch (Kafka's {@code linger.ms});
+     *                        entries a writer waits on go at once; 0 ships everything at once
      */
     public record Replication(
             @DefaultValue("1000") @Min(1) int maxBatchEntries,
             @DefaultValue("4MB") @NotNull DataSize maxBatchBytes,
             @DefaultValue("10s") @NotNull Duration requestTimeout,
-            @DefaultValue("4") @Min(1) @jakarta.validation.constraints.Max(16) int maxInFlight) {
+            @DefaultValue("4") @Min(1) @jakarta.validation.constraints.Max(16) int maxInFlight,
+            @DefaultValue("5ms") @NotNull Duration linger) {
     }
 
     /**

@@ -27,10 +27,25 @@ public final class ClusterMembers {
         return clients;
     }
 
-    /** New entries are durable in the log: wakes every replicator, then tells the listeners. */
+    /**
+     * New entries are durable in the log and no writer waits on a secondary for them: wakes every
+     * replicator (which may linger for a bigger batch), then tells the listeners.
+     */
     public void entriesAppended() {
+        entriesAppended(0);
+    }
+
+    /**
+     * New entries are durable in the log and a writer waits until secondaries hold {@code awaitedSeq}
+     * (0: none does): wakes every replicator, then tells the listeners.
+     */
+    public void entriesAppended(long awaitedSeq) {
         for (Replicator replicator : replicators) {
-            replicator.wake();
+            if (awaitedSeq > 0) {
+                replicator.wakeFor(awaitedSeq);
+            } else {
+                replicator.wake();
+            }
         }
         appendListeners.forEach(Runnable::run);
     }

@@ -38,12 +38,15 @@ final class Heartbeats implements SmartLifecycle {
     private Disposable beat(Replicator replicator, SecondaryClient client) {
         return Flux.interval(Duration.ZERO, interval)
                 .onBackpressureDrop()
-                .concatMap(tick -> client.status()
-                        // the answer is checked against the log on disk: not on the event loop
-                        .publishOn(Schedulers.boundedElastic())
-                        .doOnNext(replicator::onHeartbeat)
-                        .doOnError(replicator::onMissedHeartbeat)
-                        .onErrorResume(error -> Mono.empty()), 0)
+                .concatMap(tick -> Mono.defer(() -> {
+                    long mark = replicator.heartbeatSent();
+                    return client.status()
+                            // the answer is checked against the log on disk: not on the event loop
+                            .publishOn(Schedulers.boundedElastic())
+                            .doOnNext(status -> replicator.onHeartbeat(status, mark))
+                            .doOnError(replicator::onMissedHeartbeat)
+                            .onErrorResume(error -> Mono.empty());
+                }), 0)
                 .subscribe();
     }
 

@@ -67,7 +67,7 @@ class ReplicationConfiguration {
         List<SecondaryClient> clients = new ArrayList<>();
         ClusterMembers members = new ClusterMembers(replicators, clients);
         Replicator.BatchLimits limits = new Replicator.BatchLimits(properties.replication().maxBatchEntries(),
-                properties.replication().maxBatchBytes().toBytes());
+                properties.replication().maxBatchBytes().toBytes(), properties.replication().linger());
         for (SecondaryNode node : secondaryNodes) {
             NodeHealth health = new NodeHealth(properties.heartbeat().unhealthyAfter());
             SecondaryClient client = new SecondaryClient(node, webClients, http, json, properties.cluster(),

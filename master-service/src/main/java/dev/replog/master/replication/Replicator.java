@@ -10,10 +10,12 @@ import dev.replog.master.writeconcern.AckTracker;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.Timer;
@@ -39,6 +41,12 @@ import reactor.core.scheduler.Schedulers;
  * secondary; more only adds memory, refused-and-resent work after a fault, and held-aside entries on
  * the secondary (a bounded buffer) without adding throughput.
  *
+ * <p>Lingering: entries no writer waits on this secondary for ({@code w=1} writes) may wait up to
+ * {@code linger} to go out together in one bigger batch, as a Kafka producer's {@code linger.ms}
+ * does; every request costs both nodes CPU whatever it carries, and on shared cores that CPU is
+ * the master's throughput. An entry a writer does wait on ({@link #wakeFor}), a quarter of a full
+ * batch, or the end of the linger sends at once.
+ *
  * <p>Failed deliveries are retried by the secondary's own Resilience4j {@link Retry} (exponential
  * backoff with jitter) while the node is not UNHEALTHY; an UNHEALTHY node is left alone until a
  * heartbeat answers, which {@link #onHeartbeat wakes} the loop at once.
@@ -57,6 +65,7 @@ public final class Replicator {
     private final BatchLimits limits;
     private final Clock clock;
     private final Runnable onHealthChange;
+    private final long lingerNanos;
 
     private final int maxInFlight;
     private final Timer roundTrip;
@@ -66,6 +75,15 @@ public final class Replicator {
     private long sentSeq;
     /** Whether a pump is scheduled or running (one at a time builds batches, off the event loop). */
     private final AtomicInteger pumpWip = new AtomicInteger();
+    /** Append answers taken so far: a heartbeat sent before the latest one may predate it. */
+    private final AtomicLong answers = new AtomicLong();
+    /** The highest seq a writer waits on a secondary to hold: shipped without lingering. */
+    private final AtomicLong awaitedSeq = new AtomicLong();
+    /** Whether entries are held back (lingering), since {@code lingerSince}; guarded by {@code this}. */
+    private boolean lingering;
+    private long lingerSince;
+    /** Whether a wake-up at the end of the linger is scheduled; guarded by {@code this}. */
+    private boolean lingerWakeScheduled;
     private volatile long ackedSeq;
     private volatile boolean catchingUp;
     private volatile boolean fenced;
@@ -87,6 +105,7 @@ public final class Replicator {
         this.roundTrip = roundTrip;
         this.clock = clock;
         this.onHealthChange = onHealthChange;
+        this.lingerNanos = limits.linger().toNanos();
     }
 
     public SecondaryNode node() {
@@ -127,6 +146,15 @@ public final class Replicator {
         }
     }
 
+    /**
+     * New entries were appended and a writer waits until this secondary (or enough others) holds
+     * {@code seq}: ship everything up to it without lingering, then as {@link #wake}.
+     */
+    public void wakeFor(long seq) {
+        awaitedSeq.accumulateAndGet(seq, Math::max);
+        wake();
+    }
+
     /** Stops shipping (shutdown); answers to batches in flight still update the watermark. */
     void stop() {
         fenced = true;
@@ -162,9 +190,11 @@ public final class Replicator {
     private boolean sendNextBatch(boolean inMemoryOnly) {
         long from;
         synchronized (this) {
-            if (inFlight >= maxInFlight || !hasWork() || (inFlight > 0 && backlog() < pipelinedBatchEntries())) {
+            if (inFlight >= maxInFlight || !hasWork() || (inFlight > 0 && backlog() < pipelinedBatchEntries())
+                    || lingers()) {
                 return false;
             }
+            lingering = false;
             from = Math.max(sentSeq, ackedSeq) + 1;
             inFlight++;
         }
@@ -193,11 +223,22 @@ public final class Replicator {
     }
 
     /**
-     * A heartbeat was answered: the node is HEALTHY. Its status moves the resume point; it counts
-     * towards write concerns only when its last entry is the master's entry at that seq (same id),
-     * which, with the log-matching check on every append, means its whole prefix is the master's.
+     * A heartbeat is about to be sent: the mark to hand to {@link #onHeartbeat} with its answer,
+     * which tells whether an append was answered in between.
      */
-    void onHeartbeat(ReplicationStatus status) {
+    long heartbeatSent() {
+        return answers.get();
+    }
+
+    /**
+     * A heartbeat sent at {@code mark} was answered: the node is HEALTHY. Its status moves the
+     * resume point; it counts towards write concerns only when its last entry is the master's entry
+     * at that seq (same id), which, with the log-matching check on every append, means its whole
+     * prefix is the master's. A status that may predate an append answer taken meanwhile moves
+     * nothing: the secondary wrote it before it applied that append, and the answer is the newer
+     * word (else a busy secondary would look as if it had lost entries, and be sent them again).
+     */
+    void onHeartbeat(ReplicationStatus status, long mark) {
         NodeStatus before = health.answered(clock.instant());
         lastStatus = status;
         if (status.ackedSeq() > messages.lastSeq() && epoch.taken()) {
@@ -209,7 +250,7 @@ public final class Replicator {
         }
         boolean idle;
         synchronized (this) {
-            idle = inFlight == 0;
+            idle = inFlight == 0 && answers.get() == mark;
         }
         // also when the tracker lags this replicator (answers to pipelined batches that raced): repaired here
         if (idle && (status.ackedSeq() != ackedSeq || tracker.watermark(node.index()) != ackedSeq)) {
@@ -252,6 +293,39 @@ public final class Replicator {
             }
             onHealthChange.run();
         }
+    }
+
+    /**
+     * Whether to hold the unsent entries back a little longer: nobody waits on them, they are
+     * fewer than a quarter of a full batch, and they have waited less than the linger. Schedules
+     * the wake-up that sends them when the linger ends. Guarded by {@code this}.
+     */
+    private boolean lingers() {
+        long sent = Math.max(sentSeq, ackedSeq);
+        if (lingerNanos == 0 || backlog() <= 0 || backlog() >= pipelinedBatchEntries() || awaitedSeq.get() > sent) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (!lingering) {
+            lingering = true;
+            lingerSince = now;
+        }
+        long left = lingerSince + lingerNanos - now;
+        if (left <= 0) {
+            return false;
+        }
+        if (!lingerWakeScheduled) {
+            lingerWakeScheduled = true;
+            Schedulers.parallel().schedule(this::lingerEnded, left, TimeUnit.NANOSECONDS);
+        }
+        return true;
+    }
+
+    private void lingerEnded() {
+        synchronized (this) {
+            lingerWakeScheduled = false;
+        }
+        wake();
     }
 
     /** Entries durable here and not yet sent; guarded by {@code this}. */
@@ -322,6 +396,7 @@ public final class Replicator {
 
     private void onOutcome(Delivery delivery, long sentNanos) {
         roundTrip.record(System.nanoTime() - sentNanos, TimeUnit.NANOSECONDS);
+        answers.incrementAndGet();
         AppendOutcome outcome = delivery.outcome();
         AppendRequest batch = delivery.batch();
         health.answered(clock.instant());
@@ -407,7 +482,10 @@ public final class Replicator {
     private record Delivery(AppendRequest batch, AppendOutcome outcome) {
     }
 
-    /** Batch size limits: entries and (approximate, UTF-8 upper bound) message bytes. */
-    record BatchLimits(int maxEntries, long maxBytes) {
+    /**
+     * Batch limits: entries, (approximate, UTF-8 upper bound) message bytes, and how long entries
+     * no writer waits on may be held back for a bigger batch (zero: never).
+     */
+    record BatchLimits(int maxEntries, long maxBytes, Duration linger) {
     }
 }

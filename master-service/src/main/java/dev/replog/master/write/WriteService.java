@@ -44,7 +44,7 @@ public class WriteService {
             int required = requiredNodes(command.w());
             cluster.requireWritable();
             return messages.append(command.message(), command.idempotencyKey())
-                    .doOnNext(appended -> members.entriesAppended())
+                    .doOnNext(appended -> members.entriesAppended(awaitedBySecondaries(appended.entry().seq(), required)))
                     .flatMap(appended -> awaitConcern(appended.entry().seq(), required, command.timeout())
                             .map(acks -> new WriteResult(appended.entry().seq(), appended.entry().id(), required, acks,
                                     appended.replay())));
@@ -60,12 +60,17 @@ public class WriteService {
             int required = requiredNodes(command.w());
             cluster.requireWritable();
             return messages.appendAll(command.messages(), command.idempotencyKey())
-                    .doOnNext(appended -> members.entriesAppended())
+                    .doOnNext(appended -> members.entriesAppended(awaitedBySecondaries(appended.last().seq(), required)))
                     .flatMap(appended -> awaitConcern(appended.last().seq(), required, command.timeout())
                             .map(acks -> new BatchResult(appended.first().seq(), appended.last().seq(),
                                     appended.entries().stream().map(Entry::id).toList(), required, acks,
                                     appended.replay())));
         });
+    }
+
+    /** The seq this write waits on secondaries for (0 if the master alone meets its concern). */
+    private static long awaitedBySecondaries(long seq, int required) {
+        return required > 1 ? seq : 0;
     }
 
     private int requiredNodes(WriteConcern w) {

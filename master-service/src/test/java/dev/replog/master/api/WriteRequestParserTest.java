@@ -25,7 +25,7 @@ class WriteRequestParserTest {
             new MasterProperties("master", Path.of("data"), List.of(), DataSize.ofBytes(16),
                     new MasterProperties.Heartbeat(Duration.ofSeconds(1), 3, Duration.ofSeconds(1)),
                     new MasterProperties.Retry(Duration.ofMillis(50), Duration.ofSeconds(2), 2.0, 0.5, 0),
-                    new MasterProperties.Replication(1000, DataSize.ofMegabytes(4), Duration.ofSeconds(10), 4),
+                    new MasterProperties.Replication(1000, DataSize.ofMegabytes(4), Duration.ofSeconds(10), 4, Duration.ofMillis(5)),
                     new MasterProperties.Ids(1000, Duration.ofSeconds(2)), new MasterProperties.Storage("group", DataSize.ofMegabytes(64)),
                     new MasterProperties.Sync(List.of(), Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(2)),
                     new MasterProperties.Batch(3, DataSize.ofBytes(40)), new ClusterSettings(null)));

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.log.InMemoryLogStore;
 import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.common.web.ClusterSettings;
 import dev.replog.master.config.SecondaryNode;
 import dev.replog.master.log.IdSource;
@@ -38,10 +39,11 @@ import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The replicator's pipelining rule, against a secondary that holds every answer until the test
- * lets it go: while a batch is in flight, a second request goes out only for at least a quarter
- * of a full batch; fewer entries wait and go together in the next batch. Batches come from the
- * master's memory, and from its log when the entries are no longer held there.
+ * The replicator's pipelining and lingering rules, against a secondary that holds every answer
+ * until the test lets it go: while a batch is in flight, a second request goes out only for at
+ * least a quarter of a full batch; fewer entries wait and go together in the next batch. Entries
+ * no writer waits on linger for a bigger batch; entries a writer waits on do not. Batches come
+ * from the master's memory, and from its log when the entries are no longer held there.
  */
 class ReplicatorPipeliningTest {
 
@@ -62,6 +64,7 @@ class ReplicatorPipeliningTest {
     private final Scheduler writer = Schedulers.newSingle("test-log-writer");
     private DisposableServer secondary;
     private MessageLog messages;
+    private MasterEpoch epoch;
     private Replicator replicator;
 
     @BeforeEach
@@ -78,10 +81,14 @@ class ReplicatorPipeliningTest {
                                     .then());
                         })))
                 .bindNow();
-        MasterEpoch epoch = new MasterEpoch();
+        epoch = new MasterEpoch();
         epoch.take(1);
-        AckTracker tracker = new AckTracker(2);
         messages = new MessageLog(new InMemoryLogStore(), new CountingIds(), epoch, writer, 100, seq -> { });
+    }
+
+    /** Starts the replicator under test; {@code linger} as {@code replog.replication.linger}. */
+    private void startReplicator(Duration linger) {
+        AckTracker tracker = new AckTracker(2);
         SecondaryNode node = new SecondaryNode(1, "fake", URI.create("http://127.0.0.1:" + secondary.port()));
         SecondaryClient client = new SecondaryClient(node, WebClient.builder(), HttpClient.create(), JsonMapper.shared(),
                 new ClusterSettings(""), TIMEOUT, TIMEOUT);
@@ -89,12 +96,14 @@ class ReplicatorPipeliningTest {
         NodeHealth health = new NodeHealth(3);
         health.answered(Clock.systemUTC().instant()); // what its first heartbeat does: a node starts UNHEALTHY
         replicator = new Replicator(node, messages, tracker, client, Retry.ofDefaults("fake"), health, epoch,
-                new Replicator.BatchLimits(MAX_BATCH, 1 << 20), 4, roundTrip, Clock.systemUTC(), () -> { });
+                new Replicator.BatchLimits(MAX_BATCH, 1 << 20, linger), 4, roundTrip, Clock.systemUTC(), () -> { });
     }
 
     @AfterEach
     void stop() {
-        replicator.stop();
+        if (replicator != null) {
+            replicator.stop();
+        }
         appends.forEach(held -> held.release().tryEmitValue(true));
         secondary.disposeNow();
         loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block();
@@ -103,6 +112,7 @@ class ReplicatorPipeliningTest {
 
     @Test
     void whileABatchIsInFlightAFewNewEntriesWaitAndGoTogetherInTheNextBatch() {
+        startReplicator(Duration.ZERO);
         append(1);
         await().atMost(TIMEOUT).until(() -> appends.size() == 1);
 
@@ -117,6 +127,7 @@ class ReplicatorPipeliningTest {
 
     @Test
     void aQuarterOfAFullBatchGoesOutAtOnceWhileTheFirstIsStillInFlight() {
+        startReplicator(Duration.ZERO);
         append(1);
         await().atMost(TIMEOUT).until(() -> appends.size() == 1);
 
@@ -130,6 +141,7 @@ class ReplicatorPipeliningTest {
 
     @Test
     void entriesNoLongerInTheMastersMemoryAreReadFromItsLog() {
+        startReplicator(Duration.ZERO);
         // written to the store behind the MessageLog's back, as recovery and a restart leave them
         messages.store().append(List.of(new Entry(1, 101, "a"), new Entry(2, 102, "b"), new Entry(3, 103, "c")))
                 .join();
@@ -141,10 +153,81 @@ class ReplicatorPipeliningTest {
         assertThat(appends.get(0).seqs()).containsExactly(1L, 2L, 3L, 4L, 5L);
     }
 
+    @Test
+    void entriesNoWriterWaitsOnLingerAndGoOutTogetherWhenTheLingerEnds() {
+        startReplicator(Duration.ofSeconds(2));
+        append(1);
+        append(2);
+        append(3);
+
+        await().atMost(TIMEOUT).until(() -> appends.size() == 1);
+        assertThat(appends.get(0).seqs()).as("one batch for the three wake-ups").containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    }
+
+    @Test
+    void anEntryAWriterWaitsOnGoesOutAtOnceWithThoseLingering() {
+        startReplicator(Duration.ofMinutes(5));
+        append(2);
+
+        long seq = appendAwaited();
+
+        await().atMost(TIMEOUT).until(() -> appends.size() == 1);
+        assertThat(appends.get(0).seqs()).containsExactly(1L, 2L, seq);
+    }
+
+    @Test
+    void aQuarterOfAFullBatchDoesNotLinger() {
+        startReplicator(Duration.ofMinutes(5));
+        append(MAX_BATCH / 4 - 1);
+        await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(appends::isEmpty);
+
+        append(1);
+
+        await().atMost(TIMEOUT).until(() -> appends.size() == 1);
+        assertThat(appends.get(0).seqs()).hasSize(MAX_BATCH / 4);
+    }
+
+    @Test
+    void aHeartbeatAnswerThatPredatesAnAppendAnswerMovesNothing() {
+        startReplicator(Duration.ZERO);
+        long mark = replicator.heartbeatSent(); // the secondary writes its status (empty) ...
+        append(3);
+        await().atMost(TIMEOUT).until(() -> appends.size() == 1);
+        appends.get(0).release().tryEmitValue(true);
+        await().atMost(TIMEOUT).until(() -> replicator.ackedSeq() == 3);
+
+        replicator.onHeartbeat(new ReplicationStatus("fake", 0, 0, 1), mark); // ... which arrives after the append's answer
+
+        assertThat(replicator.ackedSeq()).isEqualTo(3);
+        await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> appends.size() == 1);
+    }
+
+    @Test
+    void aHeartbeatAnswerAfterTheLastAppendAnswerShowsASecondaryThatLostItsEntries() {
+        startReplicator(Duration.ZERO);
+        append(3);
+        await().atMost(TIMEOUT).until(() -> appends.size() == 1);
+        appends.get(0).release().tryEmitValue(true);
+        await().atMost(TIMEOUT).until(() -> replicator.ackedSeq() == 3);
+
+        replicator.onHeartbeat(new ReplicationStatus("fake", 0, 0, 1), replicator.heartbeatSent()); // restarted empty
+
+        await().atMost(TIMEOUT).until(() -> appends.size() == 2);
+        assertThat(appends.get(1).prevSeq()).as("everything sent again").isZero();
+        assertThat(appends.get(1).seqs()).containsExactly(1L, 2L, 3L);
+    }
+
     /** Appends {@code count} messages and wakes the replicator once they are durable, as the master does. */
     private void append(int count) {
         Flux.range(0, count).concatMap(i -> messages.append("m" + i, null)).blockLast(TIMEOUT);
         replicator.wake();
+    }
+
+    /** Appends one message a writer waits on this secondary for (w >= 2), as the master does; its seq. */
+    private long appendAwaited() {
+        long seq = messages.append("awaited", null).block(TIMEOUT).entry().seq();
+        replicator.wakeFor(seq);
+        return seq;
     }
 
     private static long first(Pattern pattern, String body) {
