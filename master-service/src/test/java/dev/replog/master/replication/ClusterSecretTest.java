@@ -24,9 +24,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
-import reactor.netty.resources.LoopResources;
 
 /**
  * The master with {@code replog.cluster.secret} set sends it with its internal requests (here the
@@ -42,22 +39,18 @@ class ClusterSecretTest {
 
     static final String SECRET = "master-secret-" + UUID.randomUUID();
     static final Queue<String> SECONDARY_SAW = new ConcurrentLinkedQueue<>();
-    // its own event loop: the Spring context's shutdown disposes the shared reactor-netty resources
-    static final LoopResources LOOPS = LoopResources.create("fake-secondary", 1, true);
     /**
      * Records the secret header of every request; answers heartbeats as an empty secondary (so the
      * master recovers and replicates to it) and appends 503 (so they are retried).
      */
-    static final DisposableServer SECONDARY = HttpServer.create().host("127.0.0.1").port(0).runOn(LOOPS)
-            .handle((request, response) -> {
-                SECONDARY_SAW.add(request.uri() + " " + request.requestHeaders().get(ClusterSettings.SECRET_HEADER));
-                if (request.uri().startsWith("/replication/status")) {
-                    return response.status(200).header("Content-Type", "application/json")
-                            .sendString(Mono.just("{\"name\":\"s1\",\"ackedSeq\":0,\"lastId\":0,\"epoch\":0}")).then();
-                }
-                return response.status(503).send();
-            })
-            .bindNow();
+    static final StandInSecondary SECONDARY = new StandInSecondary((request, response) -> {
+        SECONDARY_SAW.add(request.uri() + " " + request.requestHeaders().get(ClusterSettings.SECRET_HEADER));
+        if (request.uri().startsWith("/replication/status")) {
+            return response.status(200).header("Content-Type", "application/json")
+                    .sendString(Mono.just("{\"name\":\"s1\",\"ackedSeq\":0,\"lastId\":0,\"epoch\":0}")).then();
+        }
+        return response.status(503).send();
+    });
 
     @TempDir
     static Path dataDir;
@@ -66,13 +59,12 @@ class ClusterSecretTest {
     static void settings(DynamicPropertyRegistry registry) {
         registry.add("replog.data-dir", dataDir::toString);
         registry.add("replog.cluster.secret", () -> SECRET);
-        registry.add("replog.secondaries", () -> "s1=http://127.0.0.1:" + SECONDARY.port());
+        registry.add("replog.secondaries", SECONDARY::asSecondaries);
     }
 
     @AfterAll
     static void stopSecondary() {
-        SECONDARY.disposeNow();
-        LOOPS.dispose();
+        SECONDARY.close();
     }
 
     @Autowired

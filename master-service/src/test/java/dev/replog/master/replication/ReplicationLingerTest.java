@@ -1,4 +1,4 @@
-package dev.replog.master.write;
+package dev.replog.master.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,9 +22,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
-import reactor.netty.resources.LoopResources;
+import reactor.netty.http.server.HttpServerRoutes;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -44,28 +42,24 @@ class ReplicationLingerTest {
 
     static final AtomicReference<Watermark> LAST = new AtomicReference<>(new Watermark(0, 0));
     static final Queue<AppendRequest> APPENDS = new ConcurrentLinkedQueue<>();
-    // its own event loop: the Spring context's shutdown disposes the shared reactor-netty resources
-    static final LoopResources LOOPS = LoopResources.create("fake-secondary", 1, true);
     /** A secondary that takes every append as it comes and reports what it holds. */
-    static final DisposableServer SECONDARY = HttpServer.create().host("127.0.0.1").port(0).runOn(LOOPS)
-            .route(routes -> routes
-                    .get("/replication/status", (request, response) -> response.status(200)
-                            .header("Content-Type", "application/json")
-                            .sendString(Mono.fromSupplier(() -> "{\"name\":\"s1\",\"ackedSeq\":" + LAST.get().seq()
-                                    + ",\"lastId\":" + LAST.get().id() + ",\"epoch\":0}")).then())
-                    .post("/replication/append", (request, response) -> request.receive().aggregate().asByteArray()
-                            .flatMap(body -> {
-                                AppendRequest append = JsonMapper.shared().readValue(body, AppendRequest.class);
-                                APPENDS.add(append);
-                                if (!append.entries().isEmpty()) {
-                                    Entry last = append.entries().get(append.entries().size() - 1);
-                                    LAST.set(new Watermark(last.seq(), last.id()));
-                                }
-                                return response.status(200).header("Content-Type", "application/json")
-                                        .sendString(Mono.just("{\"ackedSeq\":" + LAST.get().seq() + ",\"epoch\":"
-                                                + append.epoch() + "}")).then();
-                            })))
-            .bindNow();
+    static final StandInSecondary SECONDARY = new StandInSecondary(HttpServerRoutes.newRoutes()
+            .get("/replication/status", (request, response) -> response.status(200)
+                    .header("Content-Type", "application/json")
+                    .sendString(Mono.fromSupplier(() -> "{\"name\":\"s1\",\"ackedSeq\":" + LAST.get().seq()
+                            + ",\"lastId\":" + LAST.get().id() + ",\"epoch\":0}")).then())
+            .post("/replication/append", (request, response) -> request.receive().aggregate().asByteArray()
+                    .flatMap(body -> {
+                        AppendRequest append = JsonMapper.shared().readValue(body, AppendRequest.class);
+                        APPENDS.add(append);
+                        if (!append.entries().isEmpty()) {
+                            Entry last = append.entries().get(append.entries().size() - 1);
+                            LAST.set(new Watermark(last.seq(), last.id()));
+                        }
+                        return response.status(200).header("Content-Type", "application/json")
+                                .sendString(Mono.just("{\"ackedSeq\":" + LAST.get().seq() + ",\"epoch\":"
+                                        + append.epoch() + "}")).then();
+                    })));
 
     @TempDir
     static Path dataDir;
@@ -73,13 +67,12 @@ class ReplicationLingerTest {
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         registry.add("replog.data-dir", dataDir::toString);
-        registry.add("replog.secondaries", () -> "s1=http://127.0.0.1:" + SECONDARY.port());
+        registry.add("replog.secondaries", SECONDARY::asSecondaries);
     }
 
     @AfterAll
     static void stopSecondary() {
-        SECONDARY.disposeNow();
-        LOOPS.dispose();
+        SECONDARY.close();
     }
 
     @Autowired
