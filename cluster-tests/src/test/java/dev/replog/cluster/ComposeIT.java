@@ -17,8 +17,8 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 
 /**
  * The default topology exactly as {@code docker compose up} starts it from the repository's
- * {@code docker-compose.yml} (images built from the Dockerfiles): a w=3 write is acknowledged by
- * all three nodes and every secondary serves it. Needs a Docker engine; skipped where there is none.
+ * {@code docker-compose.yml} (images built from its one {@code Dockerfile}): a w=3 write is
+ * acknowledged by all three nodes and every secondary serves it. Needs a Docker engine; skipped where there is none.
  */
 @Testcontainers(disabledWithoutDocker = true)
 @DisplayName("docker-compose.yml")
