@@ -2,17 +2,14 @@ package dev.replog.faulty;
 
 import dev.replog.common.protocol.ReplicationPaths;
 import dev.replog.common.web.ClusterSettings;
-import java.nio.file.Path;
+import dev.replog.secondary.SecondaryWebTest;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The faulty-secondary guards {@code /replication/**} with the cluster secret like the secondary,
@@ -21,21 +18,14 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK, properties = "replog.faults.down=true")
 @AutoConfigureWebTestClient
-class ClusterSecretTest {
+class ClusterSecretTest extends SecondaryWebTest {
 
     static final String SECRET = "faulty-secret-" + UUID.randomUUID();
 
-    @TempDir
-    static Path dataDirs;
-
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
-        TestDataDirs.register(registry, dataDirs);
         registry.add("replog.cluster.secret", () -> SECRET);
     }
-
-    @Autowired
-    private WebTestClient client;
 
     @Test
     void an_outsider_gets_401_before_any_fault_and_the_cluster_gets_the_fault() {

@@ -2,39 +2,24 @@ package dev.replog.faulty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
+import dev.replog.secondary.SecondaryWebTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** {@code GET/PUT /faults} and {@code POST /faults/reset}. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.reactor.netty.shutdown-quiet-period=0s")
 @AutoConfigureWebTestClient
-class FaultsEndpointTest {
-
-    @TempDir
-    static Path dataDirs;
-
-    @DynamicPropertySource
-    static void ownDataDir(DynamicPropertyRegistry registry) {
-        TestDataDirs.register(registry, dataDirs);
-    }
+class FaultsEndpointTest extends SecondaryWebTest {
 
     private static final FaultSettings SOME = new FaultSettings(0.25, 0.5, 100, 20, false);
-
-    @Autowired
-    private WebTestClient client;
 
     @BeforeEach
     void someFaultsAreOn() {

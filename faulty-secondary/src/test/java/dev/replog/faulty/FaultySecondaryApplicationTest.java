@@ -3,19 +3,15 @@ package dev.replog.faulty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replog.secondary.SecondaryApplication;
+import dev.replog.secondary.SecondaryWebTest;
 import dev.replog.secondary.config.SecondaryProperties;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The faulty-secondary keeps its own identity although the secondary's jar (with its own
@@ -28,15 +24,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "replog.faults.delay-jitter-ms=7",
         "replog.faults.down=true"})
 @AutoConfigureWebTestClient
-class FaultySecondaryApplicationTest {
-
-    @TempDir
-    static Path dataDirs;
-
-    @DynamicPropertySource
-    static void ownDataDir(DynamicPropertyRegistry registry) {
-        TestDataDirs.register(registry, dataDirs);
-    }
+class FaultySecondaryApplicationTest extends SecondaryWebTest {
 
     @Autowired
     private ConfigurableEnvironment environment;
@@ -46,9 +34,6 @@ class FaultySecondaryApplicationTest {
 
     @Autowired
     private ApplicationContext context;
-
-    @Autowired
-    private WebTestClient client;
 
     @Test
     void it_listens_on_8082_as_faulty_secondary() {

@@ -8,14 +8,16 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * A test of a secondary that {@code @SpringBootTest(webEnvironment = RANDOM_PORT)} starts with a
- * fresh data dir per Spring context ({@link TestDataDirs}), reached over real HTTP with
- * {@link #client}; the subclass names its properties.
+ * A test of a secondary (or of the faulty-secondary, whose tests take this class from this module's
+ * test jar) that {@code @SpringBootTest} starts with a fresh data dir per Spring context
+ * ({@link TestDataDirs}) under {@link #dataDirs}, reached with {@link #client}: over real HTTP with
+ * {@code webEnvironment = RANDOM_PORT}, or in-process with {@code MOCK}. The subclass names its
+ * properties.
  */
 public abstract class SecondaryWebTest {
 
     @TempDir
-    static Path dataDirs;
+    protected static Path dataDirs;
 
     @DynamicPropertySource
     static void ownDataDir(DynamicPropertyRegistry registry) {
