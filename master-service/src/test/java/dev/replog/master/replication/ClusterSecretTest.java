@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.web.ClusterSettings;
-import java.nio.file.Path;
+import dev.replog.master.MasterWebTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -22,7 +20,6 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,7 +32,7 @@ import reactor.core.publisher.Mono;
         "server.address=127.0.0.1", "replog.heartbeat.interval=100ms",
         "management.endpoints.web.exposure.include=*", "spring.reactor.netty.shutdown-quiet-period=0s"})
 @AutoConfigureWebTestClient
-class ClusterSecretTest {
+class ClusterSecretTest extends MasterWebTest {
 
     static final String SECRET = "master-secret-" + UUID.randomUUID();
     static final Queue<String> SECONDARY_SAW = new ConcurrentLinkedQueue<>();
@@ -43,6 +40,7 @@ class ClusterSecretTest {
      * Records the secret header of every request; answers heartbeats as an empty secondary (so the
      * master recovers and replicates to it) and appends 503 (so they are retried).
      */
+    @AutoClose
     static final StandInSecondary SECONDARY = new StandInSecondary((request, response) -> {
         SECONDARY_SAW.add(request.uri() + " " + request.requestHeaders().get(ClusterSettings.SECRET_HEADER));
         if (request.uri().startsWith("/replication/status")) {
@@ -52,29 +50,17 @@ class ClusterSecretTest {
         return response.status(503).send();
     });
 
-    @TempDir
-    static Path dataDir;
-
     @DynamicPropertySource
-    static void settings(DynamicPropertyRegistry registry) {
-        registry.add("replog.data-dir", dataDir::toString);
+    static void secondary(DynamicPropertyRegistry registry) {
         registry.add("replog.cluster.secret", () -> SECRET);
         registry.add("replog.secondaries", SECONDARY::asSecondaries);
     }
-
-    @AfterAll
-    static void stopSecondary() {
-        SECONDARY.close();
-    }
-
-    @Autowired
-    private WebTestClient client;
 
     @Test
     void heartbeats_and_appends_to_a_secondary_carry_the_secret() {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> SECONDARY_SAW.stream().anyMatch(seen -> seen.startsWith("/replication/status")));
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.post().uri("/messages?w=1")
+        await().atMost(Duration.ofSeconds(20)).until(() -> web.post().uri("/messages?w=1")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"message\":\"shipped\"}")
                 .exchange().returnResult(String.class).getStatus().value() == 201);
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
@@ -88,7 +74,7 @@ class ClusterSecretTest {
                 "/actuator/configprops", "/actuator/health", "/actuator/info", "/actuator/metrics",
                 "/actuator/prometheus", "/health")) {
             // generous: a loaded build machine may take seconds for the first scrape
-            String body = client.mutate().responseTimeout(Duration.ofSeconds(30)).build().get().uri(path).accept(MediaType.ALL).exchange()
+            String body = web.mutate().responseTimeout(Duration.ofSeconds(30)).build().get().uri(path).accept(MediaType.ALL).exchange()
                     .expectBody(String.class).returnResult().getResponseBody();
             assertThat(body).as("GET %s", path).isNotNull().doesNotContain(SECRET);
         }

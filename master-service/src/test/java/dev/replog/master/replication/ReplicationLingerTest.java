@@ -5,22 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.Entry;
-import java.nio.file.Path;
+import dev.replog.master.MasterWebTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRoutes;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
         "server.address=127.0.0.1", "replog.heartbeat.interval=100ms", "replog.replication.linger=10m",
         "spring.reactor.netty.shutdown-quiet-period=0s"})
 @AutoConfigureWebTestClient
-class ReplicationLingerTest {
+class ReplicationLingerTest extends MasterWebTest {
 
     /** The stand-in secondary's watermark: its last entry's seq and id (0 and 0 while empty). */
     record Watermark(long seq, long id) {
@@ -43,6 +40,7 @@ class ReplicationLingerTest {
     static final AtomicReference<Watermark> LAST = new AtomicReference<>(new Watermark(0, 0));
     static final Queue<AppendRequest> APPENDS = new ConcurrentLinkedQueue<>();
     /** A secondary that takes every append as it comes and reports what it holds. */
+    @AutoClose
     static final StandInSecondary SECONDARY = new StandInSecondary(HttpServerRoutes.newRoutes()
             .get("/replication/status", (request, response) -> response.status(200)
                     .header("Content-Type", "application/json")
@@ -61,22 +59,10 @@ class ReplicationLingerTest {
                                         + append.epoch() + "}")).then();
                     })));
 
-    @TempDir
-    static Path dataDir;
-
     @DynamicPropertySource
-    static void settings(DynamicPropertyRegistry registry) {
-        registry.add("replog.data-dir", dataDir::toString);
+    static void secondary(DynamicPropertyRegistry registry) {
         registry.add("replog.secondaries", SECONDARY::asSecondaries);
     }
-
-    @AfterAll
-    static void stopSecondary() {
-        SECONDARY.close();
-    }
-
-    @Autowired
-    private WebTestClient client;
 
     @Test
     void aW1EntryLingersAndAW2WriteTakesItAlongAtOnce() {
@@ -90,7 +76,7 @@ class ReplicationLingerTest {
     }
 
     private int post(String message, int w) {
-        return client.mutate().responseTimeout(Duration.ofSeconds(20)).build().post().uri("/messages?w=" + w)
+        return web.mutate().responseTimeout(Duration.ofSeconds(20)).build().post().uri("/messages?w=" + w)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"message\":\"" + message + "\"}")
                 .exchange().returnResult(String.class).getStatus().value();
     }
