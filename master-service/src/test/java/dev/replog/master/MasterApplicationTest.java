@@ -1,7 +1,9 @@
 package dev.replog.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.channel.uring.IoUring;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -33,6 +35,17 @@ class MasterApplicationTest extends MasterWebTest {
                 .jsonPath("$.nodesUp").isEqualTo(1)
                 .jsonPath("$.quorum").isEqualTo(2);
         web.get().uri("/messages").exchange().expectStatus().isOk().expectBody().json("[]");
+    }
+
+    @Test
+    void servesOverIoUringWhereTheKernelOffersIt() {
+        assumeTrue(IoUring.isAvailable(), () -> "io_uring unavailable here: " + IoUring.unavailabilityCause());
+
+        web.get().uri("/health").exchange().expectStatus().isOk();
+
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .anyMatch(name -> name.startsWith("reactor-http-io_uring"))
+                .noneMatch(name -> name.startsWith("reactor-http-epoll") || name.startsWith("reactor-http-nio"));
     }
 
     @Test
