@@ -13,7 +13,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * The master on its own, new (empty data dir), configured with two secondaries that never answer:
  * it cannot know whether they hold entries it lacks, so it stays RECOVERING, says so on /health
- * and in 503 bodies, and still serves reads, its OpenAPI document and its metrics.
+ * and in 503 bodies, and still serves reads, its OpenAPI document and its metrics; its event loops
+ * are io_uring ones wherever the kernel allows io_uring.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "server.address=127.0.0.1",
