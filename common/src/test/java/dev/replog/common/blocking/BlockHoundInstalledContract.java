@@ -22,6 +22,7 @@ public abstract class BlockHoundInstalledContract {
     @Test
     void sleepingOnANonBlockingThreadFails() {
         assertThatThrownBy(() -> Mono.fromCallable(() -> {
+                    // not a wait: the blocking call itself, which BlockHound must refuse on this thread
                     Thread.sleep(1);
                     return 1;
                 })
