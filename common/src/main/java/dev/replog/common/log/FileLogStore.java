@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * complete <em>on the fsync thread</em> (so do their dependants, e.g. a {@code Mono.fromFuture}
  * pipeline): keep what runs there short and non-blocking, or hop to another scheduler. A segment
  * roll fsyncs the sealed segment and the directory in every mode; so do truncation and
- * {@link #close()}. An I/O error from a write is undone (the file is cut back) and reported to the
- * caller; a failed fsync leaves the page cache in an unknown state, so it fails the store: pending
- * futures fail, later writes throw, and a restart recovers from what is on disk.
+ * {@link #close()}. An I/O error from a write (a full disk, a file-size limit) is undone (the file
+ * is cut back) and reported to the caller as {@link AppendFailedException}; a failed fsync leaves
+ * the page cache in an unknown state, so it fails the store ({@link LogStoreFailedException}):
+ * pending futures fail, later writes throw, and a restart recovers from what is on disk.
  *
  * <h2>Reads</h2>
  * An in-memory dense index (per segment, the end offset of each record) locates any seq without
@@ -112,7 +113,7 @@ public final class FileLogStore implements LogStore {
     /** Appends waiting for an fsync, in seq order (GROUP only). */
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
     private final Thread flusher;
-    private final AtomicReference<UncheckedIOException> failure = new AtomicReference<>();
+    private final AtomicReference<LogStoreFailedException> failure = new AtomicReference<>();
     private volatile boolean closed;
     private final LongAdder fsyncs = new LongAdder();
     /** Writer-owned, reused buffer for batches up to {@link #RETAINED_WRITE_BUFFER_BYTES}. */
@@ -571,7 +572,8 @@ public final class FileLogStore implements LogStore {
                     Thread.currentThread().interrupt();
                 }
             }
-            throw new UncheckedIOException("append to " + seg.path + " failed, nothing was appended: " + e, e);
+            seg.zeroedTo(0); // the cut took any zeros written ahead with it
+            throw new AppendFailedException("append to " + seg.path + " failed, nothing was appended: " + e, e);
         }
     }
 
@@ -767,8 +769,8 @@ public final class FileLogStore implements LogStore {
     }
 
     /** Marks the store failed (first cause wins), fails every pending append, stops the flusher. */
-    private UncheckedIOException fail(String what, IOException cause) {
-        UncheckedIOException f = new UncheckedIOException("log store " + dir + " failed (" + what
+    private LogStoreFailedException fail(String what, IOException cause) {
+        LogStoreFailedException f = new LogStoreFailedException("log store " + dir + " failed (" + what
                 + "); it accepts no more writes, restart the node to recover from disk: " + cause, cause);
         if (failure.compareAndSet(null, f)) {
             log.error(f.getMessage(), cause);
@@ -798,9 +800,9 @@ public final class FileLogStore implements LogStore {
         if (closed) {
             throw new IllegalStateException("log store " + dir + " is closed");
         }
-        UncheckedIOException f = failure.get();
+        LogStoreFailedException f = failure.get();
         if (f != null) {
-            throw new IllegalStateException(f.getMessage(), f);
+            throw new LogStoreFailedException(f.getMessage(), (IOException) f.getCause());
         }
     }
 

@@ -41,8 +41,11 @@ public interface LogStore extends AutoCloseable {
     /**
      * Appends entries that continue the log ({@code entries.get(0).seq() == lastSeq() + 1}, no gaps).
      *
-     * @return a future completing with the new {@link #durableSeq()} once these entries are durable
+     * @return a future completing with the new {@link #durableSeq()} once these entries are durable,
+     *         or failing with {@link LogStoreFailedException} when the store fails before they are
      * @throws IllegalArgumentException when the entries do not continue the log
+     * @throws AppendFailedException when the disk refused the write (nothing was appended)
+     * @throws LogStoreFailedException when the store has failed and takes no more writes
      */
     CompletableFuture<Long> append(List<Entry> entries);
 

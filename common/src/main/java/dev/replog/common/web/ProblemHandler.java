@@ -1,5 +1,6 @@
 package dev.replog.common.web;
 
+import dev.replog.common.log.LogWriteException;
 import java.net.URI;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -23,7 +24,8 @@ import reactor.core.publisher.Mono;
 /**
  * The one place where errors become RFC 9457 {@code application/problem+json} answers: replog's
  * typed {@link ReplogException}s, Spring's own web errors (404, 405, 415, bad input) through
- * {@link ResponseEntityExceptionHandler}, over-long bodies (413) and anything unexpected (500).
+ * {@link ResponseEntityExceptionHandler}, over-long bodies (413), writes the disk refused (507 or
+ * 503, {@link StorageException}) and anything unexpected (500).
  *
  * <p>Services import it with {@code @Import(ProblemHandler.class)}.
  */
@@ -59,6 +61,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             replog.properties().forEach(problem::setProperty);
         } else if (error instanceof DataBufferLimitException tooLarge) {
             return problemOf(tooLarge(tooLarge), request);
+        } else if (error instanceof LogWriteException refused) {
+            return problemOf(StorageException.of(refused), request);
         } else {
             log.error("Unexpected error on {} {}", request.getMethod(), request.getPath(), error);
             problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
@@ -72,6 +76,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(DataBufferLimitException.class)
     public Mono<ResponseEntity<ProblemDetail>> handleTooLarge(DataBufferLimitException ex, ServerWebExchange exchange) {
         return handleReplog(tooLarge(ex), exchange);
+    }
+
+    @ExceptionHandler(LogWriteException.class)
+    public Mono<ResponseEntity<ProblemDetail>> handleRefusedWrite(LogWriteException ex, ServerWebExchange exchange) {
+        return handleReplog(StorageException.of(ex), exchange);
     }
 
     @ExceptionHandler(Exception.class)

@@ -2,6 +2,9 @@ package dev.replog.common.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replog.common.log.AppendFailedException;
+import dev.replog.common.log.LogStoreFailedException;
+import java.io.IOException;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -28,6 +31,38 @@ class ProblemOfTest {
         assertThat(problem.getStatus()).isEqualTo(413);
         assertThat(problem.getDetail()).isEqualTo("request body too large: limit 64");
         assertThat(problem.getInstance()).isEqualTo(URI.create("/messages"));
+    }
+
+    @Test
+    void aWriteRefusedForWantOfSpaceIs507AndSaysNothingWasAppended() {
+        ProblemDetail problem = ProblemHandler.problemOf(new AppendFailedException("append to /data/log/1.log failed",
+                new IOException("No space left on device")), request);
+        assertThat(problem.getStatus()).isEqualTo(507);
+        assertThat(problem.getTitle()).isEqualTo("Out of disk space");
+        assertThat(problem.getDetail()).contains("No space left on device", "nothing was appended")
+                .doesNotContain("/data");
+        assertThat(problem.getProperties()).containsEntry("appended", false);
+    }
+
+    @Test
+    void anotherRefusedWriteIs503AndSaysNothingWasAppended() {
+        ProblemDetail problem = ProblemHandler.problemOf(new AppendFailedException("append failed",
+                new IOException("Input/output error")), request);
+        assertThat(problem.getStatus()).isEqualTo(503);
+        assertThat(problem.getTitle()).isEqualTo("Log write failed");
+        assertThat(problem.getDetail()).contains("Input/output error", "nothing was appended");
+        assertThat(problem.getProperties()).containsEntry("appended", false);
+    }
+
+    @Test
+    void aFailedStoreIs503AndLeavesTheOutcomeOpenUntilTheRestart() {
+        ProblemDetail problem = ProblemHandler.problemOf(new LogStoreFailedException("log store /data/log failed",
+                new IOException("Input/output error")), request);
+        assertThat(problem.getStatus()).isEqualTo(503);
+        assertThat(problem.getTitle()).isEqualTo("Log store failed");
+        assertThat(problem.getDetail()).contains("Input/output error", "restarted", "same Idempotency-Key")
+                .doesNotContain("/data");
+        assertThat(problem.getProperties()).isNullOrEmpty();
     }
 
     @Test
