@@ -57,6 +57,8 @@ final class NodeProcess implements AutoCloseable {
     private final ReplogClient client;
     private volatile Process process;
     private volatile boolean paused;
+    /** The file-size limit for the next {@link #launch()}, in KiB; 0: none. */
+    private volatile long fileSizeLimitKib;
 
     NodeProcess(String name, NodeKind kind, int port, Path logDir, Path dataDir, Map<String, String> properties) {
         this(name, kind, port, logDir, dataDir, properties, null);
@@ -163,6 +165,37 @@ final class NodeProcess implements AutoCloseable {
         return TornTail.tear(dataDir.resolve("log"), random);
     }
 
+    /**
+     * Starts the node's next {@link #launch()} under a file-size limit ({@code ulimit -S -f}, the
+     * process's soft RLIMIT_FSIZE): the kernel refuses its writes past {@code kib} KiB in any file
+     * with EFBIG, through the same system calls and error paths as ENOSPC on a full disk. 0: no
+     * limit. The node's stdout log is written by the node too: keep the limit above its size.
+     */
+    void fileSizeLimit(long kib) {
+        fileSizeLimitKib = kib;
+    }
+
+    /**
+     * Lifts the running node's file-size limit ({@code prlimit}), as if room was freed on its disk,
+     * and starts later launches without one.
+     */
+    void liftFileSizeLimit() {
+        fileSizeLimitKib = 0;
+        try {
+            Process prlimit = new ProcessBuilder("prlimit", "--pid", String.valueOf(pid()), "--fsize=unlimited")
+                    .redirectErrorStream(true).start();
+            String said = new String(prlimit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (prlimit.waitFor() != 0) {
+                throw new IllegalStateException("prlimit on " + name + " failed: " + said);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run prlimit for " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while lifting the file-size limit of " + name, e);
+        }
+    }
+
     long pid() {
         Process p = process;
         if (p == null) {
@@ -186,6 +219,10 @@ final class NodeProcess implements AutoCloseable {
             throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
         }
         List<String> command = new ArrayList<>();
+        if (fileSizeLimitKib > 0) {
+            // exec: the JVM keeps the shell's pid, so stop, kill and pause still reach it
+            command.addAll(List.of("bash", "-c", "ulimit -S -f " + fileSizeLimitKib + " && exec \"$0\" \"$@\""));
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTS);
         command.add("-jar");

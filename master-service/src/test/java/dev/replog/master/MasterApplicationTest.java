@@ -77,6 +77,8 @@ class MasterApplicationTest extends MasterWebTest {
         web.mutate().responseTimeout(java.time.Duration.ofSeconds(30)).build()
                 .get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.paths['/messages'].post").exists()
+                .jsonPath("$.paths['/messages'].post.responses['507']").exists()
+                .jsonPath("$.paths['/messages/batch'].post.responses['507']").exists()
                 .jsonPath("$.paths['/messages'].get").exists()
                 .jsonPath("$.paths['/messages/{seq}'].get").exists()
                 .jsonPath("$.paths['/health'].get").exists();

@@ -3,15 +3,19 @@ package dev.replog.common.log;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
 import dev.replog.common.protocol.Entry;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Run by {@link FileLogStoreDiskFullTest} in a JVM whose file-size limit the kernel enforces: opens
  * the store in {@code args[0]} and appends one {@code args[1]}-character entry at a time, waiting
- * for each to be durable, until the disk refuses one; tries that entry once more, checks that the
- * store still reads, then halts without closing the store (as a crash would). Prints what happened
- * as {@code key=value} lines for the test to check.
+ * for each to be durable, until the disk refuses one; tries that entry once more and checks that
+ * the store still reads. Then it prints {@code waiting=room} and waits for a line on stdin (the test
+ * lifts the limit meanwhile: room again), appends the refused entry a third time, and halts without
+ * closing the store (as a crash would). Prints what happened as {@code key=value} lines.
  */
 final class DiskFullProbe {
 
@@ -42,6 +46,10 @@ final class DiskFullProbe {
         }
         System.out.println("lastSeq=" + store.lastSeq());
         System.out.println("readable=" + store.read(1, Integer.MAX_VALUE).size());
+        System.out.println("waiting=room");
+        System.out.flush();
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        System.out.println("withRoom=" + store.append(List.of(entry(acked + 1, message))).get(10, SECONDS));
         System.out.flush();
         Runtime.getRuntime().halt(0);
     }

@@ -70,9 +70,11 @@ class MessagesController {
     @ApiResponse(responseCode = "415", description = "body is not JSON", content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "422", description = "Idempotency-Key reused with another message",
             content = @Content(mediaType = PROBLEM))
-    @ApiResponse(responseCode = "503", description = "read-only: fewer than a quorum of nodes up (mode, nodesUp, quorum)",
-            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "503", description = "read-only: fewer than a quorum of nodes up (mode, nodesUp, "
+            + "quorum); or the master's log store failed (restart it)", content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "504", description = "timeoutMs passed first (seq, acks): the entry stays and replicates",
+            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "507", description = "the master's disk is full: nothing was appended (appended: false)",
             content = @Content(mediaType = PROBLEM))
     @PostMapping(path = "/messages", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"},
             produces = MediaType.APPLICATION_JSON_VALUE)
@@ -105,10 +107,12 @@ class MessagesController {
     @ApiResponse(responseCode = "415", description = "body is not JSON", content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "422", description = "Idempotency-Key reused with other messages",
             content = @Content(mediaType = PROBLEM))
-    @ApiResponse(responseCode = "503", description = "read-only, recovering, or no permanent ids obtainable",
-            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "503", description = "read-only, recovering, no permanent ids obtainable, or the "
+            + "master's log store failed (restart it)", content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "504", description = "timeoutMs passed first (seq of the last entry, acks): the "
             + "batch stays and replicates", content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "507", description = "the master's disk is full: nothing of the batch was appended "
+            + "(appended: false)", content = @Content(mediaType = PROBLEM))
     @PostMapping(path = "/messages/batch", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"},
             produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<BatchResult>> appendBatch(

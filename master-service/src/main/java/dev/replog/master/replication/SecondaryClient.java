@@ -92,7 +92,22 @@ final class SecondaryClient {
         if (status == HttpStatus.CONFLICT.value()) {
             return refusal(json.readValue(body, Map.class));
         }
-        throw new DeliveryException(node.name() + " answered " + status);
+        throw new DeliveryException(answered(status, body));
+    }
+
+    /**
+     * "secondary answered 507: its detail" when the answer is a problem with a detail (a full disk
+     * says so there), else "secondary answered 507": what the retry log lines show.
+     */
+    private String answered(int status, byte[] body) {
+        String answered = node.name() + " answered " + status;
+        try {
+            return json.readValue(body, Map.class).get("detail") instanceof String detail
+                    ? answered + ": " + detail
+                    : answered;
+        } catch (RuntimeException notAProblem) { // an empty or non-JSON body (a proxy's error page)
+            return answered;
+        }
     }
 
     private static AppendOutcome refusal(Map<?, ?> problem) {

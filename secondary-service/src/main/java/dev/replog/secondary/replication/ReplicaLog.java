@@ -6,6 +6,8 @@ import static dev.replog.secondary.replication.RejectReason.STALE_EPOCH;
 
 import dev.replog.common.log.LogRecord;
 import dev.replog.common.log.LogStore;
+import dev.replog.common.log.LogStoreFailedException;
+import dev.replog.common.log.LogWriteException;
 import dev.replog.common.log.WriterThread;
 import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.AppendResponse;
@@ -298,7 +300,14 @@ class ReplicaLog implements AutoCloseable {
                 records.add(LogRecord.of(entry, batch.epoch(), ""));
             }
             long started = System.nanoTime();
-            lastWrite = store.appendRecords(records);
+            try {
+                lastWrite = store.appendRecords(records);
+            } catch (LogWriteException refused) {
+                log.error("could not store entries {}..{} ({}): {}; the master sends them again", fresh.get(0).seq(),
+                        fresh.get(fresh.size() - 1).seq(), refused.reason(), refused instanceof LogStoreFailedException
+                                ? "the log store failed, restart this node" : "nothing of them was appended");
+                throw refused;
+            }
             metrics.appended(fresh.size(), System.nanoTime() - started);
             // debug: one line per batch is a measurable cost at thousands of batches a second
             log.debug("appended seq {}..{} from epoch {}, ackedSeq={}",
