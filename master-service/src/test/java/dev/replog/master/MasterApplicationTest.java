@@ -72,6 +72,14 @@ class MasterApplicationTest extends MasterWebTest {
     }
 
     @Test
+    void theLogStoreIsPartOfHealthAndOfLiveness() {
+        web.get().uri("/actuator/health").exchange().expectBody()
+                .jsonPath("$.components.logStore.status").isEqualTo("UP");
+        web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.components.logStore.status").isEqualTo("UP");
+    }
+
+    @Test
     void theOpenApiDocumentDescribesThePublicEndpoints() {
         // The first OpenAPI document is generated on demand: slow on a loaded machine.
         web.mutate().responseTimeout(java.time.Duration.ofSeconds(30)).build()

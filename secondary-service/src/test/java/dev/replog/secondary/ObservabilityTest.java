@@ -19,7 +19,11 @@ class ObservabilityTest extends SecondaryWebTest {
     void health_is_up() {
         client.get().uri("/actuator/health").exchange()
                 .expectStatus().isOk()
-                .expectBody().jsonPath("$.status").isEqualTo("UP");
+                .expectBody().jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.logStore.status").isEqualTo("UP");
+        client.get().uri("/actuator/health/liveness").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.components.logStore.status").isEqualTo("UP");
     }
 
     @Test

@@ -796,6 +796,11 @@ public final class FileLogStore implements LogStore {
         }
     }
 
+    @Override
+    public Optional<LogStoreFailedException> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
     private void ensureWritable() {
         if (closed) {
             throw new IllegalStateException("log store " + dir + " is closed");

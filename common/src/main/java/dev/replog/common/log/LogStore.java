@@ -58,6 +58,14 @@ public interface LogStore extends AutoCloseable {
     /** Up to {@code limit} consecutive records from {@code fromSeq}, with epoch and idempotency key. */
     List<LogRecord> readRecords(long fromSeq, int limit);
 
+    /**
+     * Why the store failed, once it has ({@link LogStoreFailedException}: it takes no more writes
+     * until the node restarts); empty while it works.
+     */
+    default Optional<LogStoreFailedException> failure() {
+        return Optional.empty();
+    }
+
     /** Drops every entry after {@code seq} (a rollback of entries the master's log lacks). */
     void truncateAfter(long seq);
 

@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -572,6 +574,42 @@ class FileLogStoreTest {
         }
         try (FileLogStore reopened = FileLogStore.open(dir, mode, SMALL_SEGMENTS)) {
             assertLogIs(reopened, entries(1, 12));
+        }
+    }
+
+    @Test
+    void aFailedFsyncFailsTheStoreWhichReportsDownAndRecoversAtTheNextOpen() throws Exception {
+        FileLogStore store = FileLogStore.open(dir, FsyncMode.GROUP, SMALL_SEGMENTS);
+        LogStoreHealthIndicator health = new LogStoreHealthIndicator(store);
+        try {
+            store.append(entries(1, 5)).get(10, SECONDS);
+            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+            assertThat(health.health().getDetails()).containsEntry("durableSeq", 5L);
+
+            store.beforeGroupFsync = () -> {
+                throw new UncheckedIOException(new IOException("Input/output error"));
+            };
+            CompletableFuture<Long> caught = store.append(entries(6, 2));
+            assertThatThrownBy(() -> caught.get(10, SECONDS)).as("the append the failed fsync was for")
+                    .hasCauseInstanceOf(LogStoreFailedException.class);
+            assertThat(store.failure()).hasValueSatisfying(failed -> assertThat(failed.reason())
+                    .contains("Input/output error"));
+            assertThatThrownBy(() -> store.append(entries(8, 1))).isInstanceOf(LogStoreFailedException.class)
+                    .hasMessageContaining("restart the node");
+            assertThat(store.durableSeq()).isEqualTo(5);
+            Health down = health.health();
+            assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(String.valueOf(down.getDetails().get("reason"))).contains("Input/output error");
+        } finally {
+            store.close();
+        }
+        try (FileLogStore reopened = FileLogStore.open(dir, FsyncMode.GROUP, SMALL_SEGMENTS)) {
+            assertThat(reopened.failure()).isEmpty();
+            // 6 and 7 were written but never durable nor acknowledged: they may or may not be back
+            assertThat(reopened.lastSeq()).isIn(5L, 7L);
+            assertThat(reopened.read(1, 5)).isEqualTo(entries(1, 5));
+            long next = reopened.lastSeq() + 1;
+            assertThat(reopened.append(entries(next, 1)).get(10, SECONDS)).isEqualTo(next);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.replog.common.log.FileLogStore;
 import dev.replog.common.log.LogStoreMeters;
 import dev.replog.common.log.FsyncMode;
 import dev.replog.common.log.LogStore;
+import dev.replog.common.log.LogStoreHealthIndicator;
 import dev.replog.common.log.WriterThread;
 import dev.replog.master.config.MasterProperties;
 import dev.replog.master.writeconcern.AckTracker;
@@ -55,6 +56,12 @@ class LogConfiguration {
     }
 
     /** The sync-service cluster's client; unused when {@code replog.sync.nodes} is empty. */
+    /** The store as {@code logStore} in {@code /actuator/health} and its liveness group (application.yml). */
+    @Bean
+    LogStoreHealthIndicator logStoreHealthIndicator(LogStore store) {
+        return new LogStoreHealthIndicator(store);
+    }
+
     @Bean
     SyncClient syncClient(MasterProperties properties, WebClient.Builder webClients) {
         return new SyncClient(properties.sync().nodeUrls(), webClients, properties.sync().requestTimeout());

@@ -4,6 +4,7 @@ import dev.replog.common.log.CorruptLogException;
 import dev.replog.common.log.FileLogStore;
 import dev.replog.common.log.FsyncMode;
 import dev.replog.common.log.LogStore;
+import dev.replog.common.log.LogStoreHealthIndicator;
 import dev.replog.common.web.LogTail;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -43,6 +44,12 @@ class StorageConfiguration {
                 fsync.name().toLowerCase(Locale.ROOT), properties.storage().segmentBytes(),
                 store.durableSeq());
         return store;
+    }
+
+    /** The store as {@code logStore} in {@code /actuator/health} and its liveness group (application.yml). */
+    @Bean
+    LogStoreHealthIndicator logStoreHealthIndicator(LogStore store) {
+        return new LogStoreHealthIndicator(store);
     }
 
     /** Followers of {@code GET /messages/stream}: they see the durable contiguous prefix. */
