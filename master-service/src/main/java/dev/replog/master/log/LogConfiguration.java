@@ -55,13 +55,13 @@ class LogConfiguration {
         return store;
     }
 
-    /** The sync-service cluster's client; unused when {@code replog.sync.nodes} is empty. */
     /** The store as {@code logStore} in {@code /actuator/health} and its liveness group (application.yml). */
     @Bean
     LogStoreHealthIndicator logStoreHealthIndicator(LogStore store) {
         return new LogStoreHealthIndicator(store);
     }
 
+    /** The sync-service cluster's client; unused when {@code replog.sync.nodes} is empty. */
     @Bean
     SyncClient syncClient(MasterProperties properties, WebClient.Builder webClients) {
         return new SyncClient(properties.sync().nodeUrls(), webClients, properties.sync().requestTimeout());
