@@ -14,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -30,6 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code FLOOR} holds the generation floor ({@code <counter> <nodeId>}), written the same way.
  */
 public final class FileAcceptorStore implements AcceptorStore {
+
+    private static final Logger log = LoggerFactory.getLogger(FileAcceptorStore.class);
 
     private static final String SUFFIX = ".json";
     private static final String MEMBER = "MEMBER";
@@ -152,7 +156,10 @@ public final class FileAcceptorStore implements AcceptorStore {
             }
             fsyncDirectory();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot persist " + file, e);
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            log.error("Cannot persist {} ({}): the old state stays in force and this node does not vote on it "
+                    + "until it can write again", file, reason);
+            throw new AcceptorStorageException(reason);
         }
     }
 

@@ -93,6 +93,28 @@ class FileAcceptorStoreTest {
     }
 
     @Test
+    void aSaveTheDiskRefusesAnswers503AndLeavesTheOldStateInForce() throws Exception {
+        AcceptorCore core = new AcceptorCore(new FileAcceptorStore(dataDir, json));
+        core.prepare(new Messages.Prepare("seq.ids", new Ballot(1, 1)));
+        // the temporary file's name taken by a directory: the OS refuses the write, as a full disk would
+        Path inTheWay = Files.createDirectory(dataDir.resolve("paxos/seq.ids.json.tmp"));
+
+        assertThatThrownBy(() -> core.prepare(new Messages.Prepare("seq.ids", new Ballot(2, 1))))
+                .isInstanceOfSatisfying(AcceptorStorageException.class, refused -> {
+                    assertThat(refused.status().value()).isEqualTo(503);
+                    assertThat(refused.getMessage()).contains("neither promised nor accepted");
+                });
+        assertThat(core.stateOf("seq.ids").promised()).as("in memory").isEqualTo(new Ballot(1, 1));
+        assertThat(new AcceptorCore(new FileAcceptorStore(dataDir, json)).stateOf("seq.ids").promised())
+                .as("on disk").isEqualTo(new Ballot(1, 1));
+
+        Files.deleteIfExists(inTheWay); // a reopen clears leftover temporary files anyway
+        core.prepare(new Messages.Prepare("seq.ids", new Ballot(2, 1)));
+        assertThat(new AcceptorCore(new FileAcceptorStore(dataDir, json)).stateOf("seq.ids").promised())
+                .as("once the disk takes writes again").isEqualTo(new Ballot(2, 1));
+    }
+
+    @Test
     void aSaveInterruptedBeforeItsRenameLeavesTheOldStateInForce() throws Exception {
         AcceptorCore core = new AcceptorCore(new FileAcceptorStore(dataDir, json));
         core.prepare(new Messages.Prepare("seq.ids", new Ballot(1, 1)));
