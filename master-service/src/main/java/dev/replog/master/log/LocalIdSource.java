@@ -1,5 +1,7 @@
 package dev.replog.master.log;
 
+import dev.replog.common.log.AppendFailedException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +29,15 @@ final class LocalIdSource implements IdSource {
     @Override
     public long next() {
         if (next > reserved.value()) {
-            long upper = reserved.advance(next - 1 - reserved.value() + rangeSize);
+            long upper;
+            try {
+                upper = reserved.advance(next - 1 - reserved.value() + rangeSize);
+            } catch (UncheckedIOException refused) {
+                // no id without a durable reservation: the write that needed it is refused as a
+                // write the disk refused (507 when it is full), and nothing of it is appended
+                throw new AppendFailedException("reserving permanent ids from " + next + " failed, nothing was "
+                        + "appended: " + refused.getCause(), refused.getCause());
+            }
             log.info("Reserved permanent ids {}..{}", next, upper);
         }
         return next++;
