@@ -4,7 +4,9 @@ import java.io.IOException;
 
 /**
  * An append the disk refused (out of space, a file-size limit, an interrupted write): the store cut
- * the segment back, so nothing of it was appended, and it takes later appends as before.
+ * the segment back, so nothing of it was appended, and it takes later appends as before. Also what
+ * a node throws when the disk refuses a small file an append needs first (an id reservation, a new
+ * epoch): nothing of that append was written either.
  */
 public final class AppendFailedException extends LogWriteException {
 

@@ -1,7 +1,7 @@
 package dev.replog.secondary.replication;
 
+import dev.replog.common.log.AppendFailedException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +80,8 @@ final class EpochFile {
             }
             fsyncDirectory(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot persist epoch " + epoch + " to " + file + ": " + e, e);
+            throw new AppendFailedException("cannot persist epoch " + epoch + " to " + file
+                    + ", nothing was appended: " + e, e);
         }
     }
 

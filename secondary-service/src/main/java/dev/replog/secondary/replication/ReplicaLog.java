@@ -246,7 +246,13 @@ class ReplicaLog implements AutoCloseable {
         }
         if (requested > epoch) {
             // durable before anything is answered: a restart must not accept the older master again
-            epochFile.write(requested);
+            try {
+                epochFile.write(requested);
+            } catch (LogWriteException refused) {
+                log.error("could not store epoch {} ({}): nothing of the batch was appended; the master sends it "
+                        + "again", requested, refused.reason());
+                throw refused;
+            }
             // held-aside entries came from an older master whose log the new one may not share
             long dropped = pending.clear("epoch " + requested + " replaced epoch " + epoch);
             metrics.pendingEntries(0);

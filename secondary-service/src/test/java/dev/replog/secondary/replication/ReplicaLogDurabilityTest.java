@@ -5,6 +5,7 @@ import static dev.replog.secondary.replication.Batches.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.replog.common.log.AppendFailedException;
 import dev.replog.common.log.FileLogStore;
 import dev.replog.common.log.FsyncMode;
 import dev.replog.common.log.LogRecord;
@@ -101,6 +102,25 @@ class ReplicaLogDurabilityTest {
         expectAcked(batch(7, 1, 1), 1, 7);
 
         assertThat(new EpochFile(dataDir.resolve("epoch")).read()).isEqualTo(7);
+    }
+
+    @Test
+    void a_new_epoch_the_disk_refuses_appends_nothing_and_the_resent_batch_is_taken_once_it_can() throws Exception {
+        start(FsyncMode.GROUP);
+        expectAcked(batch(1, 1, 2), 2, 1);
+        // the epoch file's temporary name taken by a directory: the OS refuses the write, as a full disk would
+        Path inTheWay = Files.createDirectory(dataDir.resolve("epoch.tmp"));
+
+        StepVerifier.create(replica.append(batch(2, 3, 4)))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(AppendFailedException.class)
+                        .hasMessageContaining("nothing was appended"))
+                .verify(TIMEOUT);
+        assertThat(replica.epoch()).isEqualTo(1);
+        assertThat(store.read(1, 100)).isEqualTo(entries(1, 2));
+
+        Files.delete(inTheWay);
+        expectAcked(batch(2, 3, 4), 4, 2);
+        assertThat(new EpochFile(dataDir.resolve("epoch")).read()).isEqualTo(2);
     }
 
     @Test
