@@ -177,10 +177,13 @@ final class NodeProcess implements AutoCloseable {
 
     /**
      * Lifts the running node's file-size limit ({@code prlimit}), as if room was freed on its disk,
-     * and starts later launches without one.
+     * and starts later launches without one (a node that is not running only loses the setting).
      */
     void liftFileSizeLimit() {
         fileSizeLimitKib = 0;
+        if (!isAlive()) {
+            return;
+        }
         try {
             Process prlimit = new ProcessBuilder("prlimit", "--pid", String.valueOf(pid()), "--fsize=unlimited")
                     .redirectErrorStream(true).start();

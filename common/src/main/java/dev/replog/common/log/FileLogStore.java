@@ -807,7 +807,7 @@ public final class FileLogStore implements LogStore {
         }
         LogStoreFailedException f = failure.get();
         if (f != null) {
-            throw new LogStoreFailedException(f.getMessage(), (IOException) f.getCause());
+            throw new LogStoreFailedException(f.getMessage(), f.getCause());
         }
     }
 

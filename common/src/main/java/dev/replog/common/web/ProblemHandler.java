@@ -78,11 +78,6 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return handleReplog(tooLarge(ex), exchange);
     }
 
-    @ExceptionHandler(LogWriteException.class)
-    public Mono<ResponseEntity<ProblemDetail>> handleRefusedWrite(LogWriteException ex, ServerWebExchange exchange) {
-        return handleReplog(StorageException.of(ex), exchange);
-    }
-
     @ExceptionHandler(Exception.class)
     public Mono<ResponseEntity<ProblemDetail>> handleUnexpected(Exception ex, ServerWebExchange exchange) {
         return respond(problemOf(ex, exchange.getRequest()));
