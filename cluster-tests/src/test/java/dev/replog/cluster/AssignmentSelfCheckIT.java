@@ -28,9 +28,7 @@ class AssignmentSelfCheckIT {
     @DisplayName("Msg3 with w=3 waits for the faulty-secondary while Msg4 with w=1 answers at once; "
             + "then all three nodes show [Msg1, Msg2, Msg3, Msg4]")
     void theSelfCheckPassesStepByStep() throws Exception {
-        try (ReplogCluster cluster = ReplogCluster.builder(getClass())
-                .secondary("secondary")
-                .faultySecondary("faulty-secondary")
+        try (ReplogCluster cluster = ReplogCluster.standard(getClass())
                 .notStarted("faulty-secondary")
                 .start()) {
             ReplogClient master = cluster.client();

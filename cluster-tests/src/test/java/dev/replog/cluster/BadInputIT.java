@@ -56,9 +56,7 @@ class BadInputIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = ReplogCluster.builder(BadInputIT.class)
-                .secondary("secondary")
-                .faultySecondary("faulty-secondary")
+        cluster = ReplogCluster.standard(BadInputIT.class)
                 .syncNodes(3)
                 .start();
         if (cluster.client().health().path("epoch").asLong() < 2) {

@@ -30,9 +30,7 @@ class BatchWriteIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = ReplogCluster.builder(BatchWriteIT.class)
-                .secondary("secondary")
-                .faultySecondary("faulty-secondary")
+        cluster = ReplogCluster.standard(BatchWriteIT.class)
                 .start();
     }
 

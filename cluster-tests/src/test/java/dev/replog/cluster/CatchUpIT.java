@@ -31,9 +31,7 @@ class CatchUpIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = ReplogCluster.builder(CatchUpIT.class)
-                .secondary("secondary")
-                .faultySecondary("faulty-secondary")
+        cluster = ReplogCluster.standard(CatchUpIT.class)
                 .start();
     }
 

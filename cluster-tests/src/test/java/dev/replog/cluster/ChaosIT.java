@@ -62,10 +62,8 @@ class ChaosIT {
         classStarted = System.nanoTime();
         System.out.printf("ChaosIT: %d round(s) of %d s of faults (%s)%n", SETTINGS.seeds().size(),
                 SETTINGS.round().toSeconds(), SETTINGS.replaying() ? "replaying a seed" : "seeds drawn at random");
-        cluster = ReplogCluster.builder(ChaosIT.class)
+        cluster = ReplogCluster.standard(ChaosIT.class)
                 .syncNodes(3)
-                .secondary("secondary")
-                .faultySecondary("faulty-secondary")
                 .start();
     }
 

@@ -34,8 +34,7 @@ class DashboardBrowserIT {
     @BeforeAll
     static void start() {
         browser = Browser.start();
-        cluster = ReplogCluster.builder(DashboardBrowserIT.class)
-                .secondary("secondary").faultySecondary(FAULTY)
+        cluster = ReplogCluster.standard(DashboardBrowserIT.class)
                 .start();
     }
 

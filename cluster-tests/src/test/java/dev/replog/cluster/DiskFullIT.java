@@ -41,9 +41,7 @@ class DiskFullIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = ReplogCluster.builder(DiskFullIT.class)
-                .secondary("secondary")
-                .faultySecondary("faulty-secondary")
+        cluster = ReplogCluster.standard(DiskFullIT.class)
                 .start();
     }
 

@@ -35,9 +35,7 @@ class DurabilityUnderCrashesIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = ReplogCluster.builder(DurabilityUnderCrashesIT.class)
-                .secondary("secondary")
-                .faultySecondary("faulty-secondary")
+        cluster = ReplogCluster.standard(DurabilityUnderCrashesIT.class)
                 .start();
     }
 

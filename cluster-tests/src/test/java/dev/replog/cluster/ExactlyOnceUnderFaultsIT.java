@@ -46,9 +46,7 @@ class ExactlyOnceUnderFaultsIT {
     @DisplayName("300 concurrent writes and 10 waves of 10 with mixed w all succeed while the faulty-secondary errors before "
             + "and after appending, and every node ends with the identical gap-free log, each message once")
     void everyWriteSucceedsAndEveryNodeHoldsTheSameLogExactlyOnce() throws Exception {
-        try (ReplogCluster cluster = ReplogCluster.builder(getClass())
-                .secondary("secondary")
-                .faultySecondary("faulty-secondary")
+        try (ReplogCluster cluster = ReplogCluster.standard(getClass())
                 .start()) {
             ReplogClient master = cluster.client();
             NodeProcess faulty = cluster.node("faulty-secondary");

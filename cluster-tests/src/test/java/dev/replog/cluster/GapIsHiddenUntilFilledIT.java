@@ -29,10 +29,8 @@ class GapIsHiddenUntilFilledIT {
 
     @BeforeAll
     static void startSecondaries() {
-        cluster = ReplogCluster.builder(GapIsHiddenUntilFilledIT.class)
+        cluster = ReplogCluster.standard(GapIsHiddenUntilFilledIT.class)
                 .withoutMaster()
-                .secondary("secondary")
-                .faultySecondary("faulty-secondary")
                 .start();
     }
 

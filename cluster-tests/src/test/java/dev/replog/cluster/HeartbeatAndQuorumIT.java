@@ -31,9 +31,7 @@ class HeartbeatAndQuorumIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = ReplogCluster.builder(HeartbeatAndQuorumIT.class)
-                .secondary("secondary")
-                .faultySecondary("faulty-secondary")
+        cluster = ReplogCluster.standard(HeartbeatAndQuorumIT.class)
                 // A wider SUSPECTED window (1 to 4 missed beats of 250 ms) than the fixture's default,
                 // so that polling /health every 20 ms sees it even on a busy machine.
                 .masterProperty("replog.heartbeat.interval", "250ms")

@@ -32,9 +32,7 @@ class MasterDataLossIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = ReplogCluster.builder(MasterDataLossIT.class)
-                .secondary("secondary")
-                .faultySecondary("faulty-secondary")
+        cluster = ReplogCluster.standard(MasterDataLossIT.class)
                 .start();
     }
 

@@ -21,9 +21,8 @@ import java.util.stream.Collectors;
  * configured with, some of which may be left stopped at start (the master still knows their URLs).
  *
  * <pre>{@code
- * try (ReplogCluster cluster = ReplogCluster.builder(MyIT.class)
- *         .secondary("secondary").faultySecondary("faulty-secondary")
- *         .notStarted("faulty-secondary")
+ * try (ReplogCluster cluster = ReplogCluster.standard(MyIT.class)
+ *         .notStarted(ReplogCluster.FAULTY_SECONDARY)
  *         .start()) { ... }
  * }</pre>
  *
@@ -38,6 +37,8 @@ import java.util.stream.Collectors;
 final class ReplogCluster implements AutoCloseable {
 
     static final String MASTER = "master";
+    static final String SECONDARY = "secondary";
+    static final String FAULTY_SECONDARY = "faulty-secondary";
 
     /** Fast heartbeats and short backoffs so that tests observe state changes in a second or two. */
     static final Map<String, String> TEST_MASTER_PROPERTIES = Map.of(
@@ -70,6 +71,14 @@ final class ReplogCluster implements AutoCloseable {
 
     static Builder builder(Class<?> testClass) {
         return new Builder(testClass);
+    }
+
+    /**
+     * The README's topology: the master, {@value #SECONDARY} and {@value #FAULTY_SECONDARY} (no sync
+     * nodes unless the test adds them).
+     */
+    static Builder standard(Class<?> testClass) {
+        return builder(testClass).secondary(SECONDARY).faultySecondary(FAULTY_SECONDARY);
     }
 
     /** The directory under which this test class's node logs are written. */

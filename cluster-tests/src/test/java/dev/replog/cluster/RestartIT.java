@@ -31,9 +31,7 @@ class RestartIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = ReplogCluster.builder(RestartIT.class)
-                .secondary("secondary")
-                .faultySecondary("faulty-secondary")
+        cluster = ReplogCluster.standard(RestartIT.class)
                 .start();
     }
 

@@ -33,9 +33,7 @@ class StaleMasterIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = ReplogCluster.builder(StaleMasterIT.class)
-                .secondary("secondary")
-                .faultySecondary("faulty-secondary")
+        cluster = ReplogCluster.standard(StaleMasterIT.class)
                 .start();
     }
 

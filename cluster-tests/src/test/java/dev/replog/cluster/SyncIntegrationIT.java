@@ -37,10 +37,8 @@ class SyncIntegrationIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = ReplogCluster.builder(SyncIntegrationIT.class)
+        cluster = ReplogCluster.standard(SyncIntegrationIT.class)
                 .syncNodes(3)
-                .secondary("secondary")
-                .faultySecondary("faulty-secondary")
                 .masterProperty("replog.ids.range-size", Integer.toString(RANGE))
                 .masterProperty("replog.ids.wait-timeout", "1s")
                 .masterProperty("replog.sync.request-timeout", "1s")
