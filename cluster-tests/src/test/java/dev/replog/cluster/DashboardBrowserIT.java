@@ -27,7 +27,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @DisplayName("Dashboard in a browser")
 class DashboardBrowserIT {
 
-    private static final String FAULTY = "faulty-secondary";
+    private static final String FAULTY = ReplogCluster.FAULTY_SECONDARY;
     private static ReplogCluster cluster;
     private static Browser browser;
 

@@ -144,7 +144,6 @@ class DiskFullIT {
             assertThat(timedOut.status()).as("a w=3 write while the secondary cannot store: %s", timedOut)
                     .isEqualTo(504);
             assertThat(timedOut.json().path("acks").asInt(-1)).isEqualTo(2);
-
         } finally {
             secondary.liftFileSizeLimit(); // room again: it must catch up by itself (below)
         }
