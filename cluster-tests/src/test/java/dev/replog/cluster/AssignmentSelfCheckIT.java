@@ -29,10 +29,10 @@ class AssignmentSelfCheckIT {
             + "then all three nodes show [Msg1, Msg2, Msg3, Msg4]")
     void theSelfCheckPassesStepByStep() throws Exception {
         try (ReplogCluster cluster = ReplogCluster.standard(getClass())
-                .notStarted("faulty-secondary")
+                .notStarted(ReplogCluster.FAULTY_SECONDARY)
                 .start()) {
             ReplogClient master = cluster.client();
-            ReplogClient secondary = cluster.node("secondary").client();
+            ReplogClient secondary = cluster.node(ReplogCluster.SECONDARY).client();
 
             // Msg1 w=1 and Msg2 w=2 are acknowledged at once.
             Written msg1 = Written.created(master.write("Msg1", 1), 1, N);
@@ -69,21 +69,21 @@ class AssignmentSelfCheckIT {
                     .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
                     .untilAsserted(() -> {
                         List<LogEntry> shown = secondary.messages();
-                        assertPrefix("secondary", shown, masterLog);
+                        assertPrefix(ReplogCluster.SECONDARY, shown, masterLog);
                         assertThat(shown).hasSize(4);
                     });
             assertThat(msg3).as("Msg3 (w=3) while the faulty-secondary is still down").isNotDone();
-            assertThat(cluster.client().statusOf("faulty-secondary")).isEqualTo("UNHEALTHY");
+            assertThat(cluster.client().statusOf(ReplogCluster.FAULTY_SECONDARY)).isEqualTo("UNHEALTHY");
 
             // Start the faulty-secondary: it catches up and Msg3 completes with three acks.
-            NodeProcess faulty = cluster.node("faulty-secondary").start();
+            NodeProcess faulty = cluster.node(ReplogCluster.FAULTY_SECONDARY).start();
             HttpResult msg3Answer = msg3.get(60, TimeUnit.SECONDS);
             Written msg3Written = Written.created(msg3Answer, 3, N);
             assertThat(msg3Written.seq()).isEqualTo(3);
             assertThat(msg3Written.acks()).isEqualTo(3);
             // acks=3 means the faulty-secondary holds 1..3 (its watermark is a contiguous prefix).
             List<LogEntry> faultyShows = faulty.client().messages();
-            assertPrefix("faulty-secondary", faultyShows, masterLog);
+            assertPrefix(ReplogCluster.FAULTY_SECONDARY, faultyShows, masterLog);
             assertThat(faultyShows).as("faulty-secondary right after Msg3 (w=3) completed")
                     .hasSizeGreaterThanOrEqualTo(3);
 

@@ -67,7 +67,7 @@ class BadInputIT {
         // Something in the log, so that "unchanged" has content to compare.
         Written first = Written.created(cluster.client().write("already-there", 3), 3, 3);
         firstId = first.id();
-        epoch = cluster.node("secondary").client().replicationStatus().path("epoch").asLong();
+        epoch = cluster.node(ReplogCluster.SECONDARY).client().replicationStatus().path("epoch").asLong();
         assertThat(epoch).as("epoch the secondaries follow").isGreaterThanOrEqualTo(2);
     }
 
@@ -188,7 +188,7 @@ class BadInputIT {
     }
 
     static Stream<Arguments> secondaryRows() {
-        String s = "secondary";
+        String s = ReplogCluster.SECONDARY;
         return Stream.of(
                 row("POST /messages on a replica", Probe.post(s, "/messages", "{\"message\": \"x\"}", 405)),
                 row("non-numeric seq", Probe.get(s, "/messages/abc", 400)),
@@ -204,7 +204,7 @@ class BadInputIT {
 
     /** Appends: the internal endpoint, sent with the cluster secret unless a row says otherwise. */
     static Stream<Arguments> appendRows() {
-        String s = "secondary";
+        String s = ReplogCluster.SECONDARY;
         String one = "[{\"seq\": 1, \"id\": 1, \"message\": \"a\"}]";
         return Stream.of(
                 row("append without the secret", Probe.post(s, APPEND, appendBody(0, 0, one), 401).asOutsider()),
@@ -215,7 +215,7 @@ class BadInputIT {
                 row("append to //replication/append without the secret",
                         Probe.post(s, "//replication/append", appendBody(0, 0, one), 401).asOutsider()),
                 row("faulty-secondary: append without the secret",
-                        Probe.post("faulty-secondary", APPEND, appendBody(0, 0, one), 401).asOutsider()),
+                        Probe.post(ReplogCluster.FAULTY_SECONDARY, APPEND, appendBody(0, 0, one), 401).asOutsider()),
                 row("truncated JSON", Probe.post(s, APPEND, "{\"epoch\": 1,", 400)),
                 row("nesting 100000 deep", Probe.post(s, APPEND, "{\"epoch\": " + "[".repeat(100_000)
                         + "]".repeat(100_000) + "}", 400)),
@@ -251,7 +251,7 @@ class BadInputIT {
     }
 
     static Stream<Arguments> faultRows() {
-        String f = "faulty-secondary";
+        String f = ReplogCluster.FAULTY_SECONDARY;
         return Stream.of(
                 row("unknown field", Probe.put(f, "/faults", "{\"explode\": true}", 400)),
                 row("probability above 1", Probe.put(f, "/faults", "{\"errorBeforeAppend\": 2}", 400)),
@@ -344,8 +344,8 @@ class BadInputIT {
     void catalogueCoversEveryNode() {
         List<Probe> probes = catalogue().map(args -> (Probe) args.get()[1]).toList();
         assertThat(probes).as("rows (the issue asks for 40, the README says more than 100)").hasSizeGreaterThan(100);
-        assertThat(probes).extracting(Probe::node).contains(ReplogCluster.MASTER, "secondary", "faulty-secondary",
-                "sync-1");
+        assertThat(probes).extracting(Probe::node)
+                .contains(ReplogCluster.MASTER, ReplogCluster.SECONDARY, ReplogCluster.FAULTY_SECONDARY, "sync-1");
     }
 
     /**
@@ -403,7 +403,8 @@ class BadInputIT {
         }
         List<String> expected = messages.stream().filter(m -> !m.isEmpty() || seqs.size() == messages.size()).toList();
         List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
-        for (NodeProcess node : List.of(cluster.master(), cluster.node("secondary"), cluster.node("faulty-secondary"))) {
+        for (NodeProcess node : List.of(cluster.master(), cluster.node(ReplogCluster.SECONDARY),
+                cluster.node(ReplogCluster.FAULTY_SECONDARY))) {
             List<LogEntry> shown = node.client().messages();
             List<String> texts = seqs.stream().map(seq -> shown.get((int) (seq - 1)).message()).toList();
             assertThat(texts).as("messages as %s shows them", node.name()).containsExactlyElementsOf(expected);
@@ -451,7 +452,7 @@ class BadInputIT {
     @Test
     @DisplayName("an internal request without the secret is refused before its body arrives")
     void refusedBeforeTheBodyIsRead() throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", cluster.node("secondary").port())) {
+        try (Socket socket = new Socket("127.0.0.1", cluster.node(ReplogCluster.SECONDARY).port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             // a body announced, never sent: only an answer given before reading it can arrive
@@ -461,7 +462,8 @@ class BadInputIT {
             String head = readHead(socket.getInputStream());
             assertThat(head).startsWith("HTTP/1.1 401").containsIgnoringCase("application/problem+json");
         }
-        assertThat(cluster.node("secondary").client().replicationStatus().path("epoch").asLong()).isEqualTo(epoch);
+        assertThat(cluster.node(ReplogCluster.SECONDARY).client().replicationStatus().path("epoch").asLong())
+                .isEqualTo(epoch);
     }
 
     @Test
@@ -566,7 +568,7 @@ class BadInputIT {
         assertThat(prometheus.status()).as("GET /actuator/prometheus").isEqualTo(200);
         List<String> replogLines = prometheus.body().lines().filter(l -> l.startsWith("replog_")).toList();
         assertThat(replogLines).as("replog_ samples").isNotEmpty();
-        for (String secondary : new String[] {"secondary", "faulty-secondary"}) {
+        for (String secondary : new String[] {ReplogCluster.SECONDARY, ReplogCluster.FAULTY_SECONDARY}) {
             assertThat(replogLines).as("replication lag of %s", secondary)
                     .anySatisfy(l -> assertThat(l).startsWith("replog_replication_lag").contains("\"" + secondary + "\""));
             assertThat(replogLines).as("replication retries of %s", secondary)

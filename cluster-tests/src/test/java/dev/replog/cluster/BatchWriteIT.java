@@ -39,7 +39,7 @@ class BatchWriteIT {
             + "each batch contiguous, in array order, with the ids it was answered with")
     void batchesAreContiguousAndIdenticalOnEveryNode() {
         ReplogClient master = cluster.client();
-        cluster.node("faulty-secondary").client().faults(java.util.Map.of("errorAfterAppend", 0.3));
+        cluster.node(ReplogCluster.FAULTY_SECONDARY).client().faults(java.util.Map.of("errorAfterAppend", 0.3));
         List<CompletableFuture<HttpResult>> batches = new ArrayList<>();
         List<CompletableFuture<HttpResult>> singles = new ArrayList<>();
         for (int b = 0; b < BATCHES; b++) {
@@ -49,7 +49,7 @@ class BatchWriteIT {
             singles.add(master.writeAsync("single-" + b, b % N + 1));
         }
         singles.forEach(f -> assertThat(f.join().status()).as("answer %s", f.join()).isEqualTo(201));
-        cluster.node("faulty-secondary").client().faults(java.util.Map.of("errorAfterAppend", 0.0));
+        cluster.node(ReplogCluster.FAULTY_SECONDARY).client().faults(java.util.Map.of("errorAfterAppend", 0.0));
 
         List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(60));
         assertWellFormed("master", log);

@@ -45,8 +45,8 @@ class CatchUpIT {
             + "by itself, and w=2 writes succeed while it is down")
     void killedSecondaryCatchesUpAfterRestart() {
         ReplogClient master = cluster.client();
-        NodeProcess secondary = cluster.node("secondary");
-        ReplogClient faulty = cluster.node("faulty-secondary").client();
+        NodeProcess secondary = cluster.node(ReplogCluster.SECONDARY);
+        ReplogClient faulty = cluster.node(ReplogCluster.FAULTY_SECONDARY).client();
         Written.created(master.write("before-kill", 3), 3, N);
         int port = secondary.port();
 
@@ -67,11 +67,11 @@ class CatchUpIT {
         assertWellFormed("master", log);
         assertThat(log).extracting(LogEntry::message).contains("before-kill", "while-down-w1", "while-down-w2");
         assertThat(log.size()).isGreaterThanOrEqualTo((int) whileDown.seq() + 20);
-        cluster.awaitStatus("HEALTHY", "secondary");
+        cluster.awaitStatus("HEALTHY", ReplogCluster.SECONDARY);
         await("master to see the secondary with lag 0").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(50)).ignoreExceptions()
                 .untilAsserted(() -> {
-                    JsonNode seen = master.healthOf("secondary");
+                    JsonNode seen = master.healthOf(ReplogCluster.SECONDARY);
                     assertThat(seen.path("ackedSeq").asLong()).isEqualTo(master.health().path("lastSeq").asLong());
                     assertThat(seen.path("lag").asLong(-1)).isZero();
                 });
@@ -86,10 +86,10 @@ class CatchUpIT {
             + "and a w=3 write sent during the pause completes after the resume")
     void pausedSecondaryCatchesUpAfterResume() throws Exception {
         ReplogClient master = cluster.client();
-        NodeProcess secondary = cluster.node("secondary");
+        NodeProcess secondary = cluster.node(ReplogCluster.SECONDARY);
 
         secondary.pause();
-        cluster.awaitStatus("UNHEALTHY", "secondary");
+        cluster.awaitStatus("UNHEALTHY", ReplogCluster.SECONDARY);
         Written.created(master.write("paused-w1", 1), 1, N);
         Written.created(master.write("paused-w2", 2), 2, N);
         CompletableFuture<HttpResult> w3 = master.writeAsync("paused-w3", 3);
@@ -103,12 +103,12 @@ class CatchUpIT {
         assertThat(w3).as("the w=3 write while the secondary is frozen").isNotDone();
 
         secondary.resume();
-        cluster.awaitStatus("HEALTHY", "secondary");
+        cluster.awaitStatus("HEALTHY", ReplogCluster.SECONDARY);
         Written done = Written.created(w3.get(60, TimeUnit.SECONDS), 3, N);
         assertThat(done.acks()).isEqualTo(3);
         // acks=3: the secondary's contiguous prefix reaches the w=3 entry.
         List<LogEntry> shown = secondary.client().messages();
-        assertPrefix("secondary", shown, master.messages());
+        assertPrefix(ReplogCluster.SECONDARY, shown, master.messages());
         assertThat(shown.size()).isGreaterThanOrEqualTo((int) done.seq());
         List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(60));
         assertWellFormed("master", log);

@@ -122,7 +122,7 @@ class ChaosIT {
             + "(replog.testing.ack-before-store), it reports the acknowledged writes that secondary lacks as lost")
     void checkerReportsLostWritesOfAnAckBeforeStoreSecondary() {
         cluster.heal();
-        NodeProcess liar = cluster.node("secondary");
+        NodeProcess liar = cluster.node(ReplogCluster.SECONDARY);
         liar.property("replog.testing.ack-before-store", "true");
         try {
             liar.restart();

@@ -113,12 +113,12 @@ class DiskFullIT {
             + "catches up by itself")
     void secondaryWithAFullDisk() {
         ReplogClient master = cluster.client();
-        NodeProcess secondary = cluster.node("secondary");
+        NodeProcess secondary = cluster.node(ReplogCluster.SECONDARY);
         secondary.kill();
         secondary.fileSizeLimit(LIMIT_KIB);
         try {
             secondary.start();
-            cluster.awaitStatus("HEALTHY", "secondary");
+            cluster.awaitStatus("HEALTHY", ReplogCluster.SECONDARY);
             // w=2: the master and faulty-secondary suffice, so the writes go on past the full secondary
             for (int i = 1; i <= MAX_BIG_WRITES; i++) {
                 Written.created(master.write(big("secondary-disk-big-" + i), 2), 2, N);
@@ -129,7 +129,7 @@ class DiskFullIT {
                     .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                     .untilAsserted(() -> assertThat(secondary.client().replicationStatus().path("ackedSeq").asLong(-1))
                             .isPositive().isLessThan(lastSeq));
-            LogChecks.assertPrefix("secondary", secondary.client().messages(), full);
+            LogChecks.assertPrefix(ReplogCluster.SECONDARY, secondary.client().messages(), full);
             // each side says what happened, in its own log
             await("the secondary's and the master's logs to name the full disk").atMost(Duration.ofSeconds(10))
                     .pollInterval(Duration.ofMillis(200))

@@ -52,7 +52,7 @@ class DurabilityUnderCrashesIT {
             load.awaitMoreAcks(ACKS_PER_PHASE, "with every node up", PHASE_TIMEOUT);
             load.assertNoUnexpectedAnswers();
 
-            for (String name : List.of("secondary", "faulty-secondary")) {
+            for (String name : List.of(ReplogCluster.SECONDARY, ReplogCluster.FAULTY_SECONDARY)) {
                 NodeProcess node = cluster.node(name);
                 load.phase(name + " killed");
                 node.kill();

@@ -49,7 +49,7 @@ class ExactlyOnceUnderFaultsIT {
         try (ReplogCluster cluster = ReplogCluster.standard(getClass())
                 .start()) {
             ReplogClient master = cluster.client();
-            NodeProcess faulty = cluster.node("faulty-secondary");
+            NodeProcess faulty = cluster.node(ReplogCluster.FAULTY_SECONDARY);
 
             Map<String, Object> faults = Map.of("errorBeforeAppend", 0.5, "errorAfterAppend", 0.5,
                     "delayMs", 20, "delayJitterMs", 30);
@@ -118,7 +118,7 @@ class ExactlyOnceUnderFaultsIT {
 
             // The faults really happened: the master retried deliveries to the faulty-secondary.
             String prometheus = master.get("/actuator/prometheus").body();
-            double retries = sum(prometheus, "replog_replication_retries_total", "faulty-secondary");
+            double retries = sum(prometheus, "replog_replication_retries_total", ReplogCluster.FAULTY_SECONDARY);
             assertThat(retries).as("replog_replication_retries_total for faulty-secondary in\n%s",
                     grep(prometheus, "retr")).isPositive();
 

@@ -35,7 +35,7 @@ class GapIsHiddenUntilFilledIT {
     }
 
     @ParameterizedTest(name = "on the {0}")
-    @ValueSource(strings = {"secondary", "faulty-secondary"})
+    @ValueSource(strings = {ReplogCluster.SECONDARY, ReplogCluster.FAULTY_SECONDARY})
     @DisplayName("is hidden until it is filled; resends are stored once; foreign and stale batches are refused")
     void isHiddenUntilFilled(String name) {
         ReplogClient node = cluster.node(name).client();

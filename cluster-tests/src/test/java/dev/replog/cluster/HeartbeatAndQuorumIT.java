@@ -68,16 +68,16 @@ class HeartbeatAndQuorumIT {
             assertThat(seen.hasNonNull("lastHeartbeat")).as("lastHeartbeat of %s: %s", secondary.name(), seen)
                     .isTrue();
         }
-        assertThat(master.statusOf("faulty-secondary")).isEqualTo("HEALTHY");
+        assertThat(master.statusOf(ReplogCluster.FAULTY_SECONDARY)).isEqualTo("HEALTHY");
 
-        cluster.node("faulty-secondary").kill();
+        cluster.node(ReplogCluster.FAULTY_SECONDARY).kill();
         List<Look> looks = new CopyOnWriteArrayList<>();
         await("faulty-secondary to be UNHEALTHY").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
                 .until(() -> {
                     JsonNode h = master.health();
                     JsonNode node = null;
                     for (JsonNode n : h.path("nodes")) {
-                        if ("faulty-secondary".equals(n.path("name").asString(""))) {
+                        if (ReplogCluster.FAULTY_SECONDARY.equals(n.path("name").asString(""))) {
                             node = n;
                         }
                     }
@@ -103,10 +103,10 @@ class HeartbeatAndQuorumIT {
             assertThat(look.mode()).as("mode with one secondary down").isEqualTo("READ_WRITE");
         }
 
-        cluster.node("faulty-secondary").start();
-        cluster.awaitStatus("HEALTHY", "faulty-secondary");
+        cluster.node(ReplogCluster.FAULTY_SECONDARY).start();
+        cluster.awaitStatus("HEALTHY", ReplogCluster.FAULTY_SECONDARY);
         assertThat(master.health().path("nodesUp").asInt()).isEqualTo(3);
-        assertThat(master.healthOf("faulty-secondary").hasNonNull("lastHeartbeat")).isTrue();
+        assertThat(master.healthOf(ReplogCluster.FAULTY_SECONDARY).hasNonNull("lastHeartbeat")).isTrue();
     }
 
     @Test
@@ -117,8 +117,8 @@ class HeartbeatAndQuorumIT {
         Written.created(master.write("before-quorum-loss", 3), 3, N);
         List<LogEntry> before = master.messages();
 
-        cluster.node("secondary").kill();
-        cluster.node("faulty-secondary").kill();
+        cluster.node(ReplogCluster.SECONDARY).kill();
+        cluster.node(ReplogCluster.FAULTY_SECONDARY).kill();
         await("master to be READ_ONLY").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> "READ_ONLY".equals(master.health().path("mode").asString("")));
         JsonNode health = master.health();
@@ -138,12 +138,12 @@ class HeartbeatAndQuorumIT {
         assertThat(LogEntry.of(read.json())).isEqualTo(before.get(before.size() - 1));
 
         // One secondary back: the quorum returns and writes go through without any operator action.
-        cluster.node("secondary").start();
+        cluster.node(ReplogCluster.SECONDARY).start();
         await("master to be READ_WRITE again").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> "READ_WRITE".equals(master.health().path("mode").asString("")));
         Written back = Written.created(master.write("after-quorum-returned", 2), 2, N);
         // acks from the restarted (empty) secondary mean it caught up with everything before.
-        List<LogEntry> shown = cluster.node("secondary").client().messages();
+        List<LogEntry> shown = cluster.node(ReplogCluster.SECONDARY).client().messages();
         assertThat(shown.size()).isGreaterThanOrEqualTo((int) back.seq());
         assertThat(shown.subList(0, before.size())).isEqualTo(before);
         assertThat(master.messages()).extracting(LogEntry::message)
@@ -156,9 +156,9 @@ class HeartbeatAndQuorumIT {
             + "it waits and completes when the node returns")
     void w3WaitsForTheMissingNode() throws Exception {
         ReplogClient master = cluster.client();
-        NodeProcess faulty = cluster.node("faulty-secondary");
+        NodeProcess faulty = cluster.node(ReplogCluster.FAULTY_SECONDARY);
         faulty.kill();
-        cluster.awaitStatus("UNHEALTHY", "faulty-secondary");
+        cluster.awaitStatus("UNHEALTHY", ReplogCluster.FAULTY_SECONDARY);
 
         CompletableFuture<HttpResult> w3 = master.writeAsync("w3-while-one-down", 3);
         await("the w=3 write to wait").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(4))
@@ -177,9 +177,9 @@ class HeartbeatAndQuorumIT {
             + "in the master's log and reaches the secondary when it returns")
     void timedOutWriteStaysAndKeepsReplicating() {
         ReplogClient master = cluster.client();
-        NodeProcess faulty = cluster.node("faulty-secondary");
+        NodeProcess faulty = cluster.node(ReplogCluster.FAULTY_SECONDARY);
         faulty.kill();
-        cluster.awaitStatus("UNHEALTHY", "faulty-secondary");
+        cluster.awaitStatus("UNHEALTHY", ReplogCluster.FAULTY_SECONDARY);
 
         HttpResult timedOut = master.postJson("/messages", Map.of("message", "timed-out", "w", 3, "timeoutMs", 300));
         JsonNode problem = assertProblem(timedOut, 504);
@@ -196,7 +196,7 @@ class HeartbeatAndQuorumIT {
         // The other secondary is up: the entry keeps replicating to it.
         await("the timed-out entry to reach the running secondary").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> cluster.node("secondary").client().messages().contains(entry));
+                .until(() -> cluster.node(ReplogCluster.SECONDARY).client().messages().contains(entry));
 
         faulty.start();
         await("the timed-out entry to reach the returning faulty-secondary").atMost(Duration.ofSeconds(30))

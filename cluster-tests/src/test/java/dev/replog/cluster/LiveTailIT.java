@@ -37,7 +37,7 @@ class LiveTailIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = ReplogCluster.builder(LiveTailIT.class).secondary("secondary").start();
+        cluster = ReplogCluster.builder(LiveTailIT.class).secondary(ReplogCluster.SECONDARY).start();
     }
 
     @AfterAll
@@ -54,7 +54,7 @@ class LiveTailIT {
             Written.created(cluster.client().write("history-" + i, 2), 2, 2);
         }
         CompletableFuture<List<Event>> fromMaster = read(cluster.master().url(), null, "1", 30);
-        CompletableFuture<List<Event>> fromSecondary = read(cluster.node("secondary").url(), null, null, 30);
+        CompletableFuture<List<Event>> fromSecondary = read(cluster.node(ReplogCluster.SECONDARY).url(), null, null, 30);
         for (int i = 6; i <= 30; i++) {
             Written.created(cluster.client().write("live-" + i, 2), 2, 2);
         }
@@ -66,7 +66,7 @@ class LiveTailIT {
             assertThat(events).extracting(Event::entry).containsExactlyElementsOf(log);
         }
 
-        List<Event> resumed = read(cluster.node("secondary").url(), "27", "1", 3).get(30, TimeUnit.SECONDS);
+        List<Event> resumed = read(cluster.node(ReplogCluster.SECONDARY).url(), "27", "1", 3).get(30, TimeUnit.SECONDS);
         assertThat(resumed).extracting(Event::entry).containsExactlyElementsOf(log.subList(27, 30));
     }
 

@@ -65,7 +65,7 @@ class MasterDataLossIT {
         assertThat(Files.exists(masterNode.dataDir())).as("the master's data dir after the wipe").isFalse();
         // A frozen secondary answers nothing: the master cannot have heard from every secondary, so it must
         // stay RECOVERING however fast it is, and the test sees that state for sure.
-        NodeProcess frozen = cluster.node("faulty-secondary");
+        NodeProcess frozen = cluster.node(ReplogCluster.FAULTY_SECONDARY);
         frozen.pause();
         masterNode.start();
 
@@ -130,7 +130,7 @@ class MasterDataLossIT {
             Written.created(master.write("wipe-2-" + i, 3), 3, N);
         }
         // The last writes reach only the faulty-secondary, so the master has to wait for that node's entries.
-        NodeProcess down = cluster.node("secondary");
+        NodeProcess down = cluster.node(ReplogCluster.SECONDARY);
         down.kill();
         List<Written> onlyOnFaulty = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {

@@ -41,7 +41,7 @@ class RestartIT {
     }
 
     @ParameterizedTest(name = "the {0}")
-    @ValueSource(strings = {"secondary", "faulty-secondary"})
+    @ValueSource(strings = {ReplogCluster.SECONDARY, ReplogCluster.FAULTY_SECONDARY})
     @DisplayName("a secondary killed with SIGKILL shows its whole log and reports its ackedSeq, lastId and epoch from "
             + "disk right after it starts, before the master has re-sent anything")
     void secondaryRestartsWithItsLog(String name) {
