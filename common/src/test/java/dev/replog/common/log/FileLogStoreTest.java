@@ -186,54 +186,82 @@ class FileLogStoreTest {
                 awaitQuietly(release);
             };
             long fsyncsBefore = store.fsyncCount();
-            CompletableFuture<Long> first = store.append(entries(1, 1));
-            assertThat(inFsync.await(10, SECONDS)).isTrue(); // the flusher is now "inside" the fsync of seq 1
+            // an append made while no fsync runs leads one itself: its call returns after the fsync
+            CompletableFuture<CompletableFuture<Long>> firstCall = CompletableFuture.supplyAsync(
+                    () -> store.append(entries(1, 1)));
+            assertThat(inFsync.await(10, SECONDS)).isTrue(); // that appender is now "inside" the fsync of seq 1
             store.beforeGroupFsync = null;
             List<CompletableFuture<Long>> rest = new ArrayList<>();
             for (long seq = 2; seq <= 500; seq++) {
-                rest.add(store.append(entries(seq, 1)));
+                rest.add(store.append(entries(seq, 1))); // an fsync runs: these only queue
             }
             // nothing is acknowledged before an fsync covers it
-            assertThat(first).isNotDone();
+            assertThat(firstCall).isNotDone();
             assertThat(rest).noneMatch(CompletableFuture::isDone);
             assertThat(store.durableSeq()).isZero();
             assertThat(store.lastSeq()).isEqualTo(500);
             assertThat(store.read(1, 1000)).hasSize(500); // readable before durable, like the master shows them
 
             release.countDown();
-            assertThat(first.get(10, SECONDS)).isEqualTo(1);
+            assertThat(firstCall.get(10, SECONDS).get(10, SECONDS)).isEqualTo(1);
             CompletableFuture.allOf(rest.toArray(new CompletableFuture<?>[0])).get(10, SECONDS);
             assertThat(rest).allSatisfy(f -> assertThat(f.join()).isEqualTo(500));
             assertThat(store.durableSeq()).isEqualTo(500);
             long fsyncs = store.fsyncCount() - fsyncsBefore;
             assertThat(fsyncs).as("fsyncs for 500 appends").isEqualTo(2).isLessThan(500);
+            // the leader went on to cover the queued appends; with no fsync running, an append
+            // leads its own and is durable when the call returns: no hand-off to another thread
+            assertThat(store.append(entries(501, 1))).isCompletedWithValue(501L);
         }
     }
 
     @Test
-    void callbacksOnTheFsyncThreadMayReadAppendAndClose() throws Exception {
+    void callbacksOnTheLeadingThreadMayReadAppendTruncateAndClose() throws Exception {
         FileLogStore store = FileLogStore.open(dir, FsyncMode.GROUP, SMALL_SEGMENTS);
+        CountDownLatch inFsync = new CountDownLatch(1);
         CountDownLatch chainBuilt = new CountDownLatch(1);
-        store.beforeGroupFsync = () -> awaitQuietly(chainBuilt); // so the callbacks run on the fsync thread
-        // a pipeline in the style of Mono.fromFuture(...).flatMap(...): each ack triggers the next append
-        CompletableFuture<Long> chain = store.append(entries(1, 1))
+        store.beforeGroupFsync = () -> {
+            inFsync.countDown();
+            awaitQuietly(chainBuilt);
+        };
+        Thread leader = new Thread(() -> store.append(entries(1, 1)), "leader");
+        leader.start();
+        assertThat(inFsync.await(10, SECONDS)).isTrue();
+        store.beforeGroupFsync = null;
+        // queued behind the leader's fsync, so its callbacks run on the leader, in the style of
+        // Mono.fromFuture(...).flatMap(...): each ack triggers the next append
+        CompletableFuture<Long> chain = store.append(entries(2, 1))
                 .thenCompose(d -> {
-                    assertThat(Thread.currentThread().getName()).isEqualTo("replog-fsync");
-                    assertThat(store.read(1, 10)).hasSize(1);
-                    return store.append(entries(2, 1));
+                    assertThat(Thread.currentThread()).isSameAs(leader);
+                    assertThat(store.read(1, 10)).hasSize(2);
+                    return store.append(entries(3, 1));
                 })
                 .thenCompose(d -> {
-                    store.truncateAfter(1);
-                    return store.append(entries(2, 2));
+                    store.truncateAfter(2);
+                    return store.append(entries(3, 2));
                 });
-        store.beforeGroupFsync = null;
         chainBuilt.countDown();
-        assertThat(chain.get(10, SECONDS)).isEqualTo(3);
-        CompletableFuture<Void> closedInCallback = store.append(entries(4, 1)).thenRun(store::close);
+        assertThat(chain.get(10, SECONDS)).isEqualTo(4);
+        leader.join(10_000);
+        assertThat(leader.isAlive()).isFalse();
+
+        CountDownLatch inLastFsync = new CountDownLatch(1);
+        CountDownLatch closeQueued = new CountDownLatch(1);
+        store.beforeGroupFsync = () -> {
+            inLastFsync.countDown();
+            awaitQuietly(closeQueued);
+        };
+        Thread lastLeader = new Thread(() -> store.append(entries(5, 1)), "last-leader");
+        lastLeader.start();
+        assertThat(inLastFsync.await(10, SECONDS)).isTrue();
+        store.beforeGroupFsync = null;
+        CompletableFuture<Void> closedInCallback = store.append(entries(6, 1)).thenRun(store::close);
+        closeQueued.countDown();
         closedInCallback.get(10, SECONDS);
-        assertThatThrownBy(() -> store.append(entries(5, 1))).isInstanceOf(IllegalStateException.class);
+        lastLeader.join(10_000);
+        assertThatThrownBy(() -> store.append(entries(7, 1))).isInstanceOf(IllegalStateException.class);
         try (FileLogStore reopened = FileLogStore.open(dir, FsyncMode.GROUP, SMALL_SEGMENTS)) {
-            assertLogIs(reopened, entries(1, 4));
+            assertLogIs(reopened, entries(1, 6));
         }
     }
 
@@ -340,7 +368,8 @@ class FileLogStoreTest {
                 inFsync.countDown();
                 awaitQuietly(release);
             };
-            CompletableFuture<Long> eleven = store.append(entries(11, 1));
+            CompletableFuture<CompletableFuture<Long>> elevenCall = CompletableFuture.supplyAsync(
+                    () -> store.append(entries(11, 1))); // leads the fsync of seq 11
             assertThat(inFsync.await(10, SECONDS)).isTrue();
             store.beforeGroupFsync = null;
             List<CompletableFuture<Long>> later = new ArrayList<>();
@@ -356,7 +385,7 @@ class FileLogStoreTest {
             truncator.join(10_000);
             assertThat(truncator.isAlive()).isFalse();
 
-            assertThat(eleven.get(10, SECONDS)).isEqualTo(11);
+            assertThat(elevenCall.get(10, SECONDS).get(10, SECONDS)).isEqualTo(11);
             for (int i = 0; i < later.size(); i++) {
                 long seq = 12 + i;
                 if (seq <= 15) {

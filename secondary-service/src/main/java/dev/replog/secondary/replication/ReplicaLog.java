@@ -61,10 +61,10 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Batches are applied by one writer at a time (a race here loses or doubles entries): every
  * decision and store call runs on the single {@code replica-writer} thread, under one lock (which
- * only {@link #status} also takes). Store calls do I/O (a write, an fsync in {@code always} mode, a
- * truncation), so they never run on an event-loop thread; waiting for durability happens after,
- * without holding any thread, and the answer is published on the parallel scheduler rather than on
- * the store's fsync thread that completes the write.
+ * only {@link #status} also takes). Store calls do I/O (a write, its fsync, a truncation), so they
+ * never run on an event-loop thread. The writer leads the group fsync of what it wrote (see
+ * {@link dev.replog.common.log.FileLogStore}), and the answer is sent from the thread that
+ * completed the write: the writer, or the gap wait's timer for a batch held aside.
  */
 @Component
 class ReplicaLog implements AutoCloseable {
@@ -156,9 +156,9 @@ class ReplicaLog implements AutoCloseable {
                                         || error instanceof PendingBatches.Dropped, error -> gap(request))
                         : Mono.fromFuture(written.durable(), true))
                 // the freshest watermark (later writes may have become durable meanwhile), answered on
-                // the thread that completed the write (the fsync thread, or the writer): the small
-                // answer costs less there than a hop to another pool, a thread wake-up per batch on
-                // the round trip every w >= 2 write waits for
+                // the thread that completed the write (the writer, which leads its group fsync): the
+                // small answer costs less there than a hop to another pool, a thread wake-up per batch
+                // on the round trip every w >= 2 write waits for
                 .map(durable -> new AppendResponse(store.durableSeq(), epoch));
     }
 
