@@ -25,9 +25,11 @@ import org.HdrHistogram.Histogram;
  * <p>Each run opens a fresh store in a temporary directory and lets {@code appenders} threads append
  * one {@code message-bytes} entry at a time for a warm-up and then a measured period. Appenders hand
  * their entry to the store's single writer under one lock ({@code synchronized (writer) { f =
- * store.append(...) }}) and wait for durability <em>outside</em> it ({@code f.join()}), the way the
- * master and the secondaries use the store: with {@code group} one fsync can cover the entries of
- * many appenders; with {@code always} the fsync runs inside the writer, so appenders queue behind it.
+ * store.append(...) }}) and wait for durability <em>outside</em> it ({@code f.join()}). With
+ * {@code always}, and with {@code group} since the appending thread leads the group fsync, the fsync
+ * runs inside that lock, so appenders queue behind it: one fsync per append. replog's nodes batch
+ * before the store instead (each writer turn appends every waiting request with one call), which
+ * this tool does not model.
  * Latency is the time from asking for the writer to the append being durable (as the mode defines
  * it). Fsyncs are the store's own count (segment and directory fsyncs) over the whole run, warm-up
  * included, divided into all appends of the run.

@@ -218,16 +218,8 @@ class FileLogStoreTest {
     @Test
     void callbacksOnTheLeadingThreadMayReadAppendTruncateAndClose() throws Exception {
         FileLogStore store = FileLogStore.open(dir, FsyncMode.GROUP, SMALL_SEGMENTS);
-        CountDownLatch inFsync = new CountDownLatch(1);
         CountDownLatch chainBuilt = new CountDownLatch(1);
-        store.beforeGroupFsync = () -> {
-            inFsync.countDown();
-            awaitQuietly(chainBuilt);
-        };
-        Thread leader = new Thread(() -> store.append(entries(1, 1)), "leader");
-        leader.start();
-        assertThat(inFsync.await(10, SECONDS)).isTrue();
-        store.beforeGroupFsync = null;
+        Thread leader = leaderHeldInFsync(store, entries(1, 1), chainBuilt);
         // queued behind the leader's fsync, so its callbacks run on the leader, in the style of
         // Mono.fromFuture(...).flatMap(...): each ack triggers the next append
         CompletableFuture<Long> chain = store.append(entries(2, 1))
@@ -245,16 +237,8 @@ class FileLogStoreTest {
         leader.join(10_000);
         assertThat(leader.isAlive()).isFalse();
 
-        CountDownLatch inLastFsync = new CountDownLatch(1);
         CountDownLatch closeQueued = new CountDownLatch(1);
-        store.beforeGroupFsync = () -> {
-            inLastFsync.countDown();
-            awaitQuietly(closeQueued);
-        };
-        Thread lastLeader = new Thread(() -> store.append(entries(5, 1)), "last-leader");
-        lastLeader.start();
-        assertThat(inLastFsync.await(10, SECONDS)).isTrue();
-        store.beforeGroupFsync = null;
+        Thread lastLeader = leaderHeldInFsync(store, entries(5, 1), closeQueued);
         CompletableFuture<Void> closedInCallback = store.append(entries(6, 1)).thenRun(store::close);
         closeQueued.countDown();
         closedInCallback.get(10, SECONDS);
@@ -718,6 +702,24 @@ class FileLogStoreTest {
             b.put(0, (byte) (b.get(0) ^ 0x5A)).rewind();
             ch.write(b, offset);
         }
+    }
+
+    /**
+     * Starts a thread whose append of {@code entries} leads a group fsync and holds it until
+     * {@code release}; returns once that thread is inside the fsync.
+     */
+    private static Thread leaderHeldInFsync(FileLogStore store, List<Entry> entries, CountDownLatch release)
+            throws InterruptedException {
+        CountDownLatch inFsync = new CountDownLatch(1);
+        store.beforeGroupFsync = () -> {
+            inFsync.countDown();
+            awaitQuietly(release);
+        };
+        Thread leader = new Thread(() -> store.append(entries), "leader");
+        leader.start();
+        assertThat(inFsync.await(10, SECONDS)).isTrue();
+        store.beforeGroupFsync = null;
+        return leader;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
