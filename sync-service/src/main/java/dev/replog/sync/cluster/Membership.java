@@ -7,8 +7,10 @@ import dev.replog.sync.paxos.Messages;
 import dev.replog.sync.paxos.Proposer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -35,6 +37,13 @@ import reactor.core.scheduler.Scheduler;
  * </ol>
  * A generation is fenced on both other nodes before any ballot of it is used, so the two nodes
  * that did not lose their state always know the highest generation in use.
+ *
+ * <p>Nodes of a new cluster start within moments of each other, so one may find every peer
+ * JOINING and vote while the others look a moment later, see a voting peer and would re-join; two
+ * re-joiners need each other's votes for their copy rounds and wait for each other forever. A node
+ * that finds the cluster new therefore reports the incarnations (a random id per run without
+ * state) of the peers it saw JOINING; a JOINING node that finds its own incarnation there was
+ * part of that new cluster, has promised nothing in this run, and votes too.
  */
 public final class Membership {
 
@@ -58,6 +67,10 @@ public final class Membership {
     private final Scheduler blocking;
     private volatile Status status;
     private volatile Disposable joining;
+    /** This run's id while without state; what a peer that formed a new cluster with us reports. */
+    private final String incarnation = UUID.randomUUID().toString();
+    /** The incarnations seen JOINING when this node found the cluster new (set before it votes). */
+    private volatile List<String> formedWith = List.of();
 
     public Membership(String nodeName, AcceptorCore core, List<? extends Peer> others, Proposer rejoinProposer,
             Duration checkInterval, Scheduler blocking) {
@@ -75,7 +88,8 @@ public final class Membership {
     }
 
     public Messages.StateSummary summary() {
-        return new Messages.StateSummary(nodeName, status.name(), core.keys().size(), core.maxBallot());
+        return new Messages.StateSummary(nodeName, status.name(), core.keys().size(), core.maxBallot(), incarnation,
+                formedWith);
     }
 
     /** Starts finding out whether to re-join, unless the node already votes. */
@@ -120,6 +134,16 @@ public final class Membership {
                             .anyMatch(s -> s.keys() > 0 || !Status.JOINING.name().equals(s.status()));
                     if (!clusterHasState) {
                         log.info("{}: no peer has ever voted, the cluster is new: voting", nodeName);
+                        formedWith = summaries.stream().map(Messages.StateSummary::incarnation)
+                                .filter(Objects::nonNull).toList();
+                        return becomeVoting();
+                    }
+                    Optional<Messages.StateSummary> formedWithUs = summaries.stream()
+                            .filter(s -> Status.VOTING.name().equals(s.status()) && s.formedWith().contains(incarnation))
+                            .findFirst();
+                    if (formedWithUs.isPresent()) {
+                        log.info("{}: {} found the cluster new with this node in it: voting", nodeName,
+                                formedWithUs.get().node());
                         return becomeVoting();
                     }
                     status = Status.REJOINING;

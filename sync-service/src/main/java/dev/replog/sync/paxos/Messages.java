@@ -1,5 +1,7 @@
 package dev.replog.sync.paxos;
 
+import java.util.List;
+
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
@@ -51,8 +53,22 @@ public final class Messages {
      * @param node      the node's name
      * @param status    {@code VOTING}, {@code JOINING} (deciding whether it must re-join) or {@code REJOINING}
      * @param keys      how many keys it holds
-     * @param maxBallot the highest ballot it promised on any key
+     * @param maxBallot   the highest ballot it promised on any key
+     * @param incarnation a random id of this run of a node that started without state (null if it
+     *                    started as a member)
+     * @param formedWith  the incarnations of the peers it saw without state when it found the
+     *                    cluster new and began to vote (empty otherwise)
      */
-    public record StateSummary(String node, String status, int keys, Ballot maxBallot) {
+    public record StateSummary(String node, String status, int keys, Ballot maxBallot, String incarnation,
+            List<String> formedWith) {
+
+        public StateSummary {
+            formedWith = formedWith == null ? List.of() : List.copyOf(formedWith);
+        }
+
+        /** A summary that names no incarnation and formed no cluster. */
+        public StateSummary(String node, String status, int keys, Ballot maxBallot) {
+            this(node, status, keys, maxBallot, null, List.of());
+        }
     }
 }

@@ -12,6 +12,8 @@ import dev.replog.sync.paxos.Proposer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -41,12 +43,45 @@ class RejoinFenceTest {
             Duration.ofMillis(50), 0.5, Duration.ofSeconds(3));
 
     private Membership membership;
+    private final Map<String, Membership> members = new ConcurrentHashMap<>();
 
     @AfterEach
     void stop() {
         if (membership != null) {
             membership.stop();
         }
+        members.values().forEach(Membership::stop);
+    }
+
+    @Test
+    void nodesThatStartTogetherAllVoteWhenOneFoundTheClusterNewBeforeTheOthersLooked() {
+        List<String> names = List.of("sync-1", "sync-2", "sync-3");
+        Map<String, MembershipPeer> peers = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            peers.put(name, new MembershipPeer(name, new AcceptorCore(new AcceptorStore.InMemory(false)), members));
+        }
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            List<Peer> others = peers.values().stream().filter(p -> !p.name().equals(name)).map(Peer.class::cast).toList();
+            members.put(name, new Membership(name, peers.get(name).core(), others,
+                    new Proposer(i + 1, List.copyOf(others), FAST, Schedulers.parallel(), new SimpleMeterRegistry()),
+                    Duration.ofMillis(20), Schedulers.boundedElastic()));
+        }
+        Membership first = members.get("sync-3");
+        first.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.status() == Membership.Status.VOTING);
+        // a client's round reached the first voter before the others looked: it now holds a key
+        assertThat(peers.get("sync-3").core().prepare(new Messages.Prepare(KEY, new Ballot(1, 3))).ok()).isTrue();
+
+        members.get("sync-1").start();
+        members.get("sync-2").start();
+        // without the first voter's record of whom it formed the cluster with, both would re-join,
+        // and each re-join's copy round needs the other re-joiner's vote: neither would ever vote
+        await("every node to vote").atMost(Duration.ofSeconds(10))
+                .until(() -> members.values().stream().allMatch(m -> m.status() == Membership.Status.VOTING));
+        List<Acceptor> all = List.copyOf(peers.values());
+        assertThat(take(new Proposer(1, all, FAST, Schedulers.parallel(), new SimpleMeterRegistry()), 10))
+                .as("the new cluster hands out its first range").isEqualTo(1);
     }
 
     @Test
@@ -126,6 +161,47 @@ class RejoinFenceTest {
         List<Acceptor> acceptors = java.util.Arrays.stream(cores)
                 .map(core -> (Acceptor) new InMemoryPeer("core", core)).toList();
         return new Proposer(nodeId, acceptors, FAST, Schedulers.parallel(), new SimpleMeterRegistry());
+    }
+
+    /**
+     * A node reached in-process with its {@link Membership}: it reports the membership's summary and,
+     * like the acceptor endpoints (503), takes no part in rounds until the membership votes.
+     */
+    private record MembershipPeer(String name, AcceptorCore core, Map<String, Membership> members) implements Peer {
+
+        private InMemoryPeer node() {
+            return new InMemoryPeer(name, core);
+        }
+
+        private <T> Mono<T> whenVoting(Mono<T> call) {
+            return Mono.defer(() -> members.get(name).status() == Membership.Status.VOTING ? call
+                    : Mono.error(new IllegalStateException(name + " does not vote yet (503)")));
+        }
+
+        @Override
+        public Mono<Messages.Promise> prepare(Messages.Prepare prepare) {
+            return whenVoting(node().prepare(prepare));
+        }
+
+        @Override
+        public Mono<Messages.Accepted> accept(Messages.Accept accept) {
+            return whenVoting(node().accept(accept));
+        }
+
+        @Override
+        public Mono<Messages.StateSummary> summary() {
+            return Mono.fromCallable(() -> members.get(name).summary());
+        }
+
+        @Override
+        public Mono<List<String>> keys() {
+            return node().keys();
+        }
+
+        @Override
+        public Mono<Ballot> fence(Ballot floor) {
+            return node().fence(floor);
+        }
     }
 
     /**
