@@ -67,7 +67,7 @@ public final class Membership {
     private final Scheduler blocking;
     private volatile Status status;
     private volatile Disposable joining;
-    /** This run's id while without state; what a peer that formed a new cluster with us reports. */
+    /** This run's id: what a peer that found the cluster new while we were JOINING reports. */
     private final String incarnation = UUID.randomUUID().toString();
     /** The incarnations seen JOINING when this node found the cluster new (set before it votes). */
     private volatile List<String> formedWith = List.of();

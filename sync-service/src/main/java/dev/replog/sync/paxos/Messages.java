@@ -1,7 +1,6 @@
 package dev.replog.sync.paxos;
 
 import java.util.List;
-
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
@@ -50,12 +49,12 @@ public final class Messages {
     /**
      * What an acceptor holds, asked by a node that starts without state ({@code GET /paxos/state-summary}).
      *
-     * @param node      the node's name
-     * @param status    {@code VOTING}, {@code JOINING} (deciding whether it must re-join) or {@code REJOINING}
-     * @param keys      how many keys it holds
+     * @param node        the node's name
+     * @param status      {@code VOTING}, {@code JOINING} (deciding whether it must re-join) or
+     *                    {@code REJOINING}
+     * @param keys        how many keys it holds
      * @param maxBallot   the highest ballot it promised on any key
-     * @param incarnation a random id of this run of a node that started without state (null if it
-     *                    started as a member)
+     * @param incarnation a random id of the node's current run (null from a peer that sends none)
      * @param formedWith  the incarnations of the peers it saw without state when it found the
      *                    cluster new and began to vote (empty otherwise)
      */
