@@ -2,6 +2,7 @@ package dev.replog.bench;
 
 import dev.replog.common.log.FileLogStore;
 import dev.replog.common.log.FsyncMode;
+import dev.replog.common.log.WriterThread;
 import dev.replog.common.protocol.Entry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,29 +15,39 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * Appends/s and append latency of {@link FileLogStore} for each fsync mode and appender count.
+ * Appends/s and append latency of {@link FileLogStore} for each fsync mode, appender count and
+ * way of writing.
  *
  * <p>Each run opens a fresh store in a temporary directory and lets {@code appenders} threads append
- * one {@code message-bytes} entry at a time for a warm-up and then a measured period. Appenders hand
- * their entry to the store's single writer under one lock ({@code synchronized (writer) { f =
- * store.append(...) }}) and wait for durability <em>outside</em> it ({@code f.join()}). With
- * {@code always}, and with {@code group} since the appending thread leads the group fsync, the fsync
- * runs inside that lock, so appenders queue behind it: one fsync per append. replog's nodes batch
- * before the store instead (each writer turn appends every waiting request with one call), which
- * this tool does not model.
+ * one {@code message-bytes} entry at a time for a warm-up and then a measured period, and wait for
+ * it to be durable before the next. How their entries reach the store's single writer:
+ * <ul>
+ *   <li>{@code batching}, as replog's nodes write: each appender queues its entry for one writer
+ *       thread, which takes every entry waiting and appends them with one call (and, in
+ *       {@code group} mode, leads the fsync that covers them); the entries that queue meanwhile
+ *       form its next append;</li>
+ *   <li>{@code locked}: each appender appends its own entry under one lock ({@code synchronized
+ *       (writer) { f = store.append(...) }}) and waits <em>outside</em> it ({@code f.join()}). With
+ *       {@code always}, and with {@code group} since the appending thread leads the group fsync,
+ *       the fsync runs inside that lock, so appenders queue behind it: one fsync per append.</li>
+ * </ul>
  * Latency is the time from asking for the writer to the append being durable (as the mode defines
  * it). Fsyncs are the store's own count (segment and directory fsyncs) over the whole run, warm-up
  * included, divided into all appends of the run.
  *
  * <pre>
  * usage: LogStoreBench [--seconds 5] [--warmup 1] [--modes group,always,none] [--appenders 1,64]
- *                      [--message-bytes 100] [--dir DIR]
+ *                      [--writers batching,locked] [--message-bytes 100] [--dir DIR]
  * </pre>
  *
  * Not a test: {@code ./mvnw verify} only compiles it. Run it with {@code bin/bench-store}.
@@ -48,13 +59,34 @@ public final class LogStoreBench {
     private LogStoreBench() {
     }
 
+    private static final String USAGE = "usage: LogStoreBench [--seconds 5] [--warmup 1] [--modes group,always,none] "
+            + "[--appenders 1,64] [--writers batching,locked] [--message-bytes 100] [--dir DIR]";
+
     /** What to measure. */
-    record Options(int seconds, int warmupSeconds, List<FsyncMode> modes, List<Integer> appenders, int messageBytes,
-            Path baseDir) {
+    record Options(int seconds, int warmupSeconds, List<FsyncMode> modes, List<Integer> appenders,
+            List<WriterKind> writers, int messageBytes, Path baseDir) {
+    }
+
+    /** How appenders reach the store (see the class comment). */
+    enum WriterKind {
+        BATCHING, LOCKED;
+
+        static WriterKind parse(String value) {
+            try {
+                return valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--writers takes batching and/or locked, not '" + value + "'");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** One run's figures. */
-    record Result(FsyncMode mode, int appenders, long measuredAppends, double measuredSeconds, Histogram latencyNanos,
+    record Result(FsyncMode mode, int appenders, WriterKind writer, long measuredAppends, double measuredSeconds, Histogram latencyNanos,
             long totalAppends, long fsyncs, long recoveredSeq) {
 
         double appendsPerSecond() {
@@ -68,8 +100,7 @@ public final class LogStoreBench {
             options = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("LogStoreBench: " + e.getMessage());
-            System.err.println("usage: LogStoreBench [--seconds 5] [--warmup 1] [--modes group,always,none] "
-                    + "[--appenders 1,64] [--message-bytes 100] [--dir DIR]");
+            System.err.println(USAGE);
             System.exit(2);
             return;
         }
@@ -81,16 +112,20 @@ public final class LogStoreBench {
                 Runtime.getRuntime().availableProcessors());
         List<Result> results = new ArrayList<>();
         for (FsyncMode mode : options.modes()) {
-            for (int appenders : options.appenders()) {
-                System.err.printf(Locale.ROOT, "running fsync=%s with %d appender(s)...%n", name(mode), appenders);
-                results.add(run(options, mode, appenders));
+            for (WriterKind writer : options.writers()) {
+                for (int appenders : options.appenders()) {
+                    System.err.printf(Locale.ROOT, "running fsync=%s, %s writer, %d appender(s)...%n", name(mode),
+                            writer, appenders);
+                    results.add(run(options, mode, appenders, writer));
+                }
             }
         }
         printTable(results);
     }
 
-    static Result run(Options options, FsyncMode mode, int appenders) throws Exception {
-        Path dir = Files.createTempDirectory(options.baseDir(), "replog-bench-" + name(mode) + "-" + appenders + "-");
+    static Result run(Options options, FsyncMode mode, int appenders, WriterKind kind) throws Exception {
+        Path dir = Files.createTempDirectory(options.baseDir(),
+                "replog-bench-" + name(mode) + "-" + kind + "-" + appenders + "-");
         try {
             String message = message(options.messageBytes());
             long fsyncs;
@@ -99,9 +134,9 @@ public final class LogStoreBench {
             Histogram latency = new Histogram(3);
             double measuredSeconds = options.seconds();
             long lastSeq;
-            try (FileLogStore store = FileLogStore.open(dir, mode)) {
+            try (FileLogStore store = FileLogStore.open(dir, mode);
+                    Writer writer = kind == WriterKind.BATCHING ? new BatchingWriter(store) : new LockedWriter(store)) {
                 long fsyncsAtStart = fsyncCount(store);
-                Writer writer = new Writer(store);
                 long start = System.nanoTime();
                 long measureFrom = start + options.warmupSeconds() * 1_000_000_000L;
                 long measureUntil = measureFrom + options.seconds() * 1_000_000_000L;
@@ -139,26 +174,109 @@ public final class LogStoreBench {
             if (recovered != lastSeq) {
                 throw new IllegalStateException("reopened store holds seq 1.." + recovered + ", expected " + lastSeq);
             }
-            return new Result(mode, appenders, measuredAppends, measuredSeconds, latency, total, fsyncs, recovered);
+            return new Result(mode, appenders, kind, measuredAppends, measuredSeconds, latency, total, fsyncs, recovered);
         } finally {
             deleteRecursively(dir);
         }
     }
 
-    /** The single writer: one append call at a time, seqs handed out in append order. */
-    static final class Writer {
+    /** The way to the store's single writer: seqs handed out in append order; durable when the future completes. */
+    interface Writer extends AutoCloseable {
+
+        CompletableFuture<Long> append(String message);
+
+        @Override
+        default void close() {
+        }
+    }
+
+    /** Each appender appends its own entry, one call at a time under one lock. */
+    static final class LockedWriter implements Writer {
         private final FileLogStore store;
         private long nextSeq = 1;
 
-        Writer(FileLogStore store) {
+        LockedWriter(FileLogStore store) {
             this.store = store;
         }
 
-        CompletableFuture<Long> append(String message) {
+        @Override
+        public CompletableFuture<Long> append(String message) {
             synchronized (this) {
                 long seq = nextSeq++;
                 return store.append(List.of(new Entry(seq, seq, message)));
             }
+        }
+    }
+
+    /**
+     * replog's way (the master's {@code MessageLog}): appenders queue their entries; one writer
+     * thread takes every entry waiting and appends them with one call, and completes their futures
+     * once that call's records are durable.
+     */
+    static final class BatchingWriter implements Writer {
+        private record Request(String message, CompletableFuture<Long> durable) {
+        }
+
+        private final FileLogStore store;
+        private final WriterThread thread = new WriterThread("bench-writer");
+        private final Queue<Request> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger wip = new AtomicInteger();
+        private long nextSeq = 1; // the writer thread's
+
+        BatchingWriter(FileLogStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public CompletableFuture<Long> append(String message) {
+            CompletableFuture<Long> durable = new CompletableFuture<>();
+            queue.add(new Request(message, durable));
+            if (wip.getAndIncrement() == 0) {
+                thread.execute(this::drain);
+            }
+            return durable;
+        }
+
+        /** One writer turn: appends what is waiting until nothing is (the work-in-progress loop). */
+        private void drain() {
+            int missed = 1;
+            while (true) {
+                List<Request> group = new ArrayList<>();
+                for (Request r = queue.poll(); r != null; r = queue.poll()) {
+                    group.add(r);
+                }
+                if (!group.isEmpty()) {
+                    appendGroup(group);
+                }
+                missed = wip.addAndGet(-missed);
+                if (missed == 0) {
+                    return;
+                }
+            }
+        }
+
+        private void appendGroup(List<Request> group) {
+            List<Entry> entries = new ArrayList<>(group.size());
+            for (Request r : group) {
+                long seq = nextSeq++;
+                entries.add(new Entry(seq, seq, r.message()));
+            }
+            try {
+                store.append(entries).whenComplete((durable, error) -> group.forEach(r -> {
+                    if (error == null) {
+                        r.durable().complete(durable);
+                    } else {
+                        r.durable().completeExceptionally(error);
+                    }
+                }));
+            } catch (RuntimeException e) {
+                group.forEach(r -> r.durable().completeExceptionally(e));
+            }
+        }
+
+        @Override
+        public void close() {
+            thread.close(10, TimeUnit.SECONDS);
         }
     }
 
@@ -204,12 +322,12 @@ public final class LogStoreBench {
 
     static void printTable(List<Result> results) {
         OUT.println();
-        OUT.printf(Locale.ROOT, "%-7s %9s %12s %9s %9s %10s %10s %9s %14s%n", "fsync", "appenders", "appends/s",
-                "p50 µs", "p99 µs", "p99.9 µs", "max µs", "fsyncs", "appends/fsync");
+        OUT.printf(Locale.ROOT, "%-7s %-9s %9s %12s %9s %9s %10s %10s %9s %14s%n", "fsync", "writer", "appenders",
+                "appends/s", "p50 µs", "p99 µs", "p99.9 µs", "max µs", "fsyncs", "appends/fsync");
         for (Result r : results) {
             Histogram h = r.latencyNanos();
-            OUT.printf(Locale.ROOT, "%-7s %9d %12.0f %9.1f %9.1f %10.1f %10.1f %9s %14s%n",
-                    name(r.mode()), r.appenders(), r.appendsPerSecond(),
+            OUT.printf(Locale.ROOT, "%-7s %-9s %9d %12.0f %9.1f %9.1f %10.1f %10.1f %9s %14s%n",
+                    name(r.mode()), r.writer(), r.appenders(), r.appendsPerSecond(),
                     micros(h.getValueAtPercentile(50)), micros(h.getValueAtPercentile(99)),
                     micros(h.getValueAtPercentile(99.9)), micros(h.getMaxValue()),
                     r.fsyncs() < 0 ? "n/a" : Long.toString(r.fsyncs()),
@@ -225,6 +343,7 @@ public final class LogStoreBench {
         int warmup = 1;
         List<FsyncMode> modes = List.of(FsyncMode.GROUP, FsyncMode.ALWAYS, FsyncMode.NONE);
         List<Integer> appenders = List.of(1, 64);
+        List<WriterKind> writers = List.of(WriterKind.BATCHING, WriterKind.LOCKED);
         int messageBytes = 100;
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         for (int i = 0; i < args.length; i++) {
@@ -248,12 +367,13 @@ public final class LogStoreBench {
                 case "--warmup" -> warmup = nonNegative(arg, value);
                 case "--modes" -> modes = Arrays.stream(value.split(",")).map(FsyncMode::parse).toList();
                 case "--appenders" -> appenders = Arrays.stream(value.split(",")).map(v -> positive(option, v)).toList();
+                case "--writers" -> writers = Arrays.stream(value.split(",")).map(WriterKind::parse).toList();
                 case "--message-bytes" -> messageBytes = positive(arg, value);
                 case "--dir" -> dir = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        return new Options(seconds, warmup, modes, appenders, messageBytes, dir);
+        return new Options(seconds, warmup, modes, appenders, writers, messageBytes, dir);
     }
 
     private static int positive(String option, String value) {
