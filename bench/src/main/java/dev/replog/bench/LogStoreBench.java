@@ -50,7 +50,8 @@ import org.HdrHistogram.Histogram;
  *                      [--writers batching,locked] [--message-bytes 100] [--dir DIR]
  * </pre>
  *
- * Not a test: {@code ./mvnw verify} only compiles it. Run it with {@code bin/bench-store}.
+ * Not a test: {@code ./mvnw verify} only runs it for a second per writer ({@code LogStoreBenchTest},
+ * which asserts no figure). Run it with {@code bin/bench-store}.
  */
 public final class LogStoreBench {
 
