@@ -48,11 +48,10 @@ import org.slf4j.LoggerFactory;
  * hand-off: on nodes whose one writer already gathers every waiting request into one append, a
  * separate fsync thread cost a wake-up per write and per fsync, and the writer's next turn took
  * whatever had arrived in the meantime, about two entries, instead of the six an fsync covered
- * (the cluster made 31% more writes without it, see docs/performance-log.md). Those futures complete <em>on the leading
- * thread</em> (so do their dependants, e.g. a {@code Mono.fromFuture} pipeline); an append that
- * leads returns its future completed. A segment
- * roll fsyncs the sealed segment and the directory in every mode; so do truncation and
- * {@link #close()}. An I/O error from a write (a full disk, a file-size limit) is undone (the file
+ * (the cluster made 31% more writes without it, see docs/performance-log.md). Those futures
+ * complete <em>on the leading thread</em> (so do their dependants, e.g. a {@code Mono.fromFuture}
+ * pipeline); an append that leads returns its future completed. A segment roll fsyncs the sealed
+ * segment and the directory in every mode; so do truncation and {@link #close()}. An I/O error from a write (a full disk, a file-size limit) is undone (the file
  * is cut back) and reported to the caller as {@link AppendFailedException}; a failed fsync leaves
  * the page cache in an unknown state, so it fails the store ({@link LogStoreFailedException}):
  * pending futures fail, later writes throw, and a restart recovers from what is on disk.

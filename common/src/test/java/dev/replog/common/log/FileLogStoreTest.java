@@ -179,18 +179,11 @@ class FileLogStoreTest {
     @Test
     void oneGroupFsyncCoversEveryAppendMadeWhileThePreviousOneRan() throws Exception {
         try (FileLogStore store = FileLogStore.open(dir, FsyncMode.GROUP, FileLogStore.DEFAULT_SEGMENT_BYTES)) {
-            CountDownLatch inFsync = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            store.beforeGroupFsync = () -> {
-                inFsync.countDown();
-                awaitQuietly(release);
-            };
             long fsyncsBefore = store.fsyncCount();
             // an append made while no fsync runs leads one itself: its call returns after the fsync
-            CompletableFuture<CompletableFuture<Long>> firstCall = CompletableFuture.supplyAsync(
-                    () -> store.append(entries(1, 1)));
-            assertThat(inFsync.await(10, SECONDS)).isTrue(); // that appender is now "inside" the fsync of seq 1
-            store.beforeGroupFsync = null;
+            CompletableFuture<CompletableFuture<Long>> firstCall =
+                    leaderHeldInFsync(store, entries(1, 1), release).call(); // now "inside" the fsync of seq 1
             List<CompletableFuture<Long>> rest = new ArrayList<>();
             for (long seq = 2; seq <= 500; seq++) {
                 rest.add(store.append(entries(seq, 1))); // an fsync runs: these only queue
@@ -219,7 +212,7 @@ class FileLogStoreTest {
     void callbacksOnTheLeadingThreadMayReadAppendTruncateAndClose() throws Exception {
         FileLogStore store = FileLogStore.open(dir, FsyncMode.GROUP, SMALL_SEGMENTS);
         CountDownLatch chainBuilt = new CountDownLatch(1);
-        Thread leader = leaderHeldInFsync(store, entries(1, 1), chainBuilt);
+        Thread leader = leaderHeldInFsync(store, entries(1, 1), chainBuilt).thread();
         // queued behind the leader's fsync, so its callbacks run on the leader, in the style of
         // Mono.fromFuture(...).flatMap(...): each ack triggers the next append
         CompletableFuture<Long> chain = store.append(entries(2, 1))
@@ -238,7 +231,7 @@ class FileLogStoreTest {
         assertThat(leader.isAlive()).isFalse();
 
         CountDownLatch closeQueued = new CountDownLatch(1);
-        Thread lastLeader = leaderHeldInFsync(store, entries(5, 1), closeQueued);
+        Thread lastLeader = leaderHeldInFsync(store, entries(5, 1), closeQueued).thread();
         CompletableFuture<Void> closedInCallback = store.append(entries(6, 1)).thenRun(store::close);
         closeQueued.countDown();
         closedInCallback.get(10, SECONDS);
@@ -346,16 +339,9 @@ class FileLogStoreTest {
     void truncationFailsTheAcksOfDroppedEntriesAndCompletesTheKeptOnes() throws Exception {
         try (FileLogStore store = FileLogStore.open(dir, FsyncMode.GROUP, SMALL_SEGMENTS)) {
             store.append(entries(1, 10)).get(10, SECONDS);
-            CountDownLatch inFsync = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            store.beforeGroupFsync = () -> {
-                inFsync.countDown();
-                awaitQuietly(release);
-            };
-            CompletableFuture<CompletableFuture<Long>> elevenCall = CompletableFuture.supplyAsync(
-                    () -> store.append(entries(11, 1))); // leads the fsync of seq 11
-            assertThat(inFsync.await(10, SECONDS)).isTrue();
-            store.beforeGroupFsync = null;
+            CompletableFuture<CompletableFuture<Long>> elevenCall =
+                    leaderHeldInFsync(store, entries(11, 1), release).call(); // leads the fsync of seq 11
             List<CompletableFuture<Long>> later = new ArrayList<>();
             for (long seq = 12; seq <= 20; seq++) {
                 later.add(store.append(entries(seq, 1)));
@@ -704,22 +690,33 @@ class FileLogStoreTest {
         }
     }
 
+    /** A thread leading a group fsync; {@code call} completes with its append's future when the append call returns. */
+    private record Leader(Thread thread, CompletableFuture<CompletableFuture<Long>> call) {
+    }
+
     /**
      * Starts a thread whose append of {@code entries} leads a group fsync and holds it until
      * {@code release}; returns once that thread is inside the fsync.
      */
-    private static Thread leaderHeldInFsync(FileLogStore store, List<Entry> entries, CountDownLatch release)
+    private static Leader leaderHeldInFsync(FileLogStore store, List<Entry> entries, CountDownLatch release)
             throws InterruptedException {
         CountDownLatch inFsync = new CountDownLatch(1);
         store.beforeGroupFsync = () -> {
             inFsync.countDown();
             awaitQuietly(release);
         };
-        Thread leader = new Thread(() -> store.append(entries), "leader");
+        CompletableFuture<CompletableFuture<Long>> call = new CompletableFuture<>();
+        Thread leader = new Thread(() -> {
+            try {
+                call.complete(store.append(entries));
+            } catch (RuntimeException | Error e) {
+                call.completeExceptionally(e);
+            }
+        }, "leader");
         leader.start();
         assertThat(inFsync.await(10, SECONDS)).isTrue();
         store.beforeGroupFsync = null;
-        return leader;
+        return new Leader(leader, call);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

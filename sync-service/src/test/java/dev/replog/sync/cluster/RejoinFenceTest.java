@@ -11,6 +11,7 @@ import dev.replog.sync.paxos.Messages;
 import dev.replog.sync.paxos.Proposer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,7 +57,7 @@ class RejoinFenceTest {
     @Test
     void nodesThatStartTogetherAllVoteWhenOneFoundTheClusterNewBeforeTheOthersLooked() {
         List<String> names = List.of("sync-1", "sync-2", "sync-3");
-        Map<String, MembershipPeer> peers = new java.util.LinkedHashMap<>();
+        Map<String, MembershipPeer> peers = new LinkedHashMap<>();
         for (String name : names) {
             peers.put(name, new MembershipPeer(name, new AcceptorCore(new AcceptorStore.InMemory(false)), members));
         }
