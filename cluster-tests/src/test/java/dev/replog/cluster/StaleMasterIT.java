@@ -4,7 +4,10 @@ import static dev.replog.cluster.LogChecks.append;
 import static dev.replog.cluster.LogChecks.assertProblem;
 import static dev.replog.cluster.LogChecks.entry;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +25,9 @@ import tools.jackson.databind.JsonNode;
  * batch that claims the log ends earlier (which from a current master would roll entries back).
  * The secondaries are driven directly through {@code POST /replication/append}; the same holds
  * after a secondary is killed with SIGKILL and restarted while the master is frozen, so the
- * epoch it refuses with comes from its own disk, not from the master.
+ * epoch it refuses with comes from its own disk, not from the master. The other side: a running
+ * master that learns a secondary follows a higher epoch (a newer master has taken over) takes no
+ * more writes until a restart gives it a new epoch.
  */
 @ExtendWith(ClusterExtension.class)
 @DisplayName("A stale master")
@@ -84,6 +89,51 @@ class StaleMasterIT {
         // The current master is still followed.
         cluster.heal();
         Written after = Written.created(master.write("stale-after-restarts", 3), 3, N);
+        assertThat(after.seq()).isEqualTo(log.size() + 1L);
+        List<LogEntry> converged = cluster.awaitConverged(Duration.ofSeconds(30));
+        assertThat(converged.subList(0, log.size())).isEqualTo(log);
+    }
+
+    @Test
+    @DisplayName("that a newer master has superseded (a secondary follows a higher epoch) answers 503 Superseded to "
+            + "writes instead of acknowledging them alone, and rejoins with a new epoch after a restart")
+    void supersededMasterTakesNoWritesUntilRestarted() throws IOException {
+        cluster.heal();
+        ReplogClient master = cluster.client();
+        Written.created(master.write("before-superseded", 3), 3, N);
+        long epoch = master.health().path("epoch").asLong(-1);
+        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
+        LogEntry last = log.get(log.size() - 1);
+
+        // A newer master's first word to one secondary: an empty batch with a higher epoch that
+        // agrees with the log as it is (so it rolls nothing back).
+        NodeProcess secondary = cluster.secondaries().get(0);
+        Map<String, Object> newerMaster = new LinkedHashMap<>();
+        newerMaster.put("epoch", epoch + 10);
+        newerMaster.put("prevSeq", last.seq());
+        newerMaster.put("prevId", last.id());
+        newerMaster.put("entries", List.of());
+        newerMaster.put("masterLastSeq", last.seq());
+        assertThat(secondary.client().postJson("/replication/append", newerMaster).status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(master.mode())
+                .as("mode of the master once its heartbeat hears epoch %d", epoch + 10).isEqualTo("READ_ONLY"));
+        for (Object w : List.of(1, 3)) {
+            JsonNode problem = assertProblem(master.write("after-superseded-w" + w, w), 503);
+            assertThat(problem.path("title").asString("")).isEqualTo("Superseded");
+            assertThat(problem.path("detail").asString("")).contains(secondary.name(), "epoch " + (epoch + 10));
+        }
+        assertThat(master.messages()).as("the master's log: nothing appended once superseded").isEqualTo(log);
+        assertThat(Files.readString(cluster.master().logFile()))
+                .contains(secondary.name() + " has accepted epoch " + (epoch + 10) + " from a newer master");
+
+        // A restart takes an epoch above every epoch a secondary reports, and the master leads again.
+        NodeProcess masterNode = cluster.master();
+        masterNode.kill();
+        masterNode.start();
+        cluster.heal();
+        assertThat(master.health().path("epoch").asLong(-1)).isGreaterThan(epoch + 10);
+        Written after = Written.created(master.write("after-restart", 3), 3, N);
         assertThat(after.seq()).isEqualTo(log.size() + 1L);
         List<LogEntry> converged = cluster.awaitConverged(Duration.ofSeconds(30));
         assertThat(converged.subList(0, log.size())).isEqualTo(log);

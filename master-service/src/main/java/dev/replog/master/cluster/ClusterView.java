@@ -68,19 +68,41 @@ public class ClusterView {
         return up;
     }
 
-    /** RECOVERING until recovery took an epoch; then READ_WRITE while a quorum is up. */
+    /**
+     * RECOVERING until recovery took an epoch; then READ_WRITE while a quorum is up and no newer
+     * master has taken over, else READ_ONLY.
+     */
     public Mode mode() {
         if (!epoch.taken()) {
             return Mode.RECOVERING;
         }
-        return nodesUp() >= quorum() ? Mode.READ_WRITE : Mode.READ_ONLY;
+        return nodesUp() >= quorum() && supersededBy() == null ? Mode.READ_WRITE : Mode.READ_ONLY;
+    }
+
+    /**
+     * The first secondary that has accepted an epoch above this master's, or null. Such a master
+     * is deposed for good, as a Raft leader that sees a higher term: its writes could only be
+     * acknowledged by itself and then lost to the newer master's log, so it takes none until a
+     * restart gives it a new epoch.
+     */
+    public Replicator supersededBy() {
+        for (Replicator replicator : members.replicators()) {
+            if (replicator.newerEpoch() > 0) {
+                return replicator;
+            }
+        }
+        return null;
     }
 
     /** @throws ReadOnlyException unless writes are accepted now */
     public void requireWritable() {
         Mode mode = mode();
         if (mode != Mode.READ_WRITE) {
-            throw new ReadOnlyException(mode, nodesUp(), quorum(), clusterSize());
+            Replicator newer = supersededBy();
+            throw newer != null && mode == Mode.READ_ONLY
+                    ? ReadOnlyException.superseded(newer.node().name(), newer.newerEpoch(), epoch.value(), nodesUp(),
+                            quorum())
+                    : new ReadOnlyException(mode, nodesUp(), quorum(), clusterSize());
         }
     }
 
@@ -107,6 +129,11 @@ public class ClusterView {
             if (mode == Mode.READ_WRITE) {
                 log.info("Cluster is READ_WRITE again: {} of {} nodes up (quorum {})", nodesUp(), clusterSize(),
                         quorum());
+            } else if (mode == Mode.READ_ONLY && supersededBy() != null) {
+                Replicator newer = supersededBy();
+                log.error("Cluster is READ_ONLY: a newer master has taken over ({} follows epoch {}, this master has "
+                        + "epoch {}); reads still served, restart this master to take writes again", newer.node().name(),
+                        newer.newerEpoch(), epoch.value());
             } else {
                 log.warn("Cluster is {}: only {} of {} nodes up, writes need {}; reads still served", mode,
                         nodesUp(), clusterSize(), quorum());

@@ -4,7 +4,10 @@ import dev.replog.common.web.ReplogException;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 
-/** The master does not accept writes now (no quorum, or still recovering); nothing was written. */
+/**
+ * The master does not accept writes now (no quorum, still recovering, or superseded by a newer
+ * master); nothing was written.
+ */
 public class ReadOnlyException extends ReplogException {
 
     private final Mode mode;
@@ -12,11 +15,22 @@ public class ReadOnlyException extends ReplogException {
     private final int quorum;
 
     public ReadOnlyException(Mode mode, int nodesUp, int quorum, int clusterSize) {
-        super(HttpStatus.SERVICE_UNAVAILABLE, mode == Mode.RECOVERING ? "Recovering" : "Read-only",
+        this(mode == Mode.RECOVERING ? "Recovering" : "Read-only", mode, nodesUp, quorum,
                 describe(mode, nodesUp, quorum, clusterSize));
+    }
+
+    private ReadOnlyException(String title, Mode mode, int nodesUp, int quorum, String detail) {
+        super(HttpStatus.SERVICE_UNAVAILABLE, title, detail);
         this.mode = mode;
         this.nodesUp = nodesUp;
         this.quorum = quorum;
+    }
+
+    /** A newer master has taken over: {@code node} follows {@code newerEpoch}, above this master's. */
+    public static ReadOnlyException superseded(String node, long newerEpoch, long epoch, int nodesUp, int quorum) {
+        return new ReadOnlyException("Superseded", Mode.READ_ONLY, nodesUp, quorum, "a newer master has taken over: "
+                + node + " follows epoch " + newerEpoch + ", this master has epoch " + epoch + "; it takes no more "
+                + "writes (reads work) until it is restarted, which takes a new epoch and rejoins");
     }
 
     private static String describe(Mode mode, int nodesUp, int quorum, int clusterSize) {

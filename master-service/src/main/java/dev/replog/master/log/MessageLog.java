@@ -174,6 +174,9 @@ public final class MessageLog {
      * Takes waiting requests in queue order, gives their messages seqs and ids, and writes them all
      * with one store write. A request that fails (no ids, key conflict) appends nothing and does not
      * hold up the others; a failed store write fails the whole group and remembers none of its keys.
+     * A retry whose key an earlier request of the same group carries is answered with that request's
+     * entries only once their store write succeeded, and fails with it: the seqs of a failed write
+     * are given to the next group's messages, so answering the retry earlier could confirm them.
      */
     private void writeGroup() {
         long started = System.nanoTime();
@@ -181,18 +184,27 @@ public final class MessageLog {
         List<List<Entry>> groupEntries = new ArrayList<>();
         List<LogRecord> records = new ArrayList<>();
         Map<String, List<Entry>> newKeys = new HashMap<>();
+        // Retries of a request in this same group: they share its store write's fate
+        List<AppendTask> sameGroupReplays = new ArrayList<>();
+        List<List<Entry>> sameGroupReplayed = new ArrayList<>();
         long nextSeq = store.lastSeq() + 1;
         long chars = 0;
         AppendTask task;
         while (records.size() < MAX_GROUP_ENTRIES && chars < MAX_GROUP_CHARS && (task = queue.poll()) != null) {
             try {
                 String key = task.idempotencyKey;
-                List<Entry> known = key == null ? null : newKeys.getOrDefault(key, recentKeys.get(key));
+                List<Entry> inGroup = key == null ? null : newKeys.get(key);
+                List<Entry> known = inGroup != null ? inGroup : key == null ? null : recentKeys.get(key);
                 if (known != null) {
                     if (!sameMessages(known, task.messages)) {
                         throw new IdempotencyConflictException(known.get(0).seq());
                     }
-                    task.sink.success(new Pending(new AppendedBatch(known, true), null));
+                    if (inGroup != null) {
+                        sameGroupReplays.add(task);
+                        sameGroupReplayed.add(inGroup);
+                    } else {
+                        task.sink.success(new Pending(new AppendedBatch(known, true), null));
+                    }
                     continue;
                 }
                 List<Entry> entries = new ArrayList<>(task.messages.size());
@@ -227,12 +239,16 @@ public final class MessageLog {
         } catch (RuntimeException e) {
             log.error("Writing {} entries failed; nothing of them was appended: {}", records.size(), e.toString());
             group.forEach(t -> t.sink.error(e));
+            sameGroupReplays.forEach(t -> t.sink.error(e)); // their seqs go to the next group's messages
             return;
         }
         recentKeys.putAll(newKeys);
         observer.written(group.size(), records.size(), System.nanoTime() - started);
         for (int i = 0; i < group.size(); i++) {
             group.get(i).sink.success(new Pending(new AppendedBatch(groupEntries.get(i), false), durable));
+        }
+        for (int i = 0; i < sameGroupReplays.size(); i++) {
+            sameGroupReplays.get(i).sink.success(new Pending(new AppendedBatch(sameGroupReplayed.get(i), true), durable));
         }
     }
 

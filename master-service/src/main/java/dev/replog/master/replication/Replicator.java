@@ -87,6 +87,8 @@ public final class Replicator {
     private volatile long ackedSeq;
     private volatile boolean catchingUp;
     private volatile boolean fenced;
+    /** An epoch above this master's that the secondary has accepted (0: none): a newer master exists. */
+    private volatile long newerEpoch;
     private volatile boolean needsTrim;
     private volatile ReplicationStatus lastStatus;
 
@@ -122,6 +124,15 @@ public final class Replicator {
 
     public NodeHealth health() {
         return health;
+    }
+
+    /**
+     * An epoch above this master's that the secondary has accepted, from a refused batch or a
+     * heartbeat; 0 while none. Epochs are taken anew by every master start, so a higher one means
+     * a newer master has taken over the cluster: this one must take no more writes.
+     */
+    public long newerEpoch() {
+        return newerEpoch;
     }
 
     /** The status from the last answered heartbeat; null if it never answered. */
@@ -241,6 +252,10 @@ public final class Replicator {
     void onHeartbeat(ReplicationStatus status, long mark) {
         NodeStatus before = health.answered(clock.instant());
         lastStatus = status;
+        if (epoch.taken() && status.epoch() > epoch.value()) {
+            superseded(status.epoch());
+            return;
+        }
         if (status.ackedSeq() > messages.lastSeq() && epoch.taken()) {
             if (!needsTrim) {
                 log.warn("{} holds entries up to seq {} past this master's log (ends at {}): they will be rolled back",
@@ -278,6 +293,21 @@ public final class Replicator {
             onHealthChange.run();
         }
         wake();
+    }
+
+    /**
+     * The secondary has accepted {@code newer}, an epoch above this master's: stop shipping to it
+     * and tell the listeners (the cluster view turns read-only), once.
+     */
+    private void superseded(long newer) {
+        fenced = true;
+        if (newerEpoch == 0) {
+            newerEpoch = newer;
+            log.error("{} has accepted epoch {} from a newer master (this master has epoch {}): this master stops "
+                    + "replicating to it and takes no more writes; restart it to take a new epoch and rejoin",
+                    node.name(), newer, epoch.value());
+            onHealthChange.run();
+        }
     }
 
     /** A heartbeat went unanswered. */
@@ -402,6 +432,7 @@ public final class Replicator {
         health.answered(clock.instant());
         long raised = -1;
         long lowered = -1;
+        long newer = 0;
         synchronized (this) {
             inFlight--;
             if (outcome.accepted()) {
@@ -417,9 +448,7 @@ public final class Replicator {
                     sentSeq = ackedSeq; // it did not keep all of it (rolled back meanwhile): resend
                 }
             } else if (outcome.epoch() > epoch.value()) {
-                fenced = true;
-                log.error("{} refused our epoch {}: it has seen epoch {} from a newer master. This master stops "
-                        + "replicating to it.", node.name(), epoch.value(), outcome.epoch());
+                newer = outcome.epoch();
             } else {
                 lowered = Math.min(outcome.ackedSeq(), messages.lastSeq());
                 ackedSeq = lowered;
@@ -431,6 +460,9 @@ public final class Replicator {
                 catchingUp = false;
                 log.info("{} caught up at seq {}", node.name(), ackedSeq);
             }
+        }
+        if (newer > 0) {
+            superseded(newer);
         }
         // Outside the lock: a watermark move completes write-concern waits, and their requests run on.
         if (raised >= 0) {

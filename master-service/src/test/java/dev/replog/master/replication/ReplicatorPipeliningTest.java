@@ -8,7 +8,7 @@ import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.common.web.ClusterSettings;
 import dev.replog.master.config.SecondaryNode;
-import dev.replog.master.log.IdSource;
+import dev.replog.master.log.CountingIds;
 import dev.replog.master.log.MasterEpoch;
 import dev.replog.master.log.MessageLog;
 import dev.replog.master.writeconcern.AckTracker;
@@ -20,7 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +43,9 @@ import tools.jackson.databind.json.JsonMapper;
  * until the test lets it go: while a batch is in flight, a second request goes out only for at
  * least a quarter of a full batch; fewer entries wait and go together in the next batch. Entries
  * no writer waits on linger for a bigger batch; entries a writer waits on do not. Batches come
- * from the master's memory, and from its log when the entries are no longer held there.
+ * from the master's memory, and from its log when the entries are no longer held there. A secondary
+ * that follows a newer epoch (it refuses an append with one, or a heartbeat reports one) supersedes
+ * this master: nothing more is shipped to it.
  */
 class ReplicatorPipeliningTest {
 
@@ -52,7 +54,10 @@ class ReplicatorPipeliningTest {
     private static final Pattern PREV_SEQ = Pattern.compile("\"prevSeq\"\\s*:\\s*(\\d+)");
     private static final Pattern SEQ = Pattern.compile("\"seq\"\\s*:\\s*(\\d+)");
 
-    /** One append the fake secondary got: the seqs it carried, and the answer it waits for. */
+    /** The epoch the fake secondary refuses with when an append is released with {@code false}. */
+    private static final long NEWER_EPOCH = 7;
+
+    /** One append the fake secondary got: the seqs it carried, and the answer it waits for (true: 200, false: 409). */
     private record Held(long prevSeq, List<Long> seqs, Sinks.One<Boolean> release) {
         long lastSeq() {
             return seqs.isEmpty() ? prevSeq : seqs.get(seqs.size() - 1);
@@ -66,6 +71,7 @@ class ReplicatorPipeliningTest {
     private MessageLog messages;
     private MasterEpoch epoch;
     private Replicator replicator;
+    private final AtomicInteger healthChanges = new AtomicInteger();
 
     @BeforeEach
     void start() {
@@ -75,9 +81,11 @@ class ReplicatorPipeliningTest {
                         .flatMap(body -> {
                             Held held = new Held(first(PREV_SEQ, body), all(SEQ, body), Sinks.one());
                             appends.add(held);
-                            return held.release().asMono().then(response.status(200)
-                                    .header("Content-Type", "application/json")
-                                    .sendString(Mono.just("{\"ackedSeq\":" + held.lastSeq() + ",\"epoch\":1}"))
+                            return held.release().asMono().flatMap(accept -> response.status(accept ? 200 : 409)
+                                    .header("Content-Type", accept ? "application/json" : "application/problem+json")
+                                    .sendString(Mono.just(accept
+                                            ? "{\"ackedSeq\":" + held.lastSeq() + ",\"epoch\":1}"
+                                            : "{\"title\":\"Stale epoch\",\"ackedSeq\":0,\"epoch\":" + NEWER_EPOCH + "}"))
                                     .then());
                         })))
                 .bindNow();
@@ -96,7 +104,8 @@ class ReplicatorPipeliningTest {
         NodeHealth health = new NodeHealth(3);
         health.answered(Clock.systemUTC().instant()); // what its first heartbeat does: a node starts UNHEALTHY
         replicator = new Replicator(node, messages, tracker, client, Retry.ofDefaults("fake"), health, epoch,
-                new Replicator.BatchLimits(MAX_BATCH, 1 << 20, linger), 4, roundTrip, Clock.systemUTC(), () -> { });
+                new Replicator.BatchLimits(MAX_BATCH, 1 << 20, linger), 4, roundTrip, Clock.systemUTC(),
+                healthChanges::incrementAndGet);
     }
 
     @AfterEach
@@ -217,6 +226,38 @@ class ReplicatorPipeliningTest {
         assertThat(appends.get(1).seqs()).containsExactly(1L, 2L, 3L);
     }
 
+    @Test
+    void anAppendRefusedWithANewerEpochSupersedesThisMasterAndStopsShipping() {
+        startReplicator(Duration.ZERO);
+        append(3);
+        await().atMost(TIMEOUT).until(() -> appends.size() == 1);
+        assertThat(replicator.newerEpoch()).isZero();
+
+        appends.get(0).release().tryEmitValue(false); // 409: the secondary follows a newer master
+
+        await().atMost(TIMEOUT).until(() -> replicator.newerEpoch() == NEWER_EPOCH);
+        assertThat(healthChanges).as("listeners told once (the cluster view turns read-only)").hasValue(1);
+        assertThat(replicator.ackedSeq()).as("a refusal vouches for nothing").isZero();
+        append(MAX_BATCH / 4);
+        await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> appends.size() == 1);
+    }
+
+    @Test
+    void aHeartbeatFromASecondaryFollowingANewerEpochSupersedesThisMaster() {
+        startReplicator(Duration.ZERO);
+        replicator.onHeartbeat(new ReplicationStatus("fake", 0, 0, 1), replicator.heartbeatSent());
+        assertThat(replicator.newerEpoch()).as("the master's own epoch is not newer").isZero();
+
+        replicator.onHeartbeat(new ReplicationStatus("fake", 5, 5, NEWER_EPOCH), replicator.heartbeatSent());
+        replicator.onHeartbeat(new ReplicationStatus("fake", 6, 6, NEWER_EPOCH), replicator.heartbeatSent());
+
+        assertThat(replicator.newerEpoch()).isEqualTo(NEWER_EPOCH);
+        assertThat(healthChanges).as("listeners told once").hasValue(1);
+        assertThat(replicator.ackedSeq()).as("a newer master's log is not this master's").isZero();
+        append(3);
+        await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(appends::isEmpty);
+    }
+
     /** Appends {@code count} messages and wakes the replicator once they are durable, as the master does. */
     private void append(int count) {
         Flux.range(0, count).concatMap(i -> messages.append("m" + i, null)).blockLast(TIMEOUT);
@@ -237,30 +278,5 @@ class ReplicatorPipeliningTest {
 
     private static List<Long> all(Pattern pattern, String body) {
         return pattern.matcher(body).results().map(result -> Long.parseLong(result.group(1))).toList();
-    }
-
-    /** Ids 1, 2, 3, ...: what a sync cluster would hand out, without one. */
-    private static final class CountingIds implements IdSource {
-        private final AtomicLong next = new AtomicLong(1);
-
-        @Override
-        public long next() {
-            return next.getAndIncrement();
-        }
-
-        @Override
-        public void advancePast(long id) {
-            next.accumulateAndGet(id + 1, Math::max);
-        }
-
-        @Override
-        public String source() {
-            return "test";
-        }
-
-        @Override
-        public long remaining() {
-            return Long.MAX_VALUE;
-        }
     }
 }
