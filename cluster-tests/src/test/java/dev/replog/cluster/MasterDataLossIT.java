@@ -123,29 +123,66 @@ class MasterDataLossIT {
 
     @Test
     @DisplayName("with one secondary down and the master's data dir wiped, the master stays RECOVERING — GET /health says so "
-            + "and writes get 503 with mode RECOVERING — until the secondary returns, then nothing is lost")
+            + "and writes get 503 with mode RECOVERING — until the secondary returns, also across a kill -9 in the middle "
+            + "of that recovery, then nothing is lost")
     void wipedMasterWaitsForEverySecondary() {
         ReplogClient master = cluster.client();
         for (int i = 1; i <= 5; i++) {
             Written.created(master.write("wipe-2-" + i, 3), 3, N);
         }
-        // The last writes reach only the faulty-secondary, so the master has to wait for that node's entries.
+        // The last writes reach only the secondary that then goes down: the one that stays up lags, so a
+        // master that recovered from it alone would lose them.
         NodeProcess down = cluster.node(ReplogCluster.SECONDARY);
-        down.kill();
-        List<Written> onlyOnFaulty = new ArrayList<>();
+        NodeProcess lagging = cluster.node(ReplogCluster.FAULTY_SECONDARY);
+        lagging.kill();
+        List<Written> onlyOnDown = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            onlyOnFaulty.add(Written.created(master.write("wipe-2-only-on-faulty-" + i, 2), 2, N));
+            onlyOnDown.add(Written.created(master.write("wipe-2-only-on-" + down.name() + "-" + i, 2), 2, N));
         }
         List<LogEntry> before = master.messages();
-
         NodeProcess masterNode = cluster.master();
         masterNode.kill();
+        down.kill();
+        lagging.start();
+        assertThat(lagging.client().replicationStatus().path("ackedSeq").asLong(-1))
+                .as("ackedSeq of %s, which missed the last writes", lagging.name()).isEqualTo(before.size() - 3L);
+
         masterNode.wipeDataDir();
         masterNode.start();
-
         List<String> refusedTexts = new ArrayList<>();
+        assertStaysRecovering(master, down, before, refusedTexts);
+
+        // Killed in the middle of that recovery: its log store has created the log's files by now, which
+        // must not pass for state of its own (else a quorum with the lagging secondary would do).
+        masterNode.kill();
+        masterNode.start();
+        assertStaysRecovering(master, down, before, refusedTexts);
+
+        down.start();
+        cluster.awaitReadWrite();
+        List<LogEntry> recovered = master.messages();
+        assertThat(recovered).as("the master's log once the secondary returned").isEqualTo(before);
+        for (Written w : onlyOnDown) {
+            assertThat(recovered.get((int) w.seq() - 1).id()).as("id at seq %d", w.seq()).isEqualTo(w.id());
+        }
+        Written next = Written.created(master.write("wipe-2-after", 3), 3, N);
+        assertThat(next.seq()).isEqualTo(before.size() + 1L);
+        assertThat(next.id()).isGreaterThan(before.get(before.size() - 1).id());
+
+        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
+        assertWellFormed("master", log);
+        assertThat(log).extracting(LogEntry::message).doesNotContainAnyElementsOf(refusedTexts);
+        assertThat(log.subList(0, before.size())).isEqualTo(before);
+    }
+
+    /**
+     * For three seconds, /health and every write (collected in {@code refusedTexts}) say RECOVERING,
+     * and the master shows no entry that was not in the log {@code before} the wipe.
+     */
+    private static void assertStaysRecovering(ReplogClient master, NodeProcess down, List<LogEntry> before,
+            List<String> refusedTexts) {
         await("the wiped master to stay RECOVERING while " + down.name() + " is down")
-                .during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     JsonNode health = master.health();
@@ -158,27 +195,7 @@ class MasterDataLossIT {
                 });
         JsonNode health = master.health();
         assertThat(health.path("mode").asString("")).as("mode in %s", health).isEqualTo("RECOVERING");
-        HttpResult refused = master.write("wipe-2-refused-last", 2);
-        refusedTexts.add("wipe-2-refused-last");
-        JsonNode problem = assertProblem(refused, 503);
-        assertThat(problem.path("mode").asString("")).as("mode in %s", refused).isEqualTo("RECOVERING");
         assertThat(master.messages()).as("the recovering master shows no entry it has not recovered yet")
                 .allSatisfy(entry -> assertThat(before).contains(entry));
-
-        down.start();
-        cluster.awaitReadWrite();
-        List<LogEntry> recovered = master.messages();
-        assertThat(recovered).as("the master's log once the secondary returned").isEqualTo(before);
-        for (Written w : onlyOnFaulty) {
-            assertThat(recovered.get((int) w.seq() - 1).id()).as("id at seq %d", w.seq()).isEqualTo(w.id());
-        }
-        Written next = Written.created(master.write("wipe-2-after", 3), 3, N);
-        assertThat(next.seq()).isEqualTo(before.size() + 1L);
-        assertThat(next.id()).isGreaterThan(before.get(before.size() - 1).id());
-
-        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
-        assertWellFormed("master", log);
-        assertThat(log).extracting(LogEntry::message).doesNotContainAnyElementsOf(refusedTexts);
-        assertThat(log.subList(0, before.size())).isEqualTo(before);
     }
 }

@@ -72,7 +72,8 @@ final class DurableCounter {
         }
     }
 
-    private static void fsyncDirectory(Path dir) {
+    /** Makes a rename or a new file in {@code dir} durable, where the file system allows. */
+    static void fsyncDirectory(Path dir) {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {

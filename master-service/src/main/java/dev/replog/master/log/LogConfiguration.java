@@ -11,7 +11,6 @@ import dev.replog.master.writeconcern.AckTracker;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,14 +34,7 @@ class LogConfiguration {
     @Bean
     DataDirState dataDirState(MasterProperties properties) {
         // Decided before anything writes into the directory: was there a log or a counter?
-        boolean hadState = Files.exists(properties.dataDir().resolve("epoch"))
-                || Files.exists(properties.dataDir().resolve("log"));
-        if (!hadState) {
-            log.warn("Data dir {} holds no state: this master is new or lost its disk; it will not accept "
-                    + "writes before it has heard from every secondary (or a quorum with no history)",
-                    properties.dataDir().toAbsolutePath());
-        }
-        return new DataDirState(hadState);
+        return DataDirState.inspect(properties.dataDir());
     }
 
     @Bean(destroyMethod = "close")

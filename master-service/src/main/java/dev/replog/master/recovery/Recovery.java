@@ -22,6 +22,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The master's start: RECOVERING until it has heard enough secondaries (through their heartbeats)
@@ -109,6 +110,9 @@ public class Recovery implements SmartLifecycle {
                 // unreachable this fails and the master stays RECOVERING, trying again next tick.
                 .then(messages.prepareIds())
                 .then(Mono.defer(() -> epochs.takeNewEpoch(highestEpoch)))
+                // Before READ_WRITE: from now on the log is this master's own state (file I/O)
+                .flatMap(taken -> Mono.fromRunnable(dataDir::recovered).subscribeOn(Schedulers.boundedElastic())
+                        .thenReturn(taken))
                 .map(taken -> {
                     epoch.take(taken);
                     log.info("Recovery done: epoch {}, log at seq {} (heard {} of {} secondaries); READ_WRITE",

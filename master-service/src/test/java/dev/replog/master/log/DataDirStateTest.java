@@ -1,0 +1,50 @@
+package dev.replog.master.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whether the master's data dir holds state of its own: a log or an epoch does, unless a recovery
+ * from no state has not completed since (a restart in the middle of it finds the log files the
+ * store created, which prove nothing).
+ */
+class DataDirStateTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void anEmptyDataDirHasNoStateAcrossRestartsUntilItsRecoveryCompleted() throws IOException {
+        DataDirState first = DataDirState.inspect(dataDir);
+        assertThat(first.hadState()).isFalse();
+        Files.createDirectories(dataDir.resolve("log")); // what the log store does right after
+
+        assertThat(DataDirState.inspect(dataDir).hadState()).as("restarted before its recovery completed").isFalse();
+
+        first.recovered();
+        assertThat(DataDirState.inspect(dataDir).hadState()).as("restarted after its recovery completed").isTrue();
+    }
+
+    @Test
+    void aLogOrAnEpochIsStateAndLeavesNoMarker() throws IOException {
+        Files.createDirectories(dataDir.resolve("log"));
+        assertThat(DataDirState.inspect(dataDir).hadState()).isTrue();
+        assertThat(dataDir.resolve(DataDirState.RECOVERY_PENDING)).doesNotExist();
+
+        Path other = Files.createDirectories(dataDir.resolve("other"));
+        Files.writeString(other.resolve("epoch"), "3\n");
+        assertThat(DataDirState.inspect(other).hadState()).isTrue();
+    }
+
+    @Test
+    void aMissingDataDirIsCreatedWithTheMarker() {
+        Path missing = dataDir.resolve("not-yet");
+        assertThat(DataDirState.inspect(missing).hadState()).isFalse();
+        assertThat(missing.resolve(DataDirState.RECOVERY_PENDING)).exists();
+    }
+}
