@@ -199,7 +199,10 @@ class BadInputIT {
                 row("GET /replication/append", Probe.get(s, APPEND, 405)),
                 row("status without the secret", Probe.get(s, "/replication/status", 401).asOutsider()),
                 row("status with a wrong secret", Probe.get(s, "/replication/status", 401)
-                        .withHeader(ReplogClient.SECRET_HEADER, "not-the-secret")));
+                        .withHeader(ReplogClient.SECRET_HEADER, "not-the-secret")),
+                row("recovery read without the secret", Probe.get(s, "/replication/entries", 401).asOutsider()),
+                row("recovery read from=abc", Probe.get(s, "/replication/entries?from=abc", 400)),
+                row("recovery read limit over 10000", Probe.get(s, "/replication/entries?limit=10001", 400)));
     }
 
     /** Appends: the internal endpoint, sent with the cluster secret unless a row says otherwise. */
@@ -231,6 +234,13 @@ class BadInputIT {
                         "[{\"seq\": 3, \"id\": 1000000001, \"message\": \"a\"}]"), 400)),
                 row("ids not increasing", Probe.post(s, APPEND, appendBody(1, -1, "[{\"seq\": 2, \"id\": 1000000005, "
                         + "\"message\": \"a\"}, {\"seq\": 3, \"id\": 1000000005, \"message\": \"b\"}]"), 400)),
+                row("keys naming a seq outside the batch", Probe.post(s, APPEND, withKeys(appendBody(1, -1,
+                        "[{\"seq\": 2, \"id\": 1000000001, \"message\": \"a\"}]"), "{\"9\": \"k\"}"), 400)),
+                row("a key of 129 characters", Probe.post(s, APPEND, withKeys(appendBody(1, -1,
+                        "[{\"seq\": 2, \"id\": 1000000001, \"message\": \"a\"}]"), "{\"2\": \"" + "k".repeat(129) + "\"}"),
+                        400)),
+                row("keys not an object", Probe.post(s, APPEND, withKeys(appendBody(1, -1,
+                        "[{\"seq\": 2, \"id\": 1000000001, \"message\": \"a\"}]"), "[\"k\"]"), 400)),
                 row("prevId that is not the log's (mismatch)", Probe.post(s, APPEND, appendBody(1, 1,
                         "[{\"seq\": 2, \"id\": 1000000001, \"message\": \"a\"}]"), 409)),
                 row("negative seq", Probe.post(s, APPEND, appendBody(0, 0,
@@ -307,6 +317,11 @@ class BadInputIT {
         long id = prevId == -1 ? (prevSeq == 1 ? firstId : 0) : prevId;
         return "{\"epoch\": " + Math.max(epoch, 1) + ", \"prevSeq\": " + prevSeq + ", \"prevId\": " + id
                 + ", \"entries\": " + entries + "}";
+    }
+
+    /** An append body with {@code keys} (JSON) added. */
+    private static String withKeys(String appendBody, String keys) {
+        return appendBody.substring(0, appendBody.length() - 1) + ", \"keys\": " + keys + "}";
     }
 
     private static byte[] concat(String head, byte[] middle, String tail) {

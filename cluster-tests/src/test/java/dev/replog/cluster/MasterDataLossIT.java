@@ -20,8 +20,8 @@ import tools.jackson.databind.JsonNode;
  * The master loses its disk: it is killed with SIGKILL, its data dir is deleted and it starts
  * again, empty. It must not trust its empty log: it stays RECOVERING until it has heard from every
  * secondary (its own history is gone, so a quorum that counts itself proves nothing), fetches
- * what they hold, and only then accepts writes. Every w ≥ 2 write is on some secondary, so none is
- * lost. One cluster serves both tests; each starts from every node running and healthy.
+ * what they hold, keys included, and only then accepts writes. Every w ≥ 2 write is on some
+ * secondary, so none is lost, and a retry with its Idempotency-Key is still recognised. One cluster serves both tests; each starts from every node running and healthy.
  */
 @ExtendWith(ClusterExtension.class)
 @DisplayName("Loss of the master's data dir")
@@ -43,8 +43,8 @@ class MasterDataLossIT {
 
     @Test
     @DisplayName("after kill -9 and a wiped data dir the master is RECOVERING until it hears from every secondary, "
-            + "then READ_WRITE with every w≥2 write at its seq and id, a higher epoch, and new writes at the next seq "
-            + "with larger ids")
+            + "then READ_WRITE with every w≥2 write at its seq and id, its Idempotency-Keys still answered with the "
+            + "original entry, a higher epoch, and new writes at the next seq with larger ids")
     void everyW2WriteSurvivesAWipedMaster() {
         ReplogClient master = cluster.client();
         List<Written> written = new ArrayList<>();
@@ -52,7 +52,8 @@ class MasterDataLossIT {
         for (int i = 1; i <= 12; i++) {
             int w = i % 2 == 0 ? 3 : 2;
             String text = "wipe-1-" + i + "-w" + w;
-            written.add(Written.created(master.write(text, w), w, N));
+            // every third with an Idempotency-Key, which the recovered master must still know
+            written.add(Written.created(i % 3 == 0 ? master.write(text, w, keyOf(text)) : master.write(text, w), w, N));
             texts.add(text);
         }
         List<LogEntry> before = master.messages();
@@ -101,6 +102,11 @@ class MasterDataLossIT {
         assertThat(recovered).extracting(LogEntry::message).doesNotContain("wipe-1-refused-while-recovering");
         long epochAfter = master.health().path("epoch").asLong(-1);
         assertThat(epochAfter).as("epoch of the wiped master (before: %d)", epochBefore).isGreaterThan(epochBefore);
+        for (int i = 2; i < written.size(); i += 3) {
+            written.get(i).assertReplayedBy(master.write(texts.get(i), written.get(i).w(), keyOf(texts.get(i))),
+                    "after the wiped master recovered its log from the secondaries");
+        }
+        assertThat(master.messages()).as("the log after the replays: nothing appended").isEqualTo(before);
 
         Written next = Written.created(master.write("wipe-1-after", 2), 2, N);
         assertThat(next.seq()).as("seq of the first write after recovery").isEqualTo(before.size() + 1L);
@@ -119,6 +125,10 @@ class MasterDataLossIT {
             assertThat(secondary.client().replicationStatus().path("epoch").asLong(-1))
                     .as("epoch accepted by %s", secondary.name()).isEqualTo(epochAfter);
         }
+    }
+
+    private static String keyOf(String text) {
+        return "key-" + text;
     }
 
     @Test

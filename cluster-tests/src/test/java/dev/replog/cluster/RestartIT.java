@@ -98,7 +98,7 @@ class RestartIT {
         Written.created(master.write("restart-unkeyed-1", 1), 1, N);
         Written.created(master.write("restart-unkeyed-2", 3), 3, N);
         HttpResult replayBefore = master.write("restart-keyed", 2, key);
-        assertReplay(replayBefore, keyed, "before the restart");
+        keyed.assertReplayedBy(replayBefore, "before the restart");
         List<LogEntry> before = master.messages();
         long epochBefore = master.health().path("epoch").asLong(-1);
         LogEntry last = before.get(before.size() - 1);
@@ -115,25 +115,18 @@ class RestartIT {
                 .isEqualTo(last.seq());
 
         HttpResult replay = master.write("restart-keyed", 2, key);
-        assertReplay(replay, keyed, "after the restart");
+        keyed.assertReplayedBy(replay, "after the restart");
         assertThat(master.messages()).as("the log after the replay: nothing appended").isEqualTo(before);
 
         Written fresh = Written.created(master.write("restart-fresh", 2, key + "-fresh"), 2, N);
         assertThat(fresh.seq()).as("seq of the first new write after the restart").isEqualTo(last.seq() + 1);
         assertThat(fresh.id()).as("id of the first new write after the restart (last id before: %d)", last.id())
                 .isGreaterThan(last.id());
-        assertReplay(master.write("restart-keyed", 2, key), keyed, "after the restart and a new write");
+        keyed.assertReplayedBy(master.write("restart-keyed", 2, key), "after the restart and a new write");
 
         List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
         assertWellFormed("master", log);
         assertThat(log).extracting(LogEntry::message).containsOnlyOnce("restart-keyed");
         assertThat(log.get((int) keyed.seq() - 1)).isEqualTo(new LogEntry(keyed.seq(), keyed.id(), "restart-keyed"));
-    }
-
-    private static void assertReplay(HttpResult replay, Written original, String when) {
-        assertThat(replay.status()).as("status of the Idempotency-Key replay %s: %s", when, replay).isEqualTo(200);
-        JsonNode body = replay.json();
-        assertThat(body.path("seq").asLong(-1)).as("seq in the replay %s: %s", when, replay).isEqualTo(original.seq());
-        assertThat(body.path("id").asLong(-1)).as("id in the replay %s: %s", when, replay).isEqualTo(original.id());
     }
 }

@@ -28,4 +28,12 @@ record Written(long seq, long id, int w, int acks) {
                 .hasValueSatisfying(location -> assertThat(location).endsWith("/messages/" + written.seq()));
         return written;
     }
+
+    /** Checks that {@code replay}, the same write sent again with its Idempotency-Key, got 200 and this entry. */
+    void assertReplayedBy(HttpResult replay, String when) {
+        assertThat(replay.status()).as("status of the Idempotency-Key replay %s: %s", when, replay).isEqualTo(200);
+        JsonNode body = replay.json();
+        assertThat(body.path("seq").asLong(-1)).as("seq in the replay %s: %s", when, replay).isEqualTo(seq);
+        assertThat(body.path("id").asLong(-1)).as("id in the replay %s: %s", when, replay).isEqualTo(id);
+    }
 }

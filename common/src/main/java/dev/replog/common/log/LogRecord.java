@@ -1,6 +1,11 @@
 package dev.replog.common.log;
 
 import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.KeyedEntries;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -36,5 +41,18 @@ public record LogRecord(long seq, long id, long epoch, String idempotencyKey, St
 
     public Entry toEntry() {
         return new Entry(seq, id, message);
+    }
+
+    /** The records' entries, with the key of each record that has one. */
+    public static KeyedEntries keyed(List<LogRecord> records) {
+        List<Entry> entries = new ArrayList<>(records.size());
+        Map<Long, String> keys = new HashMap<>();
+        for (LogRecord record : records) {
+            entries.add(record.toEntry());
+            if (!record.idempotencyKey().isEmpty()) {
+                keys.put(record.seq(), record.idempotencyKey());
+            }
+        }
+        return new KeyedEntries(entries, keys);
     }
 }

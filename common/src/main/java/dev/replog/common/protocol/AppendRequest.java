@@ -1,6 +1,8 @@
 package dev.replog.common.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A batch of consecutive entries shipped from the master to one secondary
@@ -13,12 +15,25 @@ import java.util.List;
  * <p>{@code masterLastSeq}, when present, is the last seq of the master's log when it sent the
  * batch: a secondary whose log matches the batch but holds entries past that seq (left there by an
  * older master) rolls them back, so no node ever shows entries the master's log lacks.
+ *
+ * <p>{@code keys} maps the seq of each entry a client wrote with an {@code Idempotency-Key} to that
+ * key (omitted when none): the secondaries store it with the entry, so a master that lost its disk
+ * and recovers its log from them still recognises a retried request.
  */
-public record AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> entries, Long masterLastSeq) {
+public record AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> entries, Long masterLastSeq,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<Long, String> keys) {
+
+    /** Longest idempotency key a client may send (the master's API checks it first). */
+    public static final int MAX_KEY_CHARS = 128;
 
     /** A batch that says nothing about the master's log beyond it. */
     public AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> entries) {
         this(epoch, prevSeq, prevId, entries, null);
+    }
+
+    /** A batch of entries written without idempotency keys. */
+    public AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> entries, Long masterLastSeq) {
+        this(epoch, prevSeq, prevId, entries, masterLastSeq, Map.of());
     }
 
     public AppendRequest {
@@ -49,6 +64,21 @@ public record AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> e
             expected++;
             previousId = entry.id();
         }
+        keys = keys == null ? Map.of() : Map.copyOf(keys);
+        for (Map.Entry<Long, String> key : keys.entrySet()) {
+            if (key.getKey() <= prevSeq || key.getKey() > prevSeq + entries.size()) {
+                throw new IllegalArgumentException("keys names seq " + key.getKey() + ", which is not in the batch");
+            }
+            if (key.getValue().isEmpty() || key.getValue().length() > MAX_KEY_CHARS) {
+                throw new IllegalArgumentException("the key of seq " + key.getKey() + " must have 1.."
+                        + MAX_KEY_CHARS + " characters");
+            }
+        }
+    }
+
+    /** The idempotency key the entry at {@code seq} was written with, {@code ""} when none. */
+    public String keyAt(long seq) {
+        return keys.getOrDefault(seq, "");
     }
 
     /** The seq of the last entry in the batch, or {@code prevSeq} for an empty batch. */

@@ -9,6 +9,12 @@ public final class ReplicationPaths {
     /** {@code GET}: the secondary's {@link ReplicationStatus}; the master's heartbeat. */
     public static final String STATUS = "/replication/status";
 
+    /**
+     * {@code GET ?from=SEQ&limit=N}: {@link KeyedEntries} of the secondary's gap-free prefix, keys
+     * included; what a master recovering its log reads.
+     */
+    public static final String ENTRIES = "/replication/entries";
+
     private ReplicationPaths() {
     }
 }

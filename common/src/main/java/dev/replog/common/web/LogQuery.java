@@ -1,7 +1,9 @@
 package dev.replog.common.web;
 
+import dev.replog.common.log.LogRecord;
 import dev.replog.common.log.LogStore;
 import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.KeyedEntries;
 import java.util.List;
 
 /**
@@ -18,12 +20,24 @@ public final class LogQuery {
 
     /** Entries from {@code from} (default 1), at most {@code limit} (default {@value #MAX_LIMIT}). */
     public static List<Entry> page(LogStore store, String from, String limit) {
-        long fromSeq = from == null ? 1 : parseSeq("from", from, 0);
+        return store.read(fromSeq(from), limit(limit));
+    }
+
+    /** As {@link #page}, with the idempotency key of each entry written with one (internal reads). */
+    public static KeyedEntries keyedPage(LogStore store, String from, String limit) {
+        return LogRecord.keyed(store.readRecords(fromSeq(from), limit(limit)));
+    }
+
+    private static long fromSeq(String from) {
+        return from == null ? 1 : Math.max(parseSeq("from", from, 0), 1);
+    }
+
+    private static int limit(String limit) {
         long max = limit == null ? MAX_LIMIT : parseSeq("limit", limit, 0);
         if (max > MAX_LIMIT) {
             throw new BadRequestException("limit must be at most " + MAX_LIMIT + ", was " + max);
         }
-        return store.read(Math.max(fromSeq, 1), (int) max);
+        return (int) max;
     }
 
     /** The entry at {@code seq}, or a 404. */

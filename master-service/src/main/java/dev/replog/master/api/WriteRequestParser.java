@@ -1,5 +1,6 @@
 package dev.replog.master.api;
 
+import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.WriteConcern;
 import dev.replog.common.web.BadRequestException;
@@ -27,7 +28,7 @@ class WriteRequestParser {
 
     /** The longest timeout a client may ask for. */
     static final long MAX_TIMEOUT_MS = 3_600_000;
-    static final int MAX_IDEMPOTENCY_KEY_CHARS = 128;
+    static final int MAX_IDEMPOTENCY_KEY_CHARS = AppendRequest.MAX_KEY_CHARS;
     private static final Set<String> FIELDS = Set.of("message", "w", "timeoutMs");
     private static final Set<String> BATCH_FIELDS = Set.of("messages", "w", "timeoutMs");
     private static final String SINGLE_SHAPE = "{\"message\": \"text\", \"w\": 2}";

@@ -3,6 +3,7 @@ package dev.replog.master.log;
 import dev.replog.common.log.LogRecord;
 import dev.replog.common.log.LogStore;
 import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.KeyedEntries;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -130,9 +131,21 @@ public final class MessageLog {
         return ids;
     }
 
-    /** Appends entries fetched from a secondary during recovery, keeping their seq and id. */
-    public Mono<Long> appendRecovered(List<Entry> entries) {
-        return Mono.fromCallable(() -> store.appendRecords(entries.stream().map(LogRecord::of).toList()))
+    /**
+     * Appends entries fetched from a secondary during recovery, keeping their seq, id and
+     * idempotency keys, and remembers those keys as a restart would have.
+     */
+    public Mono<Long> appendRecovered(KeyedEntries fetched) {
+        return Mono.fromCallable(() -> {
+                    List<LogRecord> records = fetched.entries().stream()
+                            .map(entry -> LogRecord.of(entry, 0L, fetched.keys().get(entry.seq())))
+                            .toList();
+                    CompletableFuture<Long> durable = store.appendRecords(records);
+                    KeyRuns runs = new KeyRuns();
+                    records.forEach(runs::add);
+                    log.info("Recovered {} entries with {} idempotency keys", records.size(), runs.found);
+                    return durable;
+                })
                 .subscribeOn(writer)
                 .flatMap(durable -> Mono.fromFuture(durable, true))
                 .doOnNext(onDurable::accept);
@@ -230,8 +243,9 @@ public final class MessageLog {
         }
         // Before the store write: an entry becomes readable for replication only once durable, and
         // by then the ring holds it (a failed write leaves slots past the log, overwritten next).
-        for (List<Entry> entries : groupEntries) {
-            entries.forEach(recent::put);
+        for (int i = 0; i < group.size(); i++) {
+            String key = group.get(i).idempotencyKey;
+            groupEntries.get(i).forEach(entry -> recent.put(entry, key));
         }
         CompletableFuture<Long> durable;
         try {
@@ -270,25 +284,10 @@ public final class MessageLog {
      */
     private void reloadKeys(int rememberedKeys) {
         long from = Math.max(1, store.lastSeq() - rememberedKeys + 1);
-        int found = 0;
-        String currentKey = null;
-        List<Entry> current = null;
+        KeyRuns runs = new KeyRuns();
         while (from <= store.lastSeq()) {
             List<LogRecord> records = store.readRecords(from, 10_000);
-            for (LogRecord record : records) {
-                String key = record.idempotencyKey();
-                if (key.isEmpty()) {
-                    currentKey = null;
-                    continue;
-                }
-                if (!key.equals(currentKey)) {
-                    currentKey = key;
-                    current = new ArrayList<>(1);
-                    recentKeys.put(key, current);
-                    found++;
-                }
-                current.add(record.toEntry());
-            }
+            records.forEach(runs::add);
             from += records.size();
             if (records.isEmpty()) {
                 break;
@@ -296,7 +295,29 @@ public final class MessageLog {
         }
         if (store.lastSeq() > 0) {
             log.info("Loaded the log: lastSeq={}, durableSeq={}, {} idempotency keys remembered", store.lastSeq(),
-                    store.durableSeq(), found);
+                    store.durableSeq(), runs.found);
+        }
+    }
+
+    /** Remembers keys from records in log order: consecutive records with one key are one write. */
+    private final class KeyRuns {
+        private String currentKey;
+        private List<Entry> current;
+        private int found;
+
+        void add(LogRecord record) {
+            String key = record.idempotencyKey();
+            if (key.isEmpty()) {
+                currentKey = null;
+                return;
+            }
+            if (!key.equals(currentKey)) {
+                currentKey = key;
+                current = new ArrayList<>(1);
+                recentKeys.put(key, current);
+                found++;
+            }
+            current.add(record.toEntry());
         }
     }
 
@@ -318,10 +339,11 @@ public final class MessageLog {
     }
 
     /**
-     * Entries {@code from..from+count-1} from memory, without touching a file (safe on an event
-     * loop), or null when any of them is no longer held there: read the {@link #store()} then.
+     * Entries {@code from..from+count-1} with their idempotency keys from memory, without touching a
+     * file (safe on an event loop), or null when any of them is no longer held there: read the
+     * {@link #store()} then.
      */
-    public List<Entry> recentEntries(long from, int count) {
+    public KeyedEntries recentEntries(long from, int count) {
         return recent.range(from, count);
     }
 

@@ -1,8 +1,11 @@
 package dev.replog.master.log;
 
 import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.KeyedEntries;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -15,7 +18,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class RecentEntries {
 
-    private final AtomicReferenceArray<Entry> slots;
+    /** Each slot holds an {@link Entry}, or a {@link Keyed} one when its write carried a key. */
+    private final AtomicReferenceArray<Object> slots;
     private final int mask;
 
     /** @param capacity slots, rounded up to a power of two */
@@ -25,31 +29,55 @@ final class RecentEntries {
         this.mask = size - 1;
     }
 
-    /** Writer thread only: the entry just written (seqs in increasing order). */
+    /** Writer thread only: the entry just written (seqs in increasing order) and its key (null: none). */
+    void put(Entry entry, String key) {
+        // readers check the seq; a lagging read only misses
+        slots.lazySet(slot(entry.seq()), key == null || key.isEmpty() ? entry : new Keyed(entry, key));
+    }
+
+    /** As {@link #put(Entry, String)}, for an entry written without a key. */
     void put(Entry entry) {
-        slots.lazySet(slot(entry.seq()), entry); // readers check the seq; a lagging read only misses
+        put(entry, null);
     }
 
     /** The entry at {@code seq}, or null when it is no longer (or not yet) held. */
     Entry get(long seq) {
-        Entry entry = seq < 1 ? null : slots.get(slot(seq));
-        return entry != null && entry.seq() == seq ? entry : null;
+        return seq < 1 ? null : entryAt(seq, slots.get(slot(seq)));
     }
 
-    /** Entries {@code from..from+count-1}, or null unless every one of them is held. */
-    List<Entry> range(long from, int count) {
+    /**
+     * Entries {@code from..from+count-1} with the keys they were written with, or null unless every
+     * one of them is held. Each slot is read once, so an entry and its key always belong together.
+     */
+    KeyedEntries range(long from, int count) {
         List<Entry> out = new ArrayList<>(count);
+        Map<Long, String> keys = null;
         for (long seq = from; seq < from + count; seq++) {
-            Entry entry = get(seq);
+            Object held = slots.get(slot(seq));
+            Entry entry = entryAt(seq, held);
             if (entry == null) {
                 return null;
             }
             out.add(entry);
+            if (held instanceof Keyed keyed) {
+                if (keys == null) {
+                    keys = new HashMap<>();
+                }
+                keys.put(seq, keyed.key());
+            }
         }
-        return out;
+        return new KeyedEntries(out, keys);
+    }
+
+    private static Entry entryAt(long seq, Object held) {
+        Entry entry = held instanceof Keyed keyed ? keyed.entry() : (Entry) held;
+        return entry != null && entry.seq() == seq ? entry : null;
     }
 
     private int slot(long seq) {
         return (int) (seq & mask);
+    }
+
+    private record Keyed(Entry entry, String key) {
     }
 }

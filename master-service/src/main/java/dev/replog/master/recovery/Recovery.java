@@ -1,6 +1,7 @@
 package dev.replog.master.recovery;
 
 import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.KeyedEntries;
 import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.master.config.MasterProperties;
 import dev.replog.master.log.DataDirState;
@@ -11,9 +12,10 @@ import dev.replog.master.replication.ClusterMembers;
 import dev.replog.master.replication.NodeStatus;
 import dev.replog.master.replication.Replicator;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -157,35 +159,43 @@ public class Recovery implements SmartLifecycle {
                                 source.node().name(), messages.lastSeq());
                         return fetchFromFirstMatching(ahead.subList(1, ahead.size()));
                     }
-                    List<Entry> entries = fetched.get();
+                    KeyedEntries lacking = fetched.get();
+                    List<Entry> entries = lacking.entries();
                     if (entries.isEmpty()) {
                         return Mono.empty();
                     }
                     log.info("Fetching {} entries this master lacks from {}: seq {}..{}", entries.size(),
                             source.node().name(), entries.get(0).seq(), entries.get(entries.size() - 1).seq());
-                    return messages.appendRecovered(entries).then();
+                    return messages.appendRecovered(lacking).then();
                 });
     }
 
-    /** The secondary's entries after this master's last one; empty if its log diverges from ours. */
-    private Mono<Optional<List<Entry>>> fetchFrom(Replicator source) {
+    /**
+     * The secondary's entries after this master's last one, with their idempotency keys; empty if
+     * its log diverges from ours.
+     */
+    private Mono<Optional<KeyedEntries>> fetchFrom(Replicator source) {
         long last = messages.lastSeq();
         long target = source.lastStatus().ackedSeq();
         long firstToRead = Math.max(1, last);
+        Map<Long, String> keys = new HashMap<>();
         return Flux.range(0, Integer.MAX_VALUE)
                 .concatMap(page -> source.readLog(firstToRead + (long) page * PAGE, PAGE), 1)
+                .doOnNext(page -> keys.putAll(page.keys()))
+                .map(KeyedEntries::entries)
                 .takeUntil(page -> page.size() < PAGE || page.get(page.size() - 1).seq() >= target)
                 .flatMapIterable(page -> page)
                 .takeWhile(entry -> entry.seq() <= target)
                 .collectList()
                 .map(entries -> {
                     if (last == 0) {
-                        return Optional.of(entries);
+                        return Optional.of(new KeyedEntries(entries, keys));
                     }
                     if (entries.isEmpty() || entries.get(0).id() != messages.lastId()) {
-                        return Optional.<List<Entry>>empty();
+                        return Optional.<KeyedEntries>empty();
                     }
-                    return Optional.<List<Entry>>of(new ArrayList<>(entries.subList(1, entries.size())));
+                    // the first is this master's own last entry, read to check that the logs continue
+                    return Optional.of(new KeyedEntries(entries.subList(1, entries.size()), keys));
                 });
     }
 

@@ -1,7 +1,9 @@
 package dev.replog.master.replication;
 
 import dev.replog.common.protocol.AppendRequest;
+import dev.replog.common.log.LogRecord;
 import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.KeyedEntries;
 import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.master.config.SecondaryNode;
 import dev.replog.master.log.MasterEpoch;
@@ -12,7 +14,9 @@ import io.github.resilience4j.retry.Retry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -141,7 +145,7 @@ public final class Replicator {
     }
 
     /** Reads the secondary's log from {@code fromSeq} (recovery fetches what the master lacks). */
-    public Mono<List<Entry>> readLog(long fromSeq, int limit) {
+    public Mono<KeyedEntries> readLog(long fromSeq, int limit) {
         return client.read(fromSeq, limit);
     }
 
@@ -393,20 +397,20 @@ public final class Replicator {
         long durable = messages.durableSeq();
         int count = (int) Math.max(0, Math.min(limits.maxEntries(), durable - from + 1));
         long prevSeq = from - 1;
-        List<Entry> entries = messages.recentEntries(from, count);
+        KeyedEntries held = messages.recentEntries(from, count);
         Entry prev = prevSeq == 0 ? null : messages.recentEntry(prevSeq);
         long prevId;
-        if (entries != null && (prevSeq == 0 || prev != null)) {
+        if (held != null && (prevSeq == 0 || prev != null)) {
             prevId = prev == null ? 0 : prev.id();
         } else if (inMemoryOnly) {
             throw new NotInMemory();
         } else {
-            entries = messages.store().read(from, count);
+            held = LogRecord.keyed(messages.store().readRecords(from, count));
             prevId = messages.store().idAt(prevSeq);
         }
-        List<Entry> batch = new ArrayList<>(entries.size());
+        List<Entry> batch = new ArrayList<>(held.entries().size());
         long bytes = 0;
-        for (Entry entry : entries) {
+        for (Entry entry : held.entries()) {
             bytes += entry.message().length() * 3L;
             if (!batch.isEmpty() && bytes > limits.maxBytes()) {
                 break;
@@ -414,7 +418,17 @@ public final class Replicator {
             batch.add(entry);
         }
         return new AppendRequest(epoch.value(), prevSeq, prevId, batch,
-                Math.max(messages.lastSeq(), prevSeq + batch.size()));
+                Math.max(messages.lastSeq(), prevSeq + batch.size()), keysUpTo(held.keys(), prevSeq + batch.size()));
+    }
+
+    /** The keys of the entries up to {@code lastSeq} (a batch cut short by its byte limit ships fewer). */
+    private static Map<Long, String> keysUpTo(Map<Long, String> keys, long lastSeq) {
+        if (keys.isEmpty()) {
+            return keys;
+        }
+        Map<Long, String> shipped = new HashMap<>(keys);
+        shipped.keySet().removeIf(seq -> seq > lastSeq);
+        return shipped;
     }
 
     /** The next batch needs the segment files: build it where blocking is allowed. */

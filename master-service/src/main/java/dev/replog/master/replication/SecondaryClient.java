@@ -2,6 +2,7 @@ package dev.replog.master.replication;
 
 import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.AppendResponse;
+import dev.replog.common.protocol.KeyedEntries;
 import dev.replog.common.protocol.ReplicationPaths;
 import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.common.web.ClusterSecretHeader;
@@ -75,12 +76,12 @@ final class SecondaryClient {
                         new DeliveryException("heartbeat to " + node.name() + " timed out after " + statusTimeout)));
     }
 
-    /** Up to {@code limit} entries of the secondary's log from {@code fromSeq} (recovery). */
-    Mono<List<Entry>> read(long fromSeq, int limit) {
-        return web.get().uri(uri -> uri.path("/messages").queryParam("from", fromSeq).queryParam("limit", limit).build())
+    /** Up to {@code limit} entries of the secondary's log from {@code fromSeq}, with their keys (recovery). */
+    Mono<KeyedEntries> read(long fromSeq, int limit) {
+        return web.get().uri(uri -> uri.path(ReplicationPaths.ENTRIES).queryParam("from", fromSeq)
+                        .queryParam("limit", limit).build())
                 .retrieve()
-                .bodyToFlux(Entry.class)
-                .collectList()
+                .bodyToMono(KeyedEntries.class)
                 .timeout(appendTimeout);
     }
 

@@ -3,6 +3,8 @@ package dev.replog.master.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.KeyedEntries;
+import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +19,7 @@ class RecentEntriesTest {
         RecentEntries recent = new RecentEntries(8);
         LongStream.rangeClosed(1, 20).mapToObj(RecentEntriesTest::entry).forEach(recent::put);
 
-        assertThat(recent.range(13, 8)).extracting(Entry::seq).containsExactly(13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L);
+        assertThat(recent.range(13, 8).entries()).extracting(Entry::seq).containsExactly(13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L);
         assertThat(recent.get(20)).isEqualTo(entry(20));
         assertThat(recent.get(12)).as("overwritten by seq 20").isNull();
         assertThat(recent.range(12, 3)).as("one miss makes the range a miss").isNull();
@@ -32,7 +34,23 @@ class RecentEntriesTest {
         assertThat(recent.get(9)).as("same slot as seq 1").isNull();
         assertThat(recent.get(0)).isNull();
         assertThat(recent.range(1, 2)).isNull();
-        assertThat(recent.range(1, 0)).isEmpty();
+        assertThat(recent.range(1, 0).entries()).isEmpty();
+    }
+
+    @Test
+    void aRangeCarriesTheKeysItsEntriesWereWrittenWith() {
+        RecentEntries recent = new RecentEntries(8);
+        recent.put(entry(1), "order-1");
+        recent.put(entry(2));
+        recent.put(entry(3), "");
+        recent.put(entry(4), "batch-4");
+        recent.put(entry(5), "batch-4");
+
+        KeyedEntries range = recent.range(1, 5);
+        assertThat(range.entries()).extracting(Entry::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(range.keys()).containsExactlyInAnyOrderEntriesOf(Map.of(1L, "order-1", 4L, "batch-4", 5L, "batch-4"));
+        assertThat(recent.get(4)).isEqualTo(entry(4));
+        assertThat(recent.range(2, 2).keys()).isEmpty();
     }
 
     @Test
@@ -40,6 +58,6 @@ class RecentEntriesTest {
         RecentEntries recent = new RecentEntries(5);
         LongStream.rangeClosed(1, 8).mapToObj(RecentEntriesTest::entry).forEach(recent::put);
 
-        assertThat(recent.range(1, 8)).hasSize(8);
+        assertThat(recent.range(1, 8).entries()).hasSize(8);
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.log.InMemoryLogStore;
+import dev.replog.common.log.LogRecord;
+import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.common.web.ClusterSettings;
@@ -19,6 +21,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -58,7 +61,7 @@ class ReplicatorPipeliningTest {
     private static final long NEWER_EPOCH = 7;
 
     /** One append the fake secondary got: the seqs it carried, and the answer it waits for (true: 200, false: 409). */
-    private record Held(long prevSeq, List<Long> seqs, Sinks.One<Boolean> release) {
+    private record Held(long prevSeq, List<Long> seqs, String body, Sinks.One<Boolean> release) {
         long lastSeq() {
             return seqs.isEmpty() ? prevSeq : seqs.get(seqs.size() - 1);
         }
@@ -79,7 +82,7 @@ class ReplicatorPipeliningTest {
                 .route(routes -> routes.post("/replication/append", (request, response) -> request.receive()
                         .aggregate().asString()
                         .flatMap(body -> {
-                            Held held = new Held(first(PREV_SEQ, body), all(SEQ, body), Sinks.one());
+                            Held held = new Held(first(PREV_SEQ, body), all(SEQ, body), body, Sinks.one());
                             appends.add(held);
                             return held.release().asMono().flatMap(accept -> response.status(accept ? 200 : 409)
                                     .header("Content-Type", accept ? "application/json" : "application/problem+json")
@@ -227,6 +230,27 @@ class ReplicatorPipeliningTest {
     }
 
     @Test
+    void idempotencyKeysGoOutWithTheirEntriesFromTheLogAndFromMemory() {
+        startReplicator(Duration.ZERO);
+        // seq 1 written to the store behind the MessageLog's back (as recovery leaves it): read from the log
+        messages.store().appendRecords(List.of(LogRecord.of(new Entry(1, 101, "a"), 1, "order-1"))).join();
+        messages.advanceIdsPast(101).block(TIMEOUT);
+        messages.append("b", "order-2").block(TIMEOUT);
+        append(1);
+        await().atMost(TIMEOUT).until(() -> appends.size() == 1);
+        assertThat(appends.get(0).seqs()).containsExactly(1L, 2L, 3L);
+        assertThat(keys(appends.get(0))).isEqualTo(Map.of(1L, "order-1", 2L, "order-2"));
+
+        appends.get(0).release().tryEmitValue(true);
+        await().atMost(TIMEOUT).until(() -> replicator.ackedSeq() == 3);
+        messages.append("d", "order-4").block(TIMEOUT);
+        append(1);
+        await().atMost(TIMEOUT).until(() -> appends.size() == 2);
+        assertThat(appends.get(1).seqs()).containsExactly(4L, 5L);
+        assertThat(keys(appends.get(1))).as("from memory").isEqualTo(Map.of(4L, "order-4"));
+    }
+
+    @Test
     void anAppendRefusedWithANewerEpochSupersedesThisMasterAndStopsShipping() {
         startReplicator(Duration.ZERO);
         append(3);
@@ -269,6 +293,10 @@ class ReplicatorPipeliningTest {
         long seq = messages.append("awaited", null).block(TIMEOUT).entry().seq();
         replicator.wakeFor(seq);
         return seq;
+    }
+
+    private static Map<Long, String> keys(Held held) {
+        return JsonMapper.shared().readValue(held.body(), AppendRequest.class).keys();
     }
 
     private static long first(Pattern pattern, String body) {

@@ -303,7 +303,7 @@ class ReplicaLog implements AutoCloseable {
         if (!fresh.isEmpty()) {
             List<LogRecord> records = new ArrayList<>(fresh.size());
             for (Entry entry : fresh) {
-                records.add(LogRecord.of(entry, batch.epoch(), ""));
+                records.add(LogRecord.of(entry, batch.epoch(), batch.keyAt(entry.seq())));
             }
             long started = System.nanoTime();
             try {

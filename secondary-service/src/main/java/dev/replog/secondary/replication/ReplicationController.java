@@ -1,9 +1,12 @@
 package dev.replog.secondary.replication;
 
+import dev.replog.common.log.LogStore;
 import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.AppendResponse;
+import dev.replog.common.protocol.KeyedEntries;
 import dev.replog.common.protocol.ReplicationPaths;
 import dev.replog.common.protocol.ReplicationStatus;
+import dev.replog.common.web.LogQuery;
 import dev.replog.common.web.LogTail;
 import dev.replog.secondary.config.SecondaryProperties;
 import io.swagger.v3.oas.annotations.Operation;
@@ -17,11 +20,12 @@ import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** The internal endpoints the master calls: append batches and heartbeats. */
+/** The internal endpoints the master calls: append batches, heartbeats and recovery reads. */
 @RestController
 @Tag(name = "replication", description = "Internal: called by the master")
 class ReplicationController {
@@ -30,11 +34,13 @@ class ReplicationController {
     private static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
     private final ReplicaLog replicaLog;
+    private final LogStore store;
     private final SecondaryProperties properties;
     private final LogTail tail;
 
-    ReplicationController(ReplicaLog replicaLog, SecondaryProperties properties, LogTail tail) {
+    ReplicationController(ReplicaLog replicaLog, LogStore store, SecondaryProperties properties, LogTail tail) {
         this.replicaLog = replicaLog;
+        this.store = store;
         this.properties = properties;
         this.tail = tail;
         if (properties.testing().ackBeforeStore()) {
@@ -85,6 +91,20 @@ class ReplicationController {
     Mono<ReplicationStatus> status() {
         // reads the log on disk and may wait for the writer's lock: not on the event loop
         return Mono.fromSupplier(() -> replicaLog.status(properties.nodeName()))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @GetMapping(ReplicationPaths.ENTRIES)
+    @Operation(summary = "Entries with their idempotency keys (a recovering master's read)",
+            description = "As GET /messages (the contiguous prefix, from seq `from`, at most `limit` entries), "
+                    + "plus `keys`: the Idempotency-Key each entry was written with, by seq (omitted when none), "
+                    + "so that a master that lost its disk still recognises retried requests.")
+    @ApiResponse(responseCode = "200", description = "{entries: [{seq, id, message}], keys: {seq: key}}")
+    @ApiResponse(responseCode = "400", description = "from or limit not a non-negative integer, or limit over 10000",
+            content = @Content(mediaType = PROBLEM))
+    Mono<KeyedEntries> entries(@RequestParam(required = false) String from,
+            @RequestParam(required = false) String limit) {
+        return Mono.fromSupplier(() -> LogQuery.keyedPage(store, from, limit))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,22 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
         client.get().uri("/messages?from=1&limit=1").exchange()
                 .expectStatus().isOk()
                 .expectBody().json("[{\"seq\":1,\"id\":10,\"message\":\"message 1\"}]", true);
+    }
+
+    @Test
+    void entries_are_read_back_with_the_idempotency_keys_they_were_written_with() {
+        append(new AppendRequest(1, 0, 0, entries(1, 3), 3L, Map.of(1L, "order-1", 3L, "order-3")))
+                .expectStatus().isOk();
+
+        client.get().uri(ReplicationPaths.ENTRIES + "?from=2&limit=2").exchange()
+                .expectStatus().isOk()
+                .expectBody().json("{\"entries\":[{\"seq\":2,\"id\":20,\"message\":\"message 2\"},"
+                        + "{\"seq\":3,\"id\":30,\"message\":\"message 3\"}],\"keys\":{\"3\":\"order-3\"}}", true);
+        client.get().uri("/messages?from=1&limit=1").exchange()
+                .expectStatus().isOk()
+                .expectBody().json("[{\"seq\":1,\"id\":10,\"message\":\"message 1\"}]", true);
+        client.get().uri(ReplicationPaths.ENTRIES + "?limit=abc").exchange()
+                .expectStatus().isBadRequest();
     }
 
     @Test
