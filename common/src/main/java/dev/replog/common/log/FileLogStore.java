@@ -771,17 +771,18 @@ public final class FileLogStore implements LogStore {
     }
 
     /**
-     * Fails every pending append, once the store failed or closed. Called with no lock held: the
-     * futures' callbacks run on this thread and may call the store.
+     * Fails every pending append once the store failed. Called with no lock held: the futures'
+     * callbacks run on this thread and may call the store. Not on a close: {@link #close}'s final
+     * fsync covers every append written before it, and it settles what is left itself.
      */
     private void failPending() {
         RuntimeException cause = failure.get();
-        if (cause == null && !closed) {
-            return;
+        if (cause != null) {
+            failPending(cause);
         }
-        if (cause == null) {
-            cause = new IllegalStateException("log store " + dir + " closed before the append was durable");
-        }
+    }
+
+    private void failPending(RuntimeException cause) {
         for (Pending p = pending.poll(); p != null; p = pending.poll()) {
             p.future().completeExceptionally(cause);
         }
@@ -894,7 +895,10 @@ public final class FileLogStore implements LogStore {
                 fail("final fsync of " + active.path, e);
             }
         }
-        failPending(); // none unless the store failed
+        // none unless the store failed: the final fsync covered every append written before the close
+        RuntimeException failed = failure.get();
+        failPending(failed != null ? failed
+                : new IllegalStateException("log store " + dir + " closed before the append was durable"));
         if (failure.get() == null) {
             try {
                 if (cutZeros(active)) { // a clean stop leaves files exactly as long as their records

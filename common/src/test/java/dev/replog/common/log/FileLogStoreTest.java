@@ -3,6 +3,7 @@ package dev.replog.common.log;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.protocol.Entry;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -690,6 +692,29 @@ class FileLogStoreTest {
         }
     }
 
+    @Test
+    void anAppendQueuedBehindARunningFsyncWhenCloseStartsIsCompletedByClosesFsyncNotFailed() throws Exception {
+        FileLogStore store = FileLogStore.open(dir, FsyncMode.GROUP, SMALL_SEGMENTS);
+        CountDownLatch release = new CountDownLatch(1);
+        Leader leader = leaderHeldInFsync(store, entries(1, 1), release);
+        CompletableFuture<Long> queued = store.append(entries(2, 1)); // waits for the leader's next fsync
+        // close's fsync starts only once the leader has gone: what the leader does on its way out comes first
+        store.beforeGroupFsync = () -> joinQuietly(leader.thread());
+        Thread closing = new Thread(store::close, "closing");
+        closing.start();
+        // close has marked the store closed and waits for the leader's fsync to end
+        await().atMost(Duration.ofSeconds(10)).until(() -> closing.getState() == Thread.State.WAITING);
+
+        release.countDown();
+        closing.join(10_000);
+        assertThat(leader.call().get(10, SECONDS)).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(1L);
+        assertThat(queued).as("written before the close, made durable by its final fsync")
+                .succeedsWithin(Duration.ofSeconds(10)).isEqualTo(2L);
+        try (FileLogStore reopened = FileLogStore.open(dir, FsyncMode.GROUP, SMALL_SEGMENTS)) {
+            assertLogIs(reopened, entries(1, 2));
+        }
+    }
+
     /** A thread leading a group fsync; {@code call} completes with its append's future when the append call returns. */
     private record Leader(Thread thread, CompletableFuture<CompletableFuture<Long>> call) {
     }
@@ -717,6 +742,14 @@ class FileLogStoreTest {
         assertThat(inFsync.await(10, SECONDS)).isTrue();
         store.beforeGroupFsync = null;
         return new Leader(leader, call);
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
