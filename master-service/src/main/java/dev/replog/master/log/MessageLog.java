@@ -284,6 +284,11 @@ public final class MessageLog {
      */
     private void reloadKeys(int rememberedKeys) {
         long from = Math.max(1, store.lastSeq() - rememberedKeys + 1);
+        // a batch that straddles the start is remembered whole, else its retry would not match it
+        String firstKey = from <= store.lastSeq() ? keyAt(from) : "";
+        while (!firstKey.isEmpty() && from > 1 && keyAt(from - 1).equals(firstKey)) {
+            from--;
+        }
         KeyRuns runs = new KeyRuns();
         while (from <= store.lastSeq()) {
             List<LogRecord> records = store.readRecords(from, 10_000);
@@ -297,6 +302,10 @@ public final class MessageLog {
             log.info("Loaded the log: lastSeq={}, durableSeq={}, {} idempotency keys remembered", store.lastSeq(),
                     store.durableSeq(), runs.found);
         }
+    }
+
+    private String keyAt(long seq) {
+        return store.readRecords(seq, 1).get(0).idempotencyKey();
     }
 
     /** Remembers keys from records in log order: consecutive records with one key are one write. */
