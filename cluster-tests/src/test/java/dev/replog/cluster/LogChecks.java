@@ -52,7 +52,8 @@ final class LogChecks {
 
     /**
      * Checks an RFC 9457 answer: the status, {@code application/problem+json}, and a body whose
-     * {@code status} repeats it and whose {@code title} and {@code detail} say what went wrong.
+     * {@code status} repeats it, whose {@code title} and {@code detail} say what went wrong and whose
+     * {@code type} is one of replog's problem types (Spring's own errors included).
      */
     static JsonNode assertProblem(HttpResult result, int status) {
         assertThat(result.status()).as("status of %s", result).isEqualTo(status);
@@ -61,6 +62,8 @@ final class LogChecks {
         assertThat(problem.path("status").isIntegralNumber() ? problem.get("status").intValue() : -1)
                 .as("member status of %s", result).isEqualTo(status);
         assertThat(problem.path("title").asString("")).as("member title of %s", result).isNotBlank();
+        assertThat(problem.path("type").asString("")).as("member type of %s", result)
+                .startsWith("https://replog.dev/problems/");
         assertThat(problem.path("detail").asString("")).as("member detail of %s", result).isNotBlank();
         return problem;
     }

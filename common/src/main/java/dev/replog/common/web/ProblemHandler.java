@@ -3,6 +3,8 @@ package dev.replog.common.web;
 import dev.replog.common.log.LogWriteException;
 import java.net.URI;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -33,6 +35,7 @@ import reactor.core.publisher.Mono;
 public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+    private static final Pattern TRAILING_NUMBER = Pattern.compile("(\\d+)\\s*$");
 
     @ExceptionHandler(ReplogException.class)
     public Mono<ResponseEntity<ProblemDetail>> handleReplog(ReplogException ex, ServerWebExchange exchange) {
@@ -68,6 +71,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                     "unexpected error: " + error.getClass().getSimpleName());
             problem.setTitle("Internal error");
+            problem.setType(typeOf("Internal error"));
         }
         setInstance(problem, request);
         return problem;
@@ -84,7 +88,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static PayloadTooLargeException tooLarge(DataBufferLimitException ex) {
-        return new PayloadTooLargeException("request body too large: " + ex.getMessage());
+        // Spring says "Exceeded limit on max bytes to buffer : 7340032"; the number is what a user needs
+        Matcher limit = TRAILING_NUMBER.matcher(String.valueOf(ex.getMessage()));
+        return new PayloadTooLargeException(limit.find()
+                ? "request body too large: this endpoint takes at most " + limit.group(1) + " bytes"
+                : "request body too large: " + ex.getMessage());
     }
 
     /**
@@ -101,8 +109,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         if (body instanceof ProblemDetail problem) {
             if (ex instanceof ServerWebInputException && ex.getCause() != null) {
                 problem.setDetail(problem.getDetail() + ": " + rootMessage(ex.getCause()));
-            } else if (problem.getDetail() == null) {
+            } else if (problem.getDetail() == null || status.value() == HttpStatus.UNSUPPORTED_MEDIA_TYPE.value()) {
                 problem.setDetail(defaultDetail(status, exchange));
+            }
+            if (problem.getTitle() != null
+                    && (problem.getType() == null || URI.create("about:blank").equals(problem.getType()))) {
+                problem.setType(typeOf(problem.getTitle())); // as every replog problem has one
             }
         }
         return super.handleExceptionInternal(ex, body, headers, status, exchange);

@@ -27,9 +27,9 @@ class ProblemOfTest {
 
     @Test
     void anOverLongBodyIs413() {
-        ProblemDetail problem = ProblemHandler.problemOf(new DataBufferLimitException("limit 64"), request);
+        ProblemDetail problem = ProblemHandler.problemOf(new DataBufferLimitException("Exceeded limit on max bytes to buffer : 7340032"), request);
         assertThat(problem.getStatus()).isEqualTo(413);
-        assertThat(problem.getDetail()).isEqualTo("request body too large: limit 64");
+        assertThat(problem.getDetail()).isEqualTo("request body too large: this endpoint takes at most 7340032 bytes");
         assertThat(problem.getInstance()).isEqualTo(URI.create("/messages"));
     }
 

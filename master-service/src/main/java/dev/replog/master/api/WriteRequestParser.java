@@ -105,11 +105,11 @@ class WriteRequestParser {
 
     private List<String> messages(JsonNode root) {
         JsonNode node = root.get("messages");
-        if (node == null || node.isNull()) {
+        if (node == null) {
             throw new BadRequestException("\"messages\" is required");
         }
         if (!node.isArray()) {
-            throw new BadRequestException("\"messages\" must be an array of strings, was " + node.getNodeType());
+            throw new BadRequestException("\"messages\" must be an array of strings, was " + kindOf(node));
         }
         if (node.isEmpty()) {
             throw new BadRequestException("\"messages\" must hold at least one message");
@@ -123,7 +123,7 @@ class WriteRequestParser {
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
             if (!item.isString()) {
-                throw new BadRequestException("messages[" + i + "] must be a string, was " + item.getNodeType());
+                throw new BadRequestException("messages[" + i + "] must be a string, was " + kindOf(item));
             }
             String message = item.asString();
             refuseUnpairedSurrogate(message, "messages[" + i + "]");
@@ -142,6 +142,23 @@ class WriteRequestParser {
         return messages;
     }
 
+    /** What a JSON value is, in the words of an error message: "a number", "null", ... */
+    private static String kindOf(JsonNode node) {
+        if (node.isNull()) {
+            return "null";
+        }
+        if (node.isNumber()) {
+            return "a number";
+        }
+        if (node.isBoolean()) {
+            return node.asString();
+        }
+        if (node.isArray()) {
+            return "an array";
+        }
+        return node.isObject() ? "an object" : "a string";
+    }
+
     /** UTF-8 length, without encoding when every character is ASCII-sized. */
     private static long utf8Bytes(String text) {
         for (int i = 0; i < text.length(); i++) {
@@ -154,11 +171,11 @@ class WriteRequestParser {
 
     private String message(JsonNode root) {
         JsonNode node = root.get("message");
-        if (node == null || node.isNull()) {
+        if (node == null) {
             throw new BadRequestException("\"message\" is required");
         }
         if (!node.isString()) {
-            throw new BadRequestException("\"message\" must be a string, was " + node.getNodeType());
+            throw new BadRequestException("\"message\" must be a string, was " + kindOf(node));
         }
         String message = node.asString();
         refuseUnpairedSurrogate(message, "message");

@@ -71,6 +71,20 @@ class WriteRequestParserTest {
     }
 
     @Test
+    void aMessageThatIsNotAStringIsNamedInWordsAndNullIsNotMissing() {
+        assertThatThrownBy(() -> parser.parse("{\"message\":42}", null, null, null))
+                .isInstanceOf(BadRequestException.class).hasMessage("\"message\" must be a string, was a number");
+        assertThatThrownBy(() -> parser.parse("{\"message\":null}", null, null, null))
+                .isInstanceOf(BadRequestException.class).hasMessage("\"message\" must be a string, was null");
+        assertThatThrownBy(() -> parser.parse("{\"w\":1}", null, null, null))
+                .isInstanceOf(BadRequestException.class).hasMessage("\"message\" is required");
+        assertThatThrownBy(() -> parser.parseBatch("{\"messages\":[\"a\",{}]}", null, null, null))
+                .isInstanceOf(BadRequestException.class).hasMessage("messages[1] must be a string, was an object");
+        assertThatThrownBy(() -> parser.parseBatch("{\"messages\":true}", null, null, null))
+                .isInstanceOf(BadRequestException.class).hasMessage("\"messages\" must be an array of strings, was true");
+    }
+
+    @Test
     void bodyAndQueryDisagreeingOnWIsABadRequest() {
         assertThatThrownBy(() -> parser.parse("{\"message\":\"a\",\"w\":\"all\"}", "1", null, null))
                 .isInstanceOf(BadRequestException.class).hasMessageContaining("query");
