@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replog.common.log.AppendFailedException;
 import dev.replog.common.log.InMemoryLogStore;
 import dev.replog.common.log.LogRecord;
-import dev.replog.common.log.LogStore;
+import dev.replog.common.log.testing.ForwardingLogStore;
 import dev.replog.common.protocol.Entry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -91,10 +90,13 @@ class MessageLogSameGroupRetryTest {
     }
 
     /** The in-memory store, refusing the next {@code refuseNext} appends as a full disk does. */
-    private static final class RefusingStore implements LogStore {
-        private final InMemoryLogStore log = new InMemoryLogStore();
+    private static final class RefusingStore extends ForwardingLogStore {
         final AtomicInteger refuseNext = new AtomicInteger();
         final AtomicInteger appends = new AtomicInteger();
+
+        RefusingStore() {
+            super(new InMemoryLogStore());
+        }
 
         @Override
         public CompletableFuture<Long> appendRecords(List<LogRecord> records) {
@@ -102,47 +104,7 @@ class MessageLogSameGroupRetryTest {
                 throw new AppendFailedException("no room", new IOException("No space left on device"));
             }
             appends.incrementAndGet();
-            return log.appendRecords(records);
-        }
-
-        @Override
-        public CompletableFuture<Long> append(List<Entry> entries) {
-            return appendRecords(entries.stream().map(LogRecord::of).toList());
-        }
-
-        @Override
-        public long lastSeq() {
-            return log.lastSeq();
-        }
-
-        @Override
-        public long durableSeq() {
-            return log.durableSeq();
-        }
-
-        @Override
-        public Optional<Entry> get(long seq) {
-            return log.get(seq);
-        }
-
-        @Override
-        public List<Entry> read(long fromSeq, int limit) {
-            return log.read(fromSeq, limit);
-        }
-
-        @Override
-        public List<LogRecord> readRecords(long fromSeq, int limit) {
-            return log.readRecords(fromSeq, limit);
-        }
-
-        @Override
-        public void truncateAfter(long seq) {
-            log.truncateAfter(seq);
-        }
-
-        @Override
-        public void close() {
-            log.close();
+            return delegate.appendRecords(records);
         }
     }
 }

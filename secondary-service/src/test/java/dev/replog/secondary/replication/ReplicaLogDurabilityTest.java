@@ -10,6 +10,7 @@ import dev.replog.common.log.FileLogStore;
 import dev.replog.common.log.FsyncMode;
 import dev.replog.common.log.LogRecord;
 import dev.replog.common.log.LogStore;
+import dev.replog.common.log.testing.ForwardingLogStore;
 import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.AppendResponse;
 import dev.replog.common.protocol.Entry;

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.replog.common.log.InMemoryLogStore;
 import dev.replog.common.log.LogRecord;
 import dev.replog.common.log.LogStore;
+import dev.replog.common.log.testing.ForwardingLogStore;
 import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.AppendResponse;
 import dev.replog.common.protocol.Entry;

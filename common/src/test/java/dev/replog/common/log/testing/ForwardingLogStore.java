@@ -1,4 +1,4 @@
-package dev.replog.secondary.replication;
+package dev.replog.common.log.testing;
 
 import dev.replog.common.log.LogRecord;
 import dev.replog.common.log.LogStore;
@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** A store that hands every call to another: tests override the calls they watch or change. */
-abstract class ForwardingLogStore implements LogStore {
+/**
+ * A store that hands every call to another: tests override the calls they watch or change (shared
+ * through common's test jar).
+ */
+public abstract class ForwardingLogStore implements LogStore {
 
     protected final LogStore delegate;
 
-    ForwardingLogStore(LogStore delegate) {
+    protected ForwardingLogStore(LogStore delegate) {
         this.delegate = delegate;
     }
 
