@@ -71,7 +71,8 @@ class MessagesController {
     @ApiResponse(responseCode = "422", description = "Idempotency-Key reused with another message",
             content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "503", description = "read-only: fewer than a quorum of nodes up (mode, nodesUp, "
-            + "quorum); superseded by a newer master, or the master's log store failed (restart it)", content = @Content(mediaType = PROBLEM))
+            + "quorum); superseded by a newer master, or the master's log store failed (restart it)",
+            content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "504", description = "timeoutMs passed first (seq, acks): the entry stays and replicates",
             content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "507", description = "the master's disk is full: nothing was appended (appended: false)",
@@ -108,7 +109,8 @@ class MessagesController {
     @ApiResponse(responseCode = "422", description = "Idempotency-Key reused with other messages",
             content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "503", description = "read-only, recovering, no permanent ids obtainable, or "
-            + "superseded by a newer master or the master's log store failed (restart it)", content = @Content(mediaType = PROBLEM))
+            + "superseded by a newer master or the master's log store failed (restart it)",
+            content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "504", description = "timeoutMs passed first (seq of the last entry, acks): the "
             + "batch stays and replicates", content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "507", description = "the master's disk is full: nothing of the batch was appended "
