@@ -64,16 +64,17 @@ public record AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> e
             expected++;
             previousId = entry.id();
         }
-        keys = keys == null ? Map.of() : Map.copyOf(keys);
+        keys = keys == null ? Map.of() : keys;
         for (Map.Entry<Long, String> key : keys.entrySet()) {
-            if (key.getKey() <= prevSeq || key.getKey() > prevSeq + entries.size()) {
+            if (key.getKey() == null || key.getKey() <= prevSeq || key.getKey() > prevSeq + entries.size()) {
                 throw new IllegalArgumentException("keys names seq " + key.getKey() + ", which is not in the batch");
             }
-            if (key.getValue().isEmpty() || key.getValue().length() > MAX_KEY_CHARS) {
+            if (key.getValue() == null || key.getValue().isEmpty() || key.getValue().length() > MAX_KEY_CHARS) {
                 throw new IllegalArgumentException("the key of seq " + key.getKey() + " must have 1.."
                         + MAX_KEY_CHARS + " characters");
             }
         }
+        keys = Map.copyOf(keys);
     }
 
     /** The idempotency key the entry at {@code seq} was written with, {@code ""} when none. */

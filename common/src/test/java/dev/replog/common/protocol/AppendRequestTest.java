@@ -3,6 +3,7 @@ package dev.replog.common.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,9 @@ class AppendRequestTest {
                 .hasMessageContaining("1..128");
         assertThatThrownBy(() -> new AppendRequest(1, 2, 20, entries, null, Map.of(3L, "k".repeat(129))))
                 .hasMessageContaining("1..128");
+        Map<Long, String> nullKey = new HashMap<>();
+        nullKey.put(3L, null);
+        assertThatThrownBy(() -> new AppendRequest(1, 2, 20, entries, null, nullKey)).hasMessageContaining("1..128");
     }
 
     @Test
