@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,9 @@ class MessageLogSameGroupRetryTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final Scheduler writer = Schedulers.newSingle("test-log-writer");
+    /** A plain thread, as the master's writer is: the test holds it busy (BlockHound forbids that on Reactor's). */
+    private final Scheduler writer = Schedulers.fromExecutorService(
+            Executors.newSingleThreadExecutor(task -> new Thread(task, "test-log-writer")));
     private final RefusingStore store = new RefusingStore();
     private final MessageLog messages = new MessageLog(store, new CountingIds(), epoch(), writer, 100, seq -> { });
 
@@ -68,18 +71,20 @@ class MessageLogSameGroupRetryTest {
     private List<CompletableFuture<Appended>> inOneGroup(String key) throws InterruptedException {
         CountDownLatch busy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Boolean> held = new CompletableFuture<>();
         writer.schedule(() -> {
             busy.countDown();
             try {
-                release.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                held.complete(release.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            } catch (InterruptedException | RuntimeException | Error e) {
+                held.completeExceptionally(e);
             }
         });
         assertThat(busy.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         List<CompletableFuture<Appended>> answers = List.of(messages.append("message", key).toFuture(),
                 messages.append("message", key).toFuture());
         release.countDown();
+        assertThat(held).as("the writer was held until both were queued").succeedsWithin(TIMEOUT).isEqualTo(true);
         return answers;
     }
 
