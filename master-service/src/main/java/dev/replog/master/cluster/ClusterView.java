@@ -125,12 +125,12 @@ public class ClusterView {
 
     private synchronized void logModeChange() {
         Mode mode = mode();
+        Replicator newer = supersededBy();
         if (mode != lastMode) {
             if (mode == Mode.READ_WRITE) {
                 log.info("Cluster is READ_WRITE again: {} of {} nodes up (quorum {})", nodesUp(), clusterSize(),
                         quorum());
-            } else if (mode == Mode.READ_ONLY && supersededBy() != null) {
-                Replicator newer = supersededBy();
+            } else if (mode == Mode.READ_ONLY && newer != null) {
                 log.error("Cluster is READ_ONLY: a newer master has taken over ({} follows epoch {}, this master has "
                         + "epoch {}); reads still served, restart this master to take writes again", newer.node().name(),
                         newer.newerEpoch(), epoch.value());

@@ -198,8 +198,7 @@ public final class MessageLog {
         List<LogRecord> records = new ArrayList<>();
         Map<String, List<Entry>> newKeys = new HashMap<>();
         // Retries of a request in this same group: they share its store write's fate
-        List<AppendTask> sameGroupReplays = new ArrayList<>();
-        List<List<Entry>> sameGroupReplayed = new ArrayList<>();
+        List<Replay> sameGroupReplays = new ArrayList<>();
         long nextSeq = store.lastSeq() + 1;
         long chars = 0;
         AppendTask task;
@@ -213,8 +212,7 @@ public final class MessageLog {
                         throw new IdempotencyConflictException(known.get(0).seq());
                     }
                     if (inGroup != null) {
-                        sameGroupReplays.add(task);
-                        sameGroupReplayed.add(inGroup);
+                        sameGroupReplays.add(new Replay(task, inGroup));
                     } else {
                         task.sink.success(new Pending(new AppendedBatch(known, true), null));
                     }
@@ -253,7 +251,7 @@ public final class MessageLog {
         } catch (RuntimeException e) {
             log.error("Writing {} entries failed; nothing of them was appended: {}", records.size(), e.toString());
             group.forEach(t -> t.sink.error(e));
-            sameGroupReplays.forEach(t -> t.sink.error(e)); // their seqs go to the next group's messages
+            sameGroupReplays.forEach(r -> r.task.sink.error(e)); // their seqs go to the next group's messages
             return;
         }
         recentKeys.putAll(newKeys);
@@ -261,8 +259,8 @@ public final class MessageLog {
         for (int i = 0; i < group.size(); i++) {
             group.get(i).sink.success(new Pending(new AppendedBatch(groupEntries.get(i), false), durable));
         }
-        for (int i = 0; i < sameGroupReplays.size(); i++) {
-            sameGroupReplays.get(i).sink.success(new Pending(new AppendedBatch(sameGroupReplayed.get(i), true), durable));
+        for (Replay r : sameGroupReplays) {
+            r.task.sink.success(new Pending(new AppendedBatch(r.entries, true), durable));
         }
     }
 
@@ -362,6 +360,10 @@ public final class MessageLog {
     }
 
     private record Pending(AppendedBatch appended, CompletableFuture<Long> durable) {
+    }
+
+    /** A request that repeats an earlier one of its group: answered with that one's entries. */
+    private record Replay(AppendTask task, List<Entry> entries) {
     }
 
     /** One request waiting for the writer. */

@@ -92,7 +92,7 @@ public final class Replicator {
     private volatile boolean catchingUp;
     private volatile boolean fenced;
     /** An epoch above this master's that the secondary has accepted (0: none): a newer master exists. */
-    private volatile long newerEpoch;
+    private final AtomicLong newerEpoch = new AtomicLong();
     private volatile boolean needsTrim;
     private volatile ReplicationStatus lastStatus;
 
@@ -136,7 +136,7 @@ public final class Replicator {
      * a newer master has taken over the cluster: this one must take no more writes.
      */
     public long newerEpoch() {
-        return newerEpoch;
+        return newerEpoch.get();
     }
 
     /** The status from the last answered heartbeat; null if it never answered. */
@@ -305,8 +305,7 @@ public final class Replicator {
      */
     private void superseded(long newer) {
         fenced = true;
-        if (newerEpoch == 0) {
-            newerEpoch = newer;
+        if (newerEpoch.compareAndSet(0, newer)) { // a heartbeat and an append answer may both bring it
             log.error("{} has accepted epoch {} from a newer master (this master has epoch {}): this master stops "
                     + "replicating to it and takes no more writes; restart it to take a new epoch and rejoin",
                     node.name(), newer, epoch.value());
