@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -183,6 +184,46 @@ class MasterDataLossIT {
         assertWellFormed("master", log);
         assertThat(log).extracting(LogEntry::message).doesNotContainAnyElementsOf(refusedTexts);
         assertThat(log.subList(0, before.size())).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("a wiped master fences the secondaries with its new epoch before it reads their logs; while one "
+            + "refuses the fence it stays RECOVERING and tries again with the same epoch, which it leads with once "
+            + "every secondary took it")
+    void wipedMasterFencesBeforeReadingAndRetriesWithTheSameEpoch() {
+        ReplogClient master = cluster.client();
+        for (int i = 1; i <= 3; i++) {
+            Written.created(master.write("wipe-3-" + i, 3), 3, N);
+        }
+        List<LogEntry> before = master.messages();
+        long epochBefore = master.health().path("epoch").asLong(-1);
+        NodeProcess plain = cluster.node(ReplogCluster.SECONDARY);
+        NodeProcess faulty = cluster.node(ReplogCluster.FAULTY_SECONDARY);
+        // Heartbeats still answer: the master hears every secondary, but the faulty one fails every append.
+        faulty.client().faults(Map.of("errorBeforeAppend", 1.0));
+
+        NodeProcess masterNode = cluster.master();
+        masterNode.kill();
+        masterNode.wipeDataDir();
+        masterNode.start();
+        long fencedWith = await("the wiped master to fence " + plain.name())
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> plain.client().replicationStatus().path("epoch").asLong(-1), epoch -> epoch > epochBefore);
+        await("the wiped master to stay RECOVERING while " + faulty.name() + " refuses the fence")
+                .during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> master.mode().equals("RECOVERING")
+                        && plain.client().replicationStatus().path("epoch").asLong(-1) == fencedWith);
+
+        faulty.client().faults(Map.of("errorBeforeAppend", 0.0));
+        cluster.awaitReadWrite();
+        assertThat(master.health().path("epoch").asLong(-1)).as("epoch the master leads with").isEqualTo(fencedWith);
+        assertThat(master.messages()).as("the recovered master's log").isEqualTo(before);
+        Written next = Written.created(master.write("wipe-3-after", 3), 3, N);
+        assertThat(next.seq()).isEqualTo(before.size() + 1L);
+        for (NodeProcess secondary : cluster.secondaries()) {
+            assertThat(secondary.client().replicationStatus().path("epoch").asLong(-1))
+                    .as("epoch accepted by %s", secondary.name()).isEqualTo(fencedWith);
+        }
     }
 
     /**

@@ -111,6 +111,11 @@ final class NodeProcess implements AutoCloseable {
         return logFile;
     }
 
+    /** The properties the node's next {@link #launch()} passes (besides port, name and data dir). */
+    Map<String, String> properties() {
+        return Map.copyOf(properties);
+    }
+
     /** The node's {@code replog.cluster.secret}, or null when it runs without one. */
     String clusterSecret() {
         return clusterSecret;

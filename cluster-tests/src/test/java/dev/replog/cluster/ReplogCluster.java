@@ -103,6 +103,18 @@ final class ReplogCluster implements AutoCloseable {
         return master().client();
     }
 
+    /**
+     * A second master, as if started by mistake against this cluster's secondaries: the master's
+     * properties and secret, its own free port and an empty data dir beside the others. It is not
+     * one of the cluster's nodes ({@link #heal()} and {@link #close()} leave it alone): the test
+     * that launches it kills it.
+     */
+    NodeProcess secondMaster(String name) {
+        NodeProcess first = master();
+        return new NodeProcess(name, NodeKind.MASTER, FreePorts.allocate(), first.logFile().getParent(),
+                first.dataDir().resolveSibling(name), first.properties(), clusterSecret);
+    }
+
     NodeProcess node(String name) {
         NodeProcess node = nodes.get(name);
         if (node == null) {

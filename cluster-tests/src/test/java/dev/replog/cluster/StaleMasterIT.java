@@ -139,6 +139,62 @@ class StaleMasterIT {
         assertThat(converged.subList(0, log.size())).isEqualTo(log);
     }
 
+    @Test
+    @DisplayName("is fenced by a second master's recovery before that master reads the secondaries' logs: the first "
+            + "acknowledges no write from then on, so none it acknowledged is rolled back by the second")
+    void secondMasterFencesTheFirstBeforeReadingTheLogs() {
+        cluster.heal();
+        ReplogClient first = cluster.client();
+        Written.created(first.write("before-second-master", 3), 3, N);
+        long firstEpoch = first.health().path("epoch").asLong(-1);
+        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
+
+        // A second master started by mistake against the same secondaries, with no data of its
+        // own: it recovers the log from them. It writes nothing, so the only word the secondaries
+        // have had from it is its recovery's (before the fence, its first append after a write).
+        NodeProcess second = cluster.secondMaster("master-2");
+        try {
+            ReplogClient secondClient = second.start().client();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
+                    secondClient.mode()).as("mode of the second master").isEqualTo("READ_WRITE"));
+            long secondEpoch = secondClient.health().path("epoch").asLong(-1);
+            assertThat(secondEpoch).as("epoch of the second master").isGreaterThan(firstEpoch);
+            assertThat(secondClient.messages()).as("log the second master recovered").isEqualTo(log);
+            for (NodeProcess secondary : cluster.secondaries()) {
+                assertThat(secondary.client().replicationStatus().path("epoch").asLong(-1))
+                        .as("epoch %s follows once the second master recovered", secondary.name())
+                        .isEqualTo(secondEpoch);
+            }
+
+            // The first master must not acknowledge anything the second's log lacks: it steps down.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(first.mode())
+                    .as("mode of the first master once the secondaries follow epoch %d", secondEpoch)
+                    .isEqualTo("READ_ONLY"));
+            JsonNode problem = assertProblem(first.write("first-after-fence", 2), 503);
+            assertThat(problem.path("title").asString("")).isEqualTo("Superseded");
+
+            Written.created(secondClient.write("second-master-write", 3), 3, N);
+            List<LogEntry> secondLog = secondClient.messages();
+            assertThat(secondLog.subList(0, log.size())).as("the second master's log keeps every acknowledged write")
+                    .isEqualTo(log);
+            assertThat(secondLog).hasSize(log.size() + 1);
+            for (NodeProcess secondary : cluster.secondaries()) {
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(secondary.client().messages())
+                        .as("log of %s under the second master", secondary.name()).isEqualTo(secondLog));
+            }
+        } finally {
+            second.kill();
+        }
+
+        // The first master, restarted, takes an epoch above the second's and the log it left.
+        NodeProcess masterNode = cluster.master();
+        masterNode.kill();
+        masterNode.start();
+        cluster.heal();
+        assertThat(first.messages()).hasSize(log.size() + 1);
+        assertThat(cluster.awaitConverged(Duration.ofSeconds(30)).subList(0, log.size())).isEqualTo(log);
+    }
+
     /**
      * Three batches with a stale epoch, each of which a current master could legitimately send: one
      * that continues the log, one that replaces its last entry, and an empty one that says the

@@ -28,9 +28,11 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The master's start: RECOVERING until it has heard enough secondaries (through their heartbeats)
- * to know it holds every acknowledged entry, has fetched what it lacks from the secondary that
- * has the most, and has taken a new epoch above every epoch seen. Taking the epoch ends recovery:
- * from then on the master replicates and accepts writes.
+ * to know it holds every acknowledged entry, has taken a new epoch above every epoch seen, has
+ * fenced them with it (from then on they refuse any older master, so the state they report next
+ * holds everything one could have had acknowledged), and has fetched what it lacks from the
+ * fenced secondary that has the most. Then the epoch becomes the master's: it replicates and
+ * accepts writes.
  *
  * <p>Enough means a quorum, the master counted, when its data dir had state. A master that found
  * no state (new, or its disk was lost) cannot vouch for anything, so it waits for every secondary
@@ -50,6 +52,8 @@ public class Recovery implements SmartLifecycle {
     private final Duration interval;
     private volatile Disposable running;
     private volatile String lastWait = "";
+    /** The epoch taken to fence the secondaries with; 0 until the first attempt took one. */
+    private volatile long fencingEpoch;
     private static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(30);
     private String lastFailureKind = "";
     private long lastFailureWarned;
@@ -92,52 +96,105 @@ public class Recovery implements SmartLifecycle {
         }
     }
 
-    /** One try: true once recovery is complete. */
+    /**
+     * One try: true once recovery is complete. With the secondaries heard from (heartbeats) enough
+     * to recover, takes an epoch above every epoch they report, fences them with it (they refuse an
+     * older master from then on) and recovers from the state they report after that: nothing an
+     * older master still running could have had acknowledged escapes it.
+     */
     private Mono<Boolean> attempt() {
-        List<Replicator> heard = members.replicators().stream()
+        List<Replicator> answering = members.replicators().stream()
                 .filter(r -> r.lastStatus() != null && r.health().status() != NodeStatus.UNHEALTHY)
                 .toList();
-        if (!enoughToRecover(heard)) {
+        List<ReplicationStatus> heard = answering.stream().map(Replicator::lastStatus).toList();
+        if (!enoughToRecover(heard, "heard")) {
             return Mono.just(false);
         }
-        List<Replicator> ahead = heard.stream()
-                .filter(r -> r.lastStatus().ackedSeq() > messages.lastSeq())
-                .sorted(Comparator.comparingLong((Replicator r) -> r.lastStatus().ackedSeq()).reversed())
-                .toList();
-        long highestEpoch = heard.stream().mapToLong(r -> r.lastStatus().epoch()).max().orElse(0);
-        long highestId = heard.stream().mapToLong(r -> r.lastStatus().lastId()).max().orElse(0);
-        return fetchFromFirstMatching(ahead)
-                .then(messages.advanceIdsPast(highestId))
-                // With the sync cluster: the first two id ranges, then the epoch; while it is
-                // unreachable this fails and the master stays RECOVERING, trying again next tick.
-                .then(messages.prepareIds())
-                .then(Mono.defer(() -> epochs.takeNewEpoch(highestEpoch)))
-                // Before READ_WRITE: from now on the log is this master's own state (file I/O)
-                .flatMap(taken -> Mono.fromRunnable(dataDir::recovered).subscribeOn(Schedulers.boundedElastic())
-                        .thenReturn(taken))
-                .map(taken -> {
-                    epoch.take(taken);
-                    log.info("Recovery done: epoch {}, log at seq {} (heard {} of {} secondaries); READ_WRITE",
-                            taken, messages.lastSeq(), heard.size(), members.replicators().size());
-                    members.entriesAppended();
-                    return true;
+        long highestEpoch = heard.stream().mapToLong(ReplicationStatus::epoch).max().orElse(0);
+        return epochAbove(highestEpoch)
+                .flatMap(taken -> fence(answering, taken).flatMap(fenced -> {
+                    if (!enoughToRecover(fenced.stream().map(Fenced::status).toList(), "fenced")) {
+                        return Mono.just(false);
+                    }
+                    return recoverFrom(fenced, taken).thenReturn(true);
+                }));
+    }
+
+    /**
+     * The epoch this recovery fences with: the one it took before while no secondary reports a
+     * higher one (an attempt that fails does not burn an epoch per heartbeat; a secondary that
+     * reports it was fenced by an earlier attempt, as epochs are never handed out twice), else a
+     * new one.
+     */
+    private Mono<Long> epochAbove(long highestEpoch) {
+        long candidate = fencingEpoch;
+        if (candidate > 0 && candidate >= highestEpoch) {
+            return Mono.just(candidate);
+        }
+        // With the sync cluster: while it is unreachable this fails and the master stays
+        // RECOVERING, trying again next tick.
+        return Mono.defer(() -> epochs.takeNewEpoch(highestEpoch))
+                .doOnNext(taken -> {
+                    fencingEpoch = taken;
+                    log.info("Took epoch {}; fencing the secondaries with it before reading their logs", taken);
                 });
     }
 
-    private boolean enoughToRecover(List<Replicator> heard) {
+    /** Fences these secondaries; those that took the epoch, with their state after. */
+    private Mono<List<Fenced>> fence(List<Replicator> answering, long taken) {
+        return Flux.fromIterable(answering)
+                .flatMap(replicator -> replicator.fence(taken)
+                        .map(status -> new Fenced(replicator, status))
+                        .onErrorResume(error -> {
+                            log.info("Could not fence {} with epoch {} ({}); it does not count until it is",
+                                    replicator.node().name(), taken, error.getMessage());
+                            return Mono.empty();
+                        }))
+                .collectList();
+    }
+
+    /** With the fenced secondaries' state: fetch what this master lacks, then take the epoch and lead. */
+    private Mono<Void> recoverFrom(List<Fenced> fenced, long taken) {
+        List<Fenced> ahead = fenced.stream()
+                .filter(f -> f.status().ackedSeq() > messages.lastSeq())
+                .sorted(Comparator.comparingLong((Fenced f) -> f.status().ackedSeq()).reversed())
+                .toList();
+        long highestId = fenced.stream().mapToLong(f -> f.status().lastId()).max().orElse(0);
+        return fetchFromFirstMatching(ahead)
+                .then(messages.advanceIdsPast(highestId))
+                // With the sync cluster: the first two id ranges (retried next tick while unreachable)
+                .then(messages.prepareIds())
+                // Before READ_WRITE: from now on the log is this master's own state (file I/O)
+                .then(Mono.fromRunnable(dataDir::recovered).subscribeOn(Schedulers.boundedElastic()))
+                .then(Mono.fromRunnable(() -> {
+                    epoch.take(taken);
+                    log.info("Recovery done: epoch {}, log at seq {} (fenced {} of {} secondaries); READ_WRITE",
+                            taken, messages.lastSeq(), fenced.size(), members.replicators().size());
+                    members.entriesAppended();
+                }));
+    }
+
+    /**
+     * Whether these secondaries' statuses ({@code how}: "heard" or "fenced") are enough to recover
+     * from. A secondary of a new cluster may already follow this recovery's epoch (an earlier
+     * attempt fenced it) and still has no history.
+     */
+    private boolean enoughToRecover(List<ReplicationStatus> statuses, String how) {
+        long fencedWith = fencingEpoch;
         int secondaries = members.replicators().size();
         int quorum = (secondaries + 1) / 2 + 1;
         boolean enough;
         if (dataDir.hadState()) {
-            enough = 1 + heard.size() >= quorum;
+            enough = 1 + statuses.size() >= quorum;
         } else {
-            boolean noHistory = heard.stream().map(Replicator::lastStatus)
-                    .allMatch(status -> status.ackedSeq() == 0 && status.epoch() == 0);
-            enough = heard.size() == secondaries || (1 + heard.size() >= quorum && noHistory);
+            boolean noHistory = statuses.stream()
+                    .allMatch(status -> status.ackedSeq() == 0 && (status.epoch() == 0 || status.epoch() == fencedWith));
+            enough = statuses.size() == secondaries || (1 + statuses.size() >= quorum && noHistory);
         }
         if (!enough) {
-            String wait = "heard " + heard.size() + " of " + secondaries + " secondaries; need "
-                    + (dataDir.hadState() ? "a quorum of " + quorum + " nodes" : "every secondary (this master has no data)");
+            String wait = how + " " + statuses.size() + " of " + secondaries
+                    + " secondaries; need " + (dataDir.hadState() ? "a quorum of " + quorum + " nodes"
+                            : "every secondary (this master has no data)");
             if (!wait.equals(lastWait)) {
                 log.info("Still RECOVERING: {}", wait);
                 lastWait = wait;
@@ -147,16 +204,17 @@ public class Recovery implements SmartLifecycle {
     }
 
     /** Fetches the entries this master lacks from the most advanced secondary whose log continues its own. */
-    private Mono<Void> fetchFromFirstMatching(List<Replicator> ahead) {
+    private Mono<Void> fetchFromFirstMatching(List<Fenced> ahead) {
         if (ahead.isEmpty()) {
             return Mono.empty();
         }
-        Replicator source = ahead.get(0);
+        Fenced source = ahead.get(0);
+        String name = source.replicator().node().name();
         return fetchFrom(source)
                 .flatMap(fetched -> {
                     if (fetched.isEmpty()) {
                         log.warn("{}'s log does not continue this master's at seq {}; trying the next",
-                                source.node().name(), messages.lastSeq());
+                                name, messages.lastSeq());
                         return fetchFromFirstMatching(ahead.subList(1, ahead.size()));
                     }
                     KeyedEntries lacking = fetched.get();
@@ -165,22 +223,26 @@ public class Recovery implements SmartLifecycle {
                         return Mono.empty();
                     }
                     log.info("Fetching {} entries this master lacks from {}: seq {}..{}", entries.size(),
-                            source.node().name(), entries.get(0).seq(), entries.get(entries.size() - 1).seq());
+                            name, entries.get(0).seq(), entries.get(entries.size() - 1).seq());
                     return messages.appendRecovered(lacking).then();
                 });
+    }
+
+    /** A secondary that took this recovery's epoch, and its state right after. */
+    private record Fenced(Replicator replicator, ReplicationStatus status) {
     }
 
     /**
      * The secondary's entries after this master's last one, with their idempotency keys; empty if
      * its log diverges from ours.
      */
-    private Mono<Optional<KeyedEntries>> fetchFrom(Replicator source) {
+    private Mono<Optional<KeyedEntries>> fetchFrom(Fenced source) {
         long last = messages.lastSeq();
-        long target = source.lastStatus().ackedSeq();
+        long target = source.status().ackedSeq();
         long firstToRead = Math.max(1, last);
         Map<Long, String> keys = new HashMap<>();
         return Flux.range(0, Integer.MAX_VALUE)
-                .concatMap(page -> source.readLog(firstToRead + (long) page * PAGE, PAGE), 1)
+                .concatMap(page -> source.replicator().readLog(firstToRead + (long) page * PAGE, PAGE), 1)
                 .doOnNext(page -> keys.putAll(page.keys()))
                 .map(KeyedEntries::entries)
                 .takeUntil(page -> page.size() < PAGE || page.get(page.size() - 1).seq() >= target)

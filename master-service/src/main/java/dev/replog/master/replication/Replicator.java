@@ -144,6 +144,26 @@ public final class Replicator {
         return lastStatus;
     }
 
+    /**
+     * Recovery's first word to the secondary, before it reads the secondary's log: an empty batch
+     * with {@code newEpoch} (after seq 0, so it matches any log and, saying nothing of the master's
+     * log's end, rolls nothing back), which the secondary makes durable before it answers and from
+     * then on refuses every older master. Then its status, read after that answer: it holds every
+     * entry an older master could still have had acknowledged (the secondary answers an append only
+     * once everything it applied before is durable), and nothing an older master sends can change it
+     * any more. Like a Raft candidate's vote, which carries the voter's log position.
+     *
+     * @return the status; an error if the secondary is unreachable, fails, or follows an epoch
+     *         above {@code newEpoch} (a still newer master)
+     */
+    public Mono<ReplicationStatus> fence(long newEpoch) {
+        return client.append(new AppendRequest(newEpoch, 0, 0, List.of()))
+                .flatMap(outcome -> outcome.accepted()
+                        ? client.status()
+                        : Mono.error(new DeliveryException(node.name() + " refused epoch " + newEpoch + " ("
+                                + outcome.reason() + "): it follows epoch " + outcome.epoch())));
+    }
+
     /** Reads the secondary's log from {@code fromSeq} (recovery fetches what the master lacks). */
     public Mono<KeyedEntries> readLog(long fromSeq, int limit) {
         return client.read(fromSeq, limit);
