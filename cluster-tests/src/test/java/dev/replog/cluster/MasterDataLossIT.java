@@ -226,6 +226,42 @@ class MasterDataLossIT {
         }
     }
 
+    @Test
+    @DisplayName("a wiped master beside a wiped secondary does not take the two for a new cluster while the "
+            + "secondary that holds the log refuses the fence: it stays RECOVERING, then recovers the whole log")
+    void wipedMasterAndSecondaryWaitForTheSecondaryWithTheLog() {
+        ReplogClient master = cluster.client();
+        for (int i = 1; i <= 3; i++) {
+            Written.created(master.write("wipe-4-" + i, 3), 3, N);
+        }
+        List<LogEntry> before = master.messages();
+        NodeProcess plain = cluster.node(ReplogCluster.SECONDARY);
+        NodeProcess faulty = cluster.node(ReplogCluster.FAULTY_SECONDARY);
+        NodeProcess masterNode = cluster.master();
+        masterNode.kill();
+        plain.kill();
+        masterNode.wipeDataDir();
+        plain.wipeDataDir();
+        faulty.client().faults(Map.of("errorBeforeAppend", 1.0));
+        plain.start();
+        masterNode.start();
+
+        // The master and the wiped secondary are a quorum with no history, but the faulty secondary,
+        // heard through its heartbeats, has one: only the log it holds is the cluster's.
+        await("the wiped master to stay RECOVERING while " + faulty.name() + " refuses the fence")
+                .during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> master.mode().equals("RECOVERING"));
+        assertThat(master.messages()).as("the recovering master's log").isEmpty();
+
+        faulty.client().faults(Map.of("errorBeforeAppend", 0.0));
+        cluster.awaitReadWrite();
+        assertThat(master.messages()).as("the recovered master's log").isEqualTo(before);
+        Written next = Written.created(master.write("wipe-4-after", 3), 3, N);
+        assertThat(next.seq()).isEqualTo(before.size() + 1L);
+        assertThat(next.id()).isGreaterThan(before.get(before.size() - 1).id());
+        assertThat(cluster.awaitConverged(Duration.ofSeconds(30)).subList(0, before.size())).isEqualTo(before);
+    }
+
     /**
      * For three seconds, /health and every write (collected in {@code refusedTexts}) say RECOVERING,
      * and the master shows no entry that was not in the log {@code before} the wipe.

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,13 @@ class StaleMasterIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = ReplogCluster.standard(StaleMasterIT.class)
+        // Two faulty secondaries: a test fails every append to both while heartbeats still answer.
+        // The sync cluster: ids and epochs unique across masters, which a second master needs (two
+        // masters with local counters can hand out the same id and epoch; the README says so).
+        cluster = ReplogCluster.builder(StaleMasterIT.class)
+                .faultySecondary(ReplogCluster.FAULTY_SECONDARY + "-1")
+                .faultySecondary(ReplogCluster.FAULTY_SECONDARY + "-2")
+                .syncNodes(3)
                 .start();
     }
 
@@ -140,8 +147,9 @@ class StaleMasterIT {
     }
 
     @Test
-    @DisplayName("is fenced by a second master's recovery before that master reads the secondaries' logs: the first "
-            + "acknowledges no write from then on, so none it acknowledged is rolled back by the second")
+    @DisplayName("is fenced by a second master's recovery before that master reads the secondaries' logs: every "
+            + "w>=2 write the first acknowledged while the second started is in the second's log, and the first "
+            + "acknowledges none once the second leads")
     void secondMasterFencesTheFirstBeforeReadingTheLogs() {
         cluster.heal();
         ReplogClient first = cluster.client();
@@ -149,9 +157,10 @@ class StaleMasterIT {
         long firstEpoch = first.health().path("epoch").asLong(-1);
         List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
 
-        // A second master started by mistake against the same secondaries, with no data of its
-        // own: it recovers the log from them. It writes nothing, so the only word the secondaries
-        // have had from it is its recovery's (before the fence, its first append after a write).
+        // A second master started by mistake against the same secondaries, with no data of its own,
+        // while clients keep writing to the first: it recovers the log from the secondaries. It
+        // writes nothing until the end, so the only word they have from it before is its recovery's.
+        WriteLoad load = new WriteLoad(first, 4, N, 2_000, "first-master").start();
         NodeProcess second = cluster.secondMaster("master-2");
         try {
             ReplogClient secondClient = second.start().client();
@@ -159,40 +168,97 @@ class StaleMasterIT {
                     secondClient.mode()).as("mode of the second master").isEqualTo("READ_WRITE"));
             long secondEpoch = secondClient.health().path("epoch").asLong(-1);
             assertThat(secondEpoch).as("epoch of the second master").isGreaterThan(firstEpoch);
-            assertThat(secondClient.messages()).as("log the second master recovered").isEqualTo(log);
             for (NodeProcess secondary : cluster.secondaries()) {
                 assertThat(secondary.client().replicationStatus().path("epoch").asLong(-1))
                         .as("epoch %s follows once the second master recovered", secondary.name())
                         .isEqualTo(secondEpoch);
             }
 
-            // The first master must not acknowledge anything the second's log lacks: it steps down.
+            // The first master must not acknowledge anything the second's log lacks: it steps down
+            // at its next heartbeat or append.
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(first.mode())
                     .as("mode of the first master once the secondaries follow epoch %d", secondEpoch)
                     .isEqualTo("READ_ONLY"));
+            load.stop(Duration.ofSeconds(10));
+            load.assertNoUnexpectedAnswers();
             JsonNode problem = assertProblem(first.write("first-after-fence", 2), 503);
             assertThat(problem.path("title").asString("")).isEqualTo("Superseded");
 
+            // The second master's first write rolls back whatever it does not hold on the secondaries.
             Written.created(secondClient.write("second-master-write", 3), 3, N);
             List<LogEntry> secondLog = secondClient.messages();
-            assertThat(secondLog.subList(0, log.size())).as("the second master's log keeps every acknowledged write")
+            assertThat(secondLog.subList(0, log.size())).as("the second master's log keeps every write before it")
                     .isEqualTo(log);
-            assertThat(secondLog).hasSize(log.size() + 1);
+            List<LogEntry> acknowledged = load.acked().stream().filter(ack -> ack.w() >= 2)
+                    .map(ack -> new LogEntry(ack.seq(), ack.id(), ack.message())).toList();
+            assertThat(secondLog).as("the second master's log holds every w>=2 write the first acknowledged (%s)",
+                    load).containsAll(acknowledged);
             for (NodeProcess secondary : cluster.secondaries()) {
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(secondary.client().messages())
                         .as("log of %s under the second master", secondary.name()).isEqualTo(secondLog));
             }
         } finally {
+            load.stop(Duration.ofSeconds(10));
             second.kill();
         }
 
         // The first master, restarted, takes an epoch above the second's and the log it left.
+        List<LogEntry> secondLog = cluster.secondaries().get(0).client().messages();
         NodeProcess masterNode = cluster.master();
         masterNode.kill();
         masterNode.start();
         cluster.heal();
-        assertThat(first.messages()).hasSize(log.size() + 1);
-        assertThat(cluster.awaitConverged(Duration.ofSeconds(30)).subList(0, log.size())).isEqualTo(log);
+        assertThat(cluster.awaitConverged(Duration.ofSeconds(30))).isEqualTo(secondLog);
+    }
+
+    @Test
+    @DisplayName("restarted after a newer master has led takes that master's log: it waits for every secondary and "
+            + "drops the entries of its own that no secondary holds, instead of rolling back the newer master's writes")
+    void restartedAfterANewerMasterLedTakesItsLog() throws IOException {
+        cluster.heal();
+        ReplogClient master = cluster.client();
+        Written.created(master.write("before-newer-master", 3), 3, N);
+        long epoch = master.health().path("epoch").asLong(-1);
+        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
+        LogEntry last = log.get(log.size() - 1);
+
+        // Every append fails (heartbeats answer): w=1 writes are acknowledged by this master alone.
+        for (NodeProcess secondary : cluster.secondaries()) {
+            secondary.client().faults(Map.of("errorBeforeAppend", 1.0));
+        }
+        List<String> ownOnly = List.of("own-only-1", "own-only-2");
+        for (String text : ownOnly) {
+            Written.created(master.write(text, 1), 1, N);
+        }
+        NodeProcess masterNode = cluster.master();
+        masterNode.kill();
+        for (NodeProcess secondary : cluster.secondaries()) {
+            secondary.client().faults(Map.of("errorBeforeAppend", 0.0));
+        }
+
+        // A newer master leads meanwhile: epoch + 10, and a write that both secondaries hold (w=3).
+        LogEntry newer = new LogEntry(last.seq() + 1, last.id() + 1_000, "newer-master-write");
+        for (NodeProcess secondary : cluster.secondaries()) {
+            HttpResult appended = append(secondary.client(), epoch + 10, last.seq(), last.id(),
+                    List.of(entry(newer.seq(), newer.id(), newer.message())));
+            assertThat(appended.status()).as("the newer master's append to %s: %s", secondary.name(), appended)
+                    .isEqualTo(200);
+        }
+
+        masterNode.start();
+        cluster.heal();
+        assertThat(master.health().path("epoch").asLong(-1)).isGreaterThan(epoch + 10);
+        List<LogEntry> expected = new ArrayList<>(log);
+        expected.add(newer);
+        assertThat(master.messages()).as("the restarted master's log: the newer master's, without its own w=1 "
+                + "writes %s that no secondary holds", ownOnly).isEqualTo(expected);
+        assertThat(Files.readString(masterNode.logFile())).contains("another master has led since");
+        Written after = Written.created(master.write("after-newer-master", 3), 3, N);
+        assertThat(after.seq()).isEqualTo(newer.seq() + 1);
+        assertThat(after.id()).isGreaterThan(newer.id());
+        List<LogEntry> converged = cluster.awaitConverged(Duration.ofSeconds(30));
+        assertThat(converged.subList(0, expected.size())).as("the converged log keeps the newer master's write")
+                .isEqualTo(expected);
     }
 
     /**

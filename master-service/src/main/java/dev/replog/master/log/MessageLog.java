@@ -151,6 +151,24 @@ public final class MessageLog {
                 .doOnNext(onDurable::accept);
     }
 
+    /**
+     * Recovery only, before any write is taken: drops the entries after {@code seq}, which a newer
+     * master's log does not hold, with their remembered idempotency keys (a retry appends again).
+     */
+    public Mono<Void> truncateAfter(long seq) {
+        return Mono.<Void>fromRunnable(() -> {
+            long last = store.lastSeq();
+            if (seq >= last) {
+                return;
+            }
+            store.truncateAfter(seq);
+            recent.clear();
+            recentKeys.values().removeIf(entries -> entries.get(entries.size() - 1).seq() > seq);
+            log.warn("Dropped entries {}..{} from this master's log: the cluster's log does not hold them", seq + 1,
+                    last);
+        }).subscribeOn(writer);
+    }
+
     /** Makes every later id greater than {@code id} and than every id in the log. */
     public Mono<Void> advanceIdsPast(long id) {
         return Mono.<Void>fromRunnable(() -> ids.advancePast(Math.max(id, lastId()))).subscribeOn(writer);

@@ -40,6 +40,13 @@ final class RecentEntries {
         put(entry, null);
     }
 
+    /** Writer thread only: forgets every entry (the log was truncated). */
+    void clear() {
+        for (int i = 0; i < slots.length(); i++) {
+            slots.set(i, null);
+        }
+    }
+
     /** The entry at {@code seq}, or null when it is no longer (or not yet) held. */
     Entry get(long seq) {
         return seq < 1 ? null : entryAt(seq, slots.get(slot(seq)));

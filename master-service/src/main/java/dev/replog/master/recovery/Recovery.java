@@ -12,11 +12,14 @@ import dev.replog.master.replication.ClusterMembers;
 import dev.replog.master.replication.NodeStatus;
 import dev.replog.master.replication.Replicator;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -36,7 +39,9 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Enough means a quorum, the master counted, when its data dir had state. A master that found
  * no state (new, or its disk was lost) cannot vouch for anything, so it waits for every secondary
- * — or for a quorum of nodes that all have no history at all, which is a new cluster.
+ * — or for a quorum of nodes that all have no history at all, which is a new cluster — and takes
+ * the most advanced secondary's log. So does a master whose data dir took no epoch as high as one
+ * a secondary follows: another master has led since, and its log is no longer the cluster's.
  */
 @Component
 public class Recovery implements SmartLifecycle {
@@ -52,6 +57,8 @@ public class Recovery implements SmartLifecycle {
     private final Duration interval;
     private volatile Disposable running;
     private volatile String lastWait = "";
+    /** Fence failures logged so far (each once). */
+    private final Set<String> fenceFailures = ConcurrentHashMap.newKeySet();
     /** The epoch taken to fence the secondaries with; 0 until the first attempt took one. */
     private volatile long fencingEpoch;
     private static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(30);
@@ -107,17 +114,43 @@ public class Recovery implements SmartLifecycle {
                 .filter(r -> r.lastStatus() != null && r.health().status() != NodeStatus.UNHEALTHY)
                 .toList();
         List<ReplicationStatus> heard = answering.stream().map(Replicator::lastStatus).toList();
-        if (!enoughToRecover(heard, "heard")) {
-            return Mono.just(false);
-        }
         long highestEpoch = heard.stream().mapToLong(ReplicationStatus::epoch).max().orElse(0);
-        return epochAbove(highestEpoch)
-                .flatMap(taken -> fence(answering, taken).flatMap(fenced -> {
-                    if (!enoughToRecover(fenced.stream().map(Fenced::status).toList(), "fenced")) {
-                        return Mono.just(false);
-                    }
-                    return recoverFrom(fenced, taken).thenReturn(true);
-                }));
+        Mono<Void> checked = dataDir.hadState() && highestEpoch > dataDir.takenEpoch()
+                ? Mono.fromRunnable(() -> distrustLog(heard, highestEpoch)).subscribeOn(Schedulers.boundedElastic())
+                        .then()
+                : Mono.empty();
+        return checked.then(Mono.defer(() -> {
+            if (!enoughToRecover(heard, heard, "heard")) {
+                return Mono.just(false);
+            }
+            return epochAbove(highestEpoch).flatMap(taken -> fence(answering, taken).flatMap(fenced -> {
+                List<ReplicationStatus> after = fenced.stream().map(Fenced::status).toList();
+                // the shortcut of a new cluster only if no secondary heard had history either: one
+                // that has may just have failed its fence
+                List<ReplicationStatus> seen = new ArrayList<>(heard);
+                seen.addAll(after);
+                if (!enoughToRecover(after, seen, "fenced")) {
+                    return Mono.just(false);
+                }
+                long highestId = seen.stream().mapToLong(ReplicationStatus::lastId).max().orElse(0);
+                return recoverFrom(fenced, highestId, taken).thenReturn(true);
+            }));
+        }));
+    }
+
+    /**
+     * A secondary follows an epoch above every epoch this data dir took: another master has led
+     * since, and may have had writes acknowledged that this log lacks (while entries of this log it
+     * never saw are not the cluster's). The log is no longer this master's own state.
+     */
+    private void distrustLog(List<ReplicationStatus> heard, long highestEpoch) {
+        String by = heard.stream().filter(status -> status.epoch() == highestEpoch).map(ReplicationStatus::name)
+                .findFirst().orElse("a secondary");
+        log.warn("{} follows epoch {}, above epoch {} that this master last took: another master has led since. "
+                + "This master recovers as one without state: it waits for every secondary and takes the log of the "
+                + "most advanced, dropping entries of its own that log does not hold", by, highestEpoch,
+                dataDir.takenEpoch());
+        dataDir.distrust();
     }
 
     /**
@@ -134,6 +167,9 @@ public class Recovery implements SmartLifecycle {
         // With the sync cluster: while it is unreachable this fails and the master stays
         // RECOVERING, trying again next tick.
         return Mono.defer(() -> epochs.takeNewEpoch(highestEpoch))
+                // recorded before any secondary follows it: a restart must not take it for another master's
+                .flatMap(taken -> Mono.fromRunnable(() -> dataDir.tookEpoch(taken))
+                        .subscribeOn(Schedulers.boundedElastic()).thenReturn(taken))
                 .doOnNext(taken -> {
                     fencingEpoch = taken;
                     log.info("Took epoch {}; fencing the secondaries with it before reading their logs", taken);
@@ -146,21 +182,25 @@ public class Recovery implements SmartLifecycle {
                 .flatMap(replicator -> replicator.fence(taken)
                         .map(status -> new Fenced(replicator, status))
                         .onErrorResume(error -> {
-                            log.info("Could not fence {} with epoch {} ({}); it does not count until it is",
-                                    replicator.node().name(), taken, error.getMessage());
+                            String failure = replicator.node().name() + " (" + error.getMessage() + ")";
+                            // once per failure: attempts run every heartbeat
+                            if (fenceFailures.add(failure)) {
+                                log.info("Could not fence {} with epoch {}; it does not count until it takes it",
+                                        failure, taken);
+                            }
                             return Mono.empty();
                         }))
                 .collectList();
     }
 
     /** With the fenced secondaries' state: fetch what this master lacks, then take the epoch and lead. */
-    private Mono<Void> recoverFrom(List<Fenced> fenced, long taken) {
-        List<Fenced> ahead = fenced.stream()
-                .filter(f -> f.status().ackedSeq() > messages.lastSeq())
-                .sorted(Comparator.comparingLong((Fenced f) -> f.status().ackedSeq()).reversed())
-                .toList();
-        long highestId = fenced.stream().mapToLong(f -> f.status().lastId()).max().orElse(0);
-        return fetchFromFirstMatching(ahead)
+    private Mono<Void> recoverFrom(List<Fenced> fenced, long highestId, long taken) {
+        Comparator<Fenced> byAckedSeq = Comparator.comparingLong(f -> f.status().ackedSeq());
+        Mono<Void> fetched = dataDir.hadState()
+                ? fetchFromFirstMatching(fenced.stream().filter(f -> f.status().ackedSeq() > messages.lastSeq())
+                        .sorted(byAckedSeq.reversed()).toList())
+                : adoptLogOf(fenced.stream().max(byAckedSeq).orElseThrow());
+        return fetched
                 .then(messages.advanceIdsPast(highestId))
                 // With the sync cluster: the first two id ranges (retried next tick while unreachable)
                 .then(messages.prepareIds())
@@ -176,10 +216,11 @@ public class Recovery implements SmartLifecycle {
 
     /**
      * Whether these secondaries' statuses ({@code how}: "heard" or "fenced") are enough to recover
-     * from. A secondary of a new cluster may already follow this recovery's epoch (an earlier
-     * attempt fenced it) and still has no history.
+     * from; a master without state may take a quorum only when none of the statuses {@code seen}
+     * in this attempt has history (a new cluster). A secondary of a new cluster may already follow
+     * this recovery's epoch (an earlier attempt fenced it) and still has no history.
      */
-    private boolean enoughToRecover(List<ReplicationStatus> statuses, String how) {
+    private boolean enoughToRecover(List<ReplicationStatus> statuses, List<ReplicationStatus> seen, String how) {
         long fencedWith = fencingEpoch;
         int secondaries = members.replicators().size();
         int quorum = (secondaries + 1) / 2 + 1;
@@ -187,7 +228,7 @@ public class Recovery implements SmartLifecycle {
         if (dataDir.hadState()) {
             enough = 1 + statuses.size() >= quorum;
         } else {
-            boolean noHistory = statuses.stream()
+            boolean noHistory = seen.stream()
                     .allMatch(status -> status.ackedSeq() == 0 && (status.epoch() == 0 || status.epoch() == fencedWith));
             enough = statuses.size() == secondaries || (1 + statuses.size() >= quorum && noHistory);
         }
@@ -217,15 +258,66 @@ public class Recovery implements SmartLifecycle {
                                 name, messages.lastSeq());
                         return fetchFromFirstMatching(ahead.subList(1, ahead.size()));
                     }
-                    KeyedEntries lacking = fetched.get();
-                    List<Entry> entries = lacking.entries();
-                    if (entries.isEmpty()) {
-                        return Mono.empty();
-                    }
-                    log.info("Fetching {} entries this master lacks from {}: seq {}..{}", entries.size(),
-                            name, entries.get(0).seq(), entries.get(entries.size() - 1).seq());
-                    return messages.appendRecovered(lacking).then();
+                    return appendFetched(name, fetched.get());
                 });
+    }
+
+    /**
+     * A master without state of its own (none, or another master has led since) takes the log of
+     * the most advanced secondary: it keeps the prefix its log shares with that one and fetches the
+     * rest. Every secondary was fenced (or the cluster is new), so that log holds every
+     * acknowledged entry; entries of this master's log past the shared prefix were never
+     * acknowledged by a quorum and are dropped.
+     */
+    private Mono<Void> adoptLogOf(Fenced source) {
+        String name = source.replicator().node().name();
+        return commonPrefix(source)
+                .flatMap(common -> messages.truncateAfter(common).thenReturn(common))
+                .flatMap(common -> fetchFrom(source))
+                .flatMap(fetched -> fetched.isPresent()
+                        ? appendFetched(name, fetched.get())
+                        : Mono.error(new IllegalStateException(name + "'s log changed during recovery")));
+    }
+
+    private Mono<Void> appendFetched(String name, KeyedEntries lacking) {
+        List<Entry> entries = lacking.entries();
+        if (entries.isEmpty()) {
+            return Mono.empty();
+        }
+        log.info("Fetching {} entries this master lacks from {}: seq {}..{}", entries.size(),
+                name, entries.get(0).seq(), entries.get(entries.size() - 1).seq());
+        return messages.appendRecovered(lacking).then();
+    }
+
+    /**
+     * The last seq at which this master's log and the secondary's hold the same entry (0: none).
+     * Logs that agree at a seq agree before it (every append checks the entry before it), so a
+     * binary search over single-entry reads finds it.
+     */
+    private Mono<Long> commonPrefix(Fenced source) {
+        long highest = Math.min(messages.lastSeq(), source.status().ackedSeq());
+        if (highest == 0) {
+            return Mono.just(0L);
+        }
+        return sameEntryAt(source, highest)
+                .flatMap(same -> same ? Mono.just(highest) : searchCommonPrefix(source, 0, highest));
+    }
+
+    /** The common prefix's end in [{@code agreed}, {@code differs}): the logs agree at agreed (or it is 0), not at differs. */
+    private Mono<Long> searchCommonPrefix(Fenced source, long agreed, long differs) {
+        if (differs - agreed <= 1) {
+            return Mono.just(agreed);
+        }
+        long mid = agreed + (differs - agreed) / 2;
+        return sameEntryAt(source, mid)
+                .flatMap(same -> same ? searchCommonPrefix(source, mid, differs) : searchCommonPrefix(source, agreed, mid));
+    }
+
+    private Mono<Boolean> sameEntryAt(Fenced source, long seq) {
+        return source.replicator().readLog(seq, 1)
+                .publishOn(Schedulers.boundedElastic()) // this master's log: file reads
+                .map(page -> !page.entries().isEmpty() && page.entries().get(0).seq() == seq
+                        && page.entries().get(0).id() == messages.store().idAt(seq));
     }
 
     /** A secondary that took this recovery's epoch, and its state right after. */

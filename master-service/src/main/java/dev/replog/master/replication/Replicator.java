@@ -153,15 +153,21 @@ public final class Replicator {
      * once everything it applied before is durable), and nothing an older master sends can change it
      * any more. Like a Raft candidate's vote, which carries the voter's log position.
      *
-     * @return the status; an error if the secondary is unreachable, fails, or follows an epoch
-     *         above {@code newEpoch} (a still newer master)
+     * @return the status; an error if the secondary is unreachable, fails, or does not follow
+     *         {@code newEpoch} (a still newer master fenced it)
      */
     public Mono<ReplicationStatus> fence(long newEpoch) {
         return client.append(new AppendRequest(newEpoch, 0, 0, List.of()))
                 .flatMap(outcome -> outcome.accepted()
                         ? client.status()
                         : Mono.error(new DeliveryException(node.name() + " refused epoch " + newEpoch + " ("
-                                + outcome.reason() + "): it follows epoch " + outcome.epoch())));
+                                + outcome.reason() + "): it follows epoch " + outcome.epoch())))
+                // a still newer master may have fenced it in between (or it restarted without its
+                // data): then this status vouches for nothing
+                .flatMap(status -> status.epoch() == newEpoch
+                        ? Mono.just(status)
+                        : Mono.error(new DeliveryException(node.name() + " follows epoch " + status.epoch()
+                                + " right after it took epoch " + newEpoch)));
     }
 
     /** Reads the secondary's log from {@code fromSeq} (recovery fetches what the master lacks). */

@@ -3,6 +3,7 @@ package dev.replog.master.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.web.ClusterSettings;
 import dev.replog.master.MasterWebTest;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,6 +23,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The master with {@code replog.cluster.secret} set sends it with its internal requests (here the
@@ -36,18 +39,30 @@ class ClusterSecretTest extends MasterWebTest {
 
     static final String SECRET = "master-secret-" + UUID.randomUUID();
     static final Queue<String> SECONDARY_SAW = new ConcurrentLinkedQueue<>();
+    /** The epoch the stand-in secondary follows: the one of the recovering master's fence. */
+    static final AtomicLong EPOCH = new AtomicLong();
     /**
-     * Records the secret header of every request; answers heartbeats as an empty secondary (so the
-     * master recovers and replicates to it) and appends 503 (so they are retried).
+     * Records the secret header of every request; answers heartbeats as an empty secondary, takes
+     * the recovering master's fence (an empty batch) so that it recovers and replicates to it, and
+     * answers appends of entries 503 (so they are retried).
      */
     @AutoClose
     static final StandInSecondary SECONDARY = new StandInSecondary((request, response) -> {
         SECONDARY_SAW.add(request.uri() + " " + request.requestHeaders().get(ClusterSettings.SECRET_HEADER));
         if (request.uri().startsWith("/replication/status")) {
             return response.status(200).header("Content-Type", "application/json")
-                    .sendString(Mono.just("{\"name\":\"s1\",\"ackedSeq\":0,\"lastId\":0,\"epoch\":0}")).then();
+                    .sendString(Mono.fromSupplier(() -> "{\"name\":\"s1\",\"ackedSeq\":0,\"lastId\":0,\"epoch\":"
+                            + EPOCH.get() + "}")).then();
         }
-        return response.status(503).send();
+        return request.receive().aggregate().asByteArray().flatMap(body -> {
+            AppendRequest append = JsonMapper.shared().readValue(body, AppendRequest.class);
+            if (!append.entries().isEmpty()) {
+                return response.status(503).send().then();
+            }
+            EPOCH.accumulateAndGet(append.epoch(), Math::max);
+            return response.status(200).header("Content-Type", "application/json")
+                    .sendString(Mono.just("{\"ackedSeq\":0,\"epoch\":" + EPOCH.get() + "}")).then();
+        });
     });
 
     @DynamicPropertySource

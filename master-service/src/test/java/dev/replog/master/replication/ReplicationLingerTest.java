@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -39,17 +40,20 @@ class ReplicationLingerTest extends MasterWebTest {
 
     static final AtomicReference<Watermark> LAST = new AtomicReference<>(new Watermark(0, 0));
     static final Queue<AppendRequest> APPENDS = new ConcurrentLinkedQueue<>();
+    /** The highest epoch of an append taken (the recovering master's fence is the first). */
+    static final AtomicLong EPOCH = new AtomicLong();
     /** A secondary that takes every append as it comes and reports what it holds. */
     @AutoClose
     static final StandInSecondary SECONDARY = new StandInSecondary(HttpServerRoutes.newRoutes()
             .get("/replication/status", (request, response) -> response.status(200)
                     .header("Content-Type", "application/json")
                     .sendString(Mono.fromSupplier(() -> "{\"name\":\"s1\",\"ackedSeq\":" + LAST.get().seq()
-                            + ",\"lastId\":" + LAST.get().id() + ",\"epoch\":0}")).then())
+                            + ",\"lastId\":" + LAST.get().id() + ",\"epoch\":" + EPOCH.get() + "}")).then())
             .post("/replication/append", (request, response) -> request.receive().aggregate().asByteArray()
                     .flatMap(body -> {
                         AppendRequest append = JsonMapper.shared().readValue(body, AppendRequest.class);
                         APPENDS.add(append);
+                        EPOCH.accumulateAndGet(append.epoch(), Math::max);
                         if (!append.entries().isEmpty()) {
                             Entry last = append.entries().get(append.entries().size() - 1);
                             LAST.set(new Watermark(last.seq(), last.id()));

@@ -1,0 +1,83 @@
+package dev.replog.master.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replog.common.log.InMemoryLogStore;
+import dev.replog.common.log.LogRecord;
+import dev.replog.common.protocol.Entry;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A recovering master that drops the entries of its log another master's log does not hold:
+ * they leave the store, the entries kept in memory for the replicators and the remembered
+ * idempotency keys (a retry of one is a new write), while the keys of the entries kept still answer.
+ */
+class MessageLogTruncateTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final Scheduler writer = Schedulers.newSingle("test-log-writer");
+
+    @AfterEach
+    void stop() {
+        writer.dispose();
+    }
+
+    @Test
+    void droppedEntriesLeaveTheStoreTheMemoryAndTheRememberedKeys() {
+        InMemoryLogStore store = new InMemoryLogStore();
+        store.appendRecords(List.of(record(1, ""), record(2, "kept"), record(3, ""), record(4, "dropped"))).join();
+        MessageLog messages = new MessageLog(store, idsPast(100), epoch(), writer, 1000, seq -> { });
+        Appended appended = messages.append("m5", "dropped-too").block(TIMEOUT);
+        assertThat(appended.entry().seq()).isEqualTo(5);
+        assertThat(messages.recentEntry(5)).as("held in memory for the replicators").isNotNull();
+
+        messages.truncateAfter(3).block(TIMEOUT);
+
+        assertThat(messages.lastSeq()).isEqualTo(3);
+        assertThat(messages.recentEntry(5)).as("a dropped entry must not be shipped from memory").isNull();
+        assertThat(messages.recentEntries(4, 2)).isNull();
+        Appended kept = messages.append("m2", "kept").block(TIMEOUT);
+        assertThat(kept.replay()).as("the retry of a kept entry").isTrue();
+        assertThat(kept.entry().seq()).isEqualTo(2);
+        Appended again = messages.append("m4", "dropped").block(TIMEOUT);
+        assertThat(again.replay()).as("the retry of a dropped entry is a new write").isFalse();
+        assertThat(again.entry().seq()).isEqualTo(4);
+        assertThat(messages.append("m5", "dropped-too").block(TIMEOUT).replay()).isFalse();
+        assertThat(store.lastSeq()).isEqualTo(5);
+    }
+
+    @Test
+    void truncatingAtTheEndChangesNothing() {
+        InMemoryLogStore store = new InMemoryLogStore();
+        store.appendRecords(List.of(record(1, ""), record(2, "kept"))).join();
+        MessageLog messages = new MessageLog(store, idsPast(100), epoch(), writer, 1000, seq -> { });
+
+        messages.truncateAfter(2).block(TIMEOUT);
+        messages.truncateAfter(5).block(TIMEOUT);
+
+        assertThat(messages.lastSeq()).isEqualTo(2);
+        assertThat(messages.append("m2", "kept").block(TIMEOUT).replay()).isTrue();
+    }
+
+    private static IdSource idsPast(long id) {
+        CountingIds ids = new CountingIds();
+        ids.advancePast(id);
+        return ids;
+    }
+
+    private static LogRecord record(long seq, String key) {
+        return LogRecord.of(new Entry(seq, seq, "m" + seq), 1, key);
+    }
+
+    private static MasterEpoch epoch() {
+        MasterEpoch epoch = new MasterEpoch();
+        epoch.take(1);
+        return epoch;
+    }
+}
