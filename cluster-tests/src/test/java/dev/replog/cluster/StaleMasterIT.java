@@ -105,12 +105,11 @@ class StaleMasterIT {
     @DisplayName("that a newer master has superseded (a secondary follows a higher epoch) answers 503 Superseded to "
             + "writes instead of acknowledging them alone, and rejoins with a new epoch after a restart")
     void supersededMasterTakesNoWritesUntilRestarted() throws IOException {
-        cluster.heal();
         ReplogClient master = cluster.client();
-        Written.created(master.write("before-superseded", 3), 3, N);
-        long epoch = master.health().path("epoch").asLong(-1);
-        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
-        LogEntry last = log.get(log.size() - 1);
+        Converged before = convergedAfter("before-superseded");
+        long epoch = before.epoch();
+        List<LogEntry> log = before.log();
+        LogEntry last = before.last();
 
         // A newer master's first word to one secondary: an empty batch with a higher epoch that
         // agrees with the log as it is (so it rolls nothing back).
@@ -151,11 +150,10 @@ class StaleMasterIT {
             + "w>=2 write the first acknowledged while the second started is in the second's log, and the first "
             + "acknowledges none once the second leads")
     void secondMasterFencesTheFirstBeforeReadingTheLogs() {
-        cluster.heal();
         ReplogClient first = cluster.client();
-        Written.created(first.write("before-second-master", 3), 3, N);
-        long firstEpoch = first.health().path("epoch").asLong(-1);
-        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
+        Converged before = convergedAfter("before-second-master");
+        long firstEpoch = before.epoch();
+        List<LogEntry> log = before.log();
 
         // A second master started by mistake against the same secondaries, with no data of its own,
         // while clients keep writing to the first: it recovers the log from the secondaries. It
@@ -215,12 +213,11 @@ class StaleMasterIT {
     @DisplayName("restarted after a newer master has led takes that master's log: it waits for every secondary and "
             + "drops the entries of its own that no secondary holds, instead of rolling back the newer master's writes")
     void restartedAfterANewerMasterLedTakesItsLog() throws IOException {
-        cluster.heal();
         ReplogClient master = cluster.client();
-        Written.created(master.write("before-newer-master", 3), 3, N);
-        long epoch = master.health().path("epoch").asLong(-1);
-        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
-        LogEntry last = log.get(log.size() - 1);
+        Converged before = convergedAfter("before-newer-master");
+        long epoch = before.epoch();
+        List<LogEntry> log = before.log();
+        LogEntry last = before.last();
 
         // Every append fails (heartbeats answer): w=1 writes are acknowledged by this master alone.
         for (NodeProcess secondary : cluster.secondaries()) {
@@ -259,6 +256,21 @@ class StaleMasterIT {
         List<LogEntry> converged = cluster.awaitConverged(Duration.ofSeconds(30));
         assertThat(converged.subList(0, expected.size())).as("the converged log keeps the newer master's write")
                 .isEqualTo(expected);
+    }
+
+    /** The master's epoch and the log every secondary shows, after a heal and a w=3 write. */
+    private record Converged(long epoch, List<LogEntry> log) {
+        LogEntry last() {
+            return log.get(log.size() - 1);
+        }
+    }
+
+    private static Converged convergedAfter(String text) {
+        cluster.heal();
+        ReplogClient master = cluster.client();
+        Written.created(master.write(text, 3), 3, N);
+        long epoch = master.health().path("epoch").asLong(-1);
+        return new Converged(epoch, cluster.awaitConverged(Duration.ofSeconds(30)));
     }
 
     /**

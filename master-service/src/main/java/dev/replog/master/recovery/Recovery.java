@@ -199,7 +199,7 @@ public class Recovery implements SmartLifecycle {
         Mono<Void> fetched = dataDir.hadState()
                 ? fetchFromFirstMatching(fenced.stream().filter(f -> f.status().ackedSeq() > messages.lastSeq())
                         .sorted(byAckedSeq.reversed()).toList())
-                : adoptLogOf(fenced.stream().max(byAckedSeq).orElseThrow());
+                : fenced.stream().max(byAckedSeq).map(this::adoptLogOf).orElse(Mono.empty()); // n=1: nothing to adopt
         return fetched
                 .then(messages.advanceIdsPast(highestId))
                 // With the sync cluster: the first two id ranges (retried next tick while unreachable)
@@ -273,6 +273,7 @@ public class Recovery implements SmartLifecycle {
         String name = source.replicator().node().name();
         return commonPrefix(source)
                 .flatMap(common -> messages.truncateAfter(common).thenReturn(common))
+                .filter(common -> source.status().ackedSeq() > common) // else it holds nothing more
                 .flatMap(common -> fetchFrom(source))
                 .flatMap(fetched -> fetched.isPresent()
                         ? appendFetched(name, fetched.get())

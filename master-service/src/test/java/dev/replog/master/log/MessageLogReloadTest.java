@@ -1,9 +1,10 @@
 package dev.replog.master.log;
 
+import static dev.replog.master.log.LogFixtures.epochOne;
+import static dev.replog.master.log.LogFixtures.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replog.common.log.InMemoryLogStore;
-import dev.replog.common.log.LogRecord;
 import dev.replog.common.protocol.Entry;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +33,7 @@ class MessageLogReloadTest {
         InMemoryLogStore store = new InMemoryLogStore();
         store.appendRecords(List.of(record(1, "batch"), record(2, "batch"), record(3, "batch"), record(4, "single"),
                 record(5, ""))).join();
-        MessageLog messages = new MessageLog(store, new CountingIds(), epoch(), writer, 3, seq -> { });
+        MessageLog messages = new MessageLog(store, new CountingIds(), epochOne(), writer, 3, seq -> { });
 
         AppendedBatch replay = messages.appendAll(List.of("m1", "m2", "m3"), "batch").block(TIMEOUT);
 
@@ -40,15 +41,5 @@ class MessageLogReloadTest {
         assertThat(replay.entries()).extracting(Entry::seq).containsExactly(1L, 2L, 3L);
         assertThat(messages.append("m4", "single").block(TIMEOUT).replay()).isTrue();
         assertThat(store.lastSeq()).as("nothing appended").isEqualTo(5);
-    }
-
-    private static LogRecord record(long seq, String key) {
-        return LogRecord.of(new Entry(seq, seq, "m" + seq), 1, key);
-    }
-
-    private static MasterEpoch epoch() {
-        MasterEpoch epoch = new MasterEpoch();
-        epoch.take(1);
-        return epoch;
     }
 }

@@ -1,5 +1,6 @@
 package dev.replog.master.log;
 
+import static dev.replog.master.log.LogFixtures.epochOne;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replog.common.log.AppendFailedException;
@@ -35,7 +36,7 @@ class MessageLogSameGroupRetryTest {
     private final Scheduler writer = Schedulers.fromExecutorService(
             Executors.newSingleThreadExecutor(task -> new Thread(task, "test-log-writer")));
     private final RefusingStore store = new RefusingStore();
-    private final MessageLog messages = new MessageLog(store, new CountingIds(), epoch(), writer, 100, seq -> { });
+    private final MessageLog messages = new MessageLog(store, new CountingIds(), epochOne(), writer, 100, seq -> { });
 
     @AfterEach
     void stop() {
@@ -88,11 +89,6 @@ class MessageLogSameGroupRetryTest {
         return answers;
     }
 
-    private static MasterEpoch epoch() {
-        MasterEpoch epoch = new MasterEpoch();
-        epoch.take(1);
-        return epoch;
-    }
 
     /** The in-memory store, refusing the next {@code refuseNext} appends as a full disk does. */
     private static final class RefusingStore extends ForwardingLogStore {

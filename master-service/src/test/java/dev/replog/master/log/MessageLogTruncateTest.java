@@ -1,10 +1,10 @@
 package dev.replog.master.log;
 
+import static dev.replog.master.log.LogFixtures.epochOne;
+import static dev.replog.master.log.LogFixtures.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replog.common.log.InMemoryLogStore;
-import dev.replog.common.log.LogRecord;
-import dev.replog.common.protocol.Entry;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +32,7 @@ class MessageLogTruncateTest {
     void droppedEntriesLeaveTheStoreTheMemoryAndTheRememberedKeys() {
         InMemoryLogStore store = new InMemoryLogStore();
         store.appendRecords(List.of(record(1, ""), record(2, "kept"), record(3, ""), record(4, "dropped"))).join();
-        MessageLog messages = new MessageLog(store, idsPast(100), epoch(), writer, 1000, seq -> { });
+        MessageLog messages = new MessageLog(store, idsPast(100), epochOne(), writer, 1000, seq -> { });
         Appended appended = messages.append("m5", "dropped-too").block(TIMEOUT);
         assertThat(appended.entry().seq()).isEqualTo(5);
         assertThat(messages.recentEntry(5)).as("held in memory for the replicators").isNotNull();
@@ -56,7 +56,7 @@ class MessageLogTruncateTest {
     void truncatingAtTheEndChangesNothing() {
         InMemoryLogStore store = new InMemoryLogStore();
         store.appendRecords(List.of(record(1, ""), record(2, "kept"))).join();
-        MessageLog messages = new MessageLog(store, idsPast(100), epoch(), writer, 1000, seq -> { });
+        MessageLog messages = new MessageLog(store, idsPast(100), epochOne(), writer, 1000, seq -> { });
 
         messages.truncateAfter(2).block(TIMEOUT);
         messages.truncateAfter(5).block(TIMEOUT);
@@ -69,15 +69,5 @@ class MessageLogTruncateTest {
         CountingIds ids = new CountingIds();
         ids.advancePast(id);
         return ids;
-    }
-
-    private static LogRecord record(long seq, String key) {
-        return LogRecord.of(new Entry(seq, seq, "m" + seq), 1, key);
-    }
-
-    private static MasterEpoch epoch() {
-        MasterEpoch epoch = new MasterEpoch();
-        epoch.take(1);
-        return epoch;
     }
 }
