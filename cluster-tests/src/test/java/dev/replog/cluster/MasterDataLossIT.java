@@ -187,10 +187,10 @@ class MasterDataLossIT {
     }
 
     @Test
-    @DisplayName("a wiped master fences the secondaries with its new epoch before it reads their logs; while one "
-            + "refuses the fence it stays RECOVERING and tries again with the same epoch, which it leads with once "
-            + "every secondary took it")
-    void wipedMasterFencesBeforeReadingAndRetriesWithTheSameEpoch() {
+    @DisplayName("a wiped master fences the secondaries with its new epoch before it reads their logs and, beside a "
+            + "wiped secondary, does not take the two for a new cluster while the secondary that holds the log refuses "
+            + "the fence: it stays RECOVERING, tries again with the same epoch, then recovers the whole log")
+    void wipedMasterAndSecondaryWaitForTheSecondaryWithTheLog() {
         ReplogClient master = cluster.client();
         for (int i = 1; i <= 3; i++) {
             Written.created(master.write("wipe-3-" + i, 3), 3, N);
@@ -199,20 +199,26 @@ class MasterDataLossIT {
         long epochBefore = master.health().path("epoch").asLong(-1);
         NodeProcess plain = cluster.node(ReplogCluster.SECONDARY);
         NodeProcess faulty = cluster.node(ReplogCluster.FAULTY_SECONDARY);
-        // Heartbeats still answer: the master hears every secondary, but the faulty one fails every append.
-        faulty.client().faults(Map.of("errorBeforeAppend", 1.0));
-
         NodeProcess masterNode = cluster.master();
         masterNode.kill();
+        plain.kill();
         masterNode.wipeDataDir();
+        plain.wipeDataDir();
+        // Heartbeats still answer: the master hears every secondary, but the faulty one fails every append.
+        faulty.client().faults(Map.of("errorBeforeAppend", 1.0));
+        plain.start();
         masterNode.start();
+
+        // The master and the wiped secondary are a quorum with no history, but the faulty secondary,
+        // heard through its heartbeats, has one: only the log it holds is the cluster's.
         long fencedWith = await("the wiped master to fence " + plain.name())
                 .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> plain.client().replicationStatus().path("epoch").asLong(-1), epoch -> epoch > epochBefore);
-        await("the wiped master to stay RECOVERING while " + faulty.name() + " refuses the fence")
+        await("the wiped master to stay RECOVERING, fencing with one epoch, while " + faulty.name() + " refuses it")
                 .during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                 .until(() -> master.mode().equals("RECOVERING")
                         && plain.client().replicationStatus().path("epoch").asLong(-1) == fencedWith);
+        assertThat(master.messages()).as("the recovering master's log").isEmpty();
 
         faulty.client().faults(Map.of("errorBeforeAppend", 0.0));
         cluster.awaitReadWrite();
@@ -220,46 +226,12 @@ class MasterDataLossIT {
         assertThat(master.messages()).as("the recovered master's log").isEqualTo(before);
         Written next = Written.created(master.write("wipe-3-after", 3), 3, N);
         assertThat(next.seq()).isEqualTo(before.size() + 1L);
+        assertThat(next.id()).isGreaterThan(before.get(before.size() - 1).id());
+        assertThat(cluster.awaitConverged(Duration.ofSeconds(30)).subList(0, before.size())).isEqualTo(before);
         for (NodeProcess secondary : cluster.secondaries()) {
             assertThat(secondary.client().replicationStatus().path("epoch").asLong(-1))
                     .as("epoch accepted by %s", secondary.name()).isEqualTo(fencedWith);
         }
-    }
-
-    @Test
-    @DisplayName("a wiped master beside a wiped secondary does not take the two for a new cluster while the "
-            + "secondary that holds the log refuses the fence: it stays RECOVERING, then recovers the whole log")
-    void wipedMasterAndSecondaryWaitForTheSecondaryWithTheLog() {
-        ReplogClient master = cluster.client();
-        for (int i = 1; i <= 3; i++) {
-            Written.created(master.write("wipe-4-" + i, 3), 3, N);
-        }
-        List<LogEntry> before = master.messages();
-        NodeProcess plain = cluster.node(ReplogCluster.SECONDARY);
-        NodeProcess faulty = cluster.node(ReplogCluster.FAULTY_SECONDARY);
-        NodeProcess masterNode = cluster.master();
-        masterNode.kill();
-        plain.kill();
-        masterNode.wipeDataDir();
-        plain.wipeDataDir();
-        faulty.client().faults(Map.of("errorBeforeAppend", 1.0));
-        plain.start();
-        masterNode.start();
-
-        // The master and the wiped secondary are a quorum with no history, but the faulty secondary,
-        // heard through its heartbeats, has one: only the log it holds is the cluster's.
-        await("the wiped master to stay RECOVERING while " + faulty.name() + " refuses the fence")
-                .during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                .until(() -> master.mode().equals("RECOVERING"));
-        assertThat(master.messages()).as("the recovering master's log").isEmpty();
-
-        faulty.client().faults(Map.of("errorBeforeAppend", 0.0));
-        cluster.awaitReadWrite();
-        assertThat(master.messages()).as("the recovered master's log").isEqualTo(before);
-        Written next = Written.created(master.write("wipe-4-after", 3), 3, N);
-        assertThat(next.seq()).isEqualTo(before.size() + 1L);
-        assertThat(next.id()).isGreaterThan(before.get(before.size() - 1).id());
-        assertThat(cluster.awaitConverged(Duration.ofSeconds(30)).subList(0, before.size())).isEqualTo(before);
     }
 
     /**

@@ -23,8 +23,9 @@ import tools.jackson.databind.JsonNode;
  * increase with seq across master crashes; with every sync node down the master keeps writing on
  * its prefetched ranges, then answers 503 saying ids are unavailable, and writes resume by
  * themselves once the sync nodes are back; a master that starts while the sync cluster is down
- * stays RECOVERING until it can take an epoch and ids. One cluster serves every test; each starts
- * from every node running and healthy.
+ * stays RECOVERING until it can take an epoch and ids; a second master started by mistake beside
+ * the first fences it before it reads the secondaries' logs. One cluster serves every test; each
+ * starts from every node running and healthy.
  */
 @ExtendWith(ClusterExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -144,5 +145,72 @@ class SyncIntegrationIT {
         long id = Written.created(master.write("after-outage-restart", 2), 2, N).id();
         assertThat(id).isGreaterThan(lastId);
         assertWellFormed("master", cluster.awaitConverged(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("a second master started by mistake fences the first with its recovery before it reads the "
+            + "secondaries' logs: every w>=2 write the first acknowledged while the second started is in the "
+            + "second's log, and the first acknowledges none once the second leads")
+    void secondMasterFencesTheFirstBeforeReadingTheLogs() {
+        ReplogClient first = cluster.client();
+        Written.created(first.write("before-second-master", 3), 3, N);
+        long firstEpoch = first.health().path("epoch").asLong(-1);
+        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
+
+        // A second master started by mistake against the same secondaries, with no data of its own,
+        // while clients keep writing to the first: it recovers the log from the secondaries. It
+        // writes nothing until the end, so the only word they have from it before is its recovery's.
+        // Both take ids and epochs from the sync cluster: unique across masters (two masters with
+        // local counters can hand out the same id and epoch, which the secondaries cannot tell apart).
+        WriteLoad load = new WriteLoad(first, 2, N, 2_000, "first-master").start();
+        NodeProcess second = cluster.secondMaster("master-2");
+        try {
+            ReplogClient secondClient = second.start().client();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
+                    secondClient.mode()).as("mode of the second master").isEqualTo("READ_WRITE"));
+            long secondEpoch = secondClient.health().path("epoch").asLong(-1);
+            assertThat(secondEpoch).as("epoch of the second master").isGreaterThan(firstEpoch);
+            for (NodeProcess secondary : cluster.secondaries()) {
+                assertThat(secondary.client().replicationStatus().path("epoch").asLong(-1))
+                        .as("epoch %s follows once the second master recovered", secondary.name())
+                        .isEqualTo(secondEpoch);
+            }
+
+            // The first master must not acknowledge anything the second's log lacks: it steps down
+            // at its next heartbeat or append.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(first.mode())
+                    .as("mode of the first master once the secondaries follow epoch %d", secondEpoch)
+                    .isEqualTo("READ_ONLY"));
+            load.stop(Duration.ofSeconds(10));
+            load.assertNoUnexpectedAnswers();
+            JsonNode problem = assertProblem(first.write("first-after-fence", 2), 503);
+            assertThat(problem.path("title").asString("")).isEqualTo("Superseded");
+
+            // The second master's first write rolls back whatever it does not hold on the secondaries.
+            Written.created(secondClient.write("second-master-write", 3), 3, N);
+            List<LogEntry> secondLog = secondClient.messages();
+            assertThat(secondLog.subList(0, log.size())).as("the second master's log keeps every write before it")
+                    .isEqualTo(log);
+            List<LogEntry> acknowledged = load.acked().stream().filter(ack -> ack.w() >= 2)
+                    .map(ack -> new LogEntry(ack.seq(), ack.id(), ack.message())).toList();
+            assertThat(secondLog).as("the second master's log holds every w>=2 write the first acknowledged (%s)",
+                    load).containsAll(acknowledged);
+            for (NodeProcess secondary : cluster.secondaries()) {
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(secondary.client().messages())
+                        .as("log of %s under the second master", secondary.name()).isEqualTo(secondLog));
+            }
+        } finally {
+            load.stop(Duration.ofSeconds(10));
+            second.kill();
+        }
+
+        // The first master, restarted, takes an epoch above the second's and the log it left.
+        List<LogEntry> secondLog = cluster.secondaries().get(0).client().messages();
+        NodeProcess masterNode = cluster.master();
+        masterNode.kill();
+        masterNode.start();
+        cluster.heal();
+        assertThat(cluster.awaitConverged(Duration.ofSeconds(30))).isEqualTo(secondLog);
     }
 }
