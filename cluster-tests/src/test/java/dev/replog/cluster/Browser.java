@@ -78,9 +78,9 @@ final class Browser implements AutoCloseable {
         try {
             driver.quit();
         } finally {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            } catch (IOException ignored) {
+            try {
+                Directories.deleteRecursively(profile);
+            } catch (UncheckedIOException ignored) {
                 // a temp dir left behind is harmless
             }
         }

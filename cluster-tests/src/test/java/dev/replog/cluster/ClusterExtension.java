@@ -1,14 +1,9 @@
 package dev.replog.cluster;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -32,7 +27,7 @@ final class ClusterExtension implements BeforeAllCallback, AfterAllCallback, Tes
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        deleteRecursively(ReplogCluster.logDir(context.getRequiredTestClass()));
+        Directories.deleteRecursively(ReplogCluster.logDir(context.getRequiredTestClass()));
         context.getStore(NAMESPACE).put(FIRST_NODE, NodeProcess.all().size());
     }
 
@@ -81,22 +76,5 @@ final class ClusterExtension implements BeforeAllCallback, AfterAllCallback, Tes
         }
         out.append("######## end of node logs\n");
         System.out.println(out);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

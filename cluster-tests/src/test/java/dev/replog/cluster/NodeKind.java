@@ -20,16 +20,21 @@ enum NodeKind {
         this.module = module;
     }
 
-    /**
-     * The module's executable jar: {@code <modules dir>/<module>/target/<module>-<version>-exec.jar}.
-     * Failsafe passes the modules dir and version ({@code replog.modules.dir}, {@code replog.version});
-     * run from an IDE, the jar is looked up next to the working directory ({@code ../<module>/target}).
-     */
+    /** The Maven module that builds this kind's jar, e.g. {@code master-service}. */
+    String module() {
+        return module;
+    }
+
     /** A replica of the master's log (a secondary or a faulty-secondary). */
     boolean isReplica() {
         return this == SECONDARY || this == FAULTY_SECONDARY;
     }
 
+    /**
+     * The module's executable jar: {@code <modules dir>/<module>/target/<module>-<version>-exec.jar}.
+     * Failsafe passes the modules dir and version ({@code replog.modules.dir}, {@code replog.version});
+     * run from an IDE, the jar is looked up next to the working directory ({@code ../<module>/target}).
+     */
     Path jar() {
         Path modules = Path.of(System.getProperty("replog.modules.dir",
                 Path.of(System.getProperty("user.dir")).resolve("..").toString())).toAbsolutePath().normalize();

@@ -12,14 +12,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -134,16 +132,7 @@ final class NodeProcess implements AutoCloseable {
         if (isAlive()) {
             throw new IllegalStateException(name + " is running: kill it before wiping its data dir " + dataDir);
         }
-        if (!Files.exists(dataDir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dataDir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot wipe the data dir of " + name + ": " + dataDir, e);
-        }
+        Directories.deleteRecursively(dataDir);
     }
 
     /**
@@ -231,10 +220,7 @@ final class NodeProcess implements AutoCloseable {
             // exec: the JVM keeps the shell's pid, so stop, kill and pause still reach it
             command.addAll(List.of("bash", "-c", "ulimit -S -f " + fileSizeLimitKib + " && exec \"$0\" \"$@\""));
         }
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_OPTS);
-        command.add("-jar");
-        command.add(kind.jar().toString());
+        command.addAll(NodeImage.of(kind).javaCommand(JVM_OPTS));
         command.add("--server.port=" + port);
         command.add("--server.address=127.0.0.1");
         command.add("--replog.node-name=" + name);
