@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * removed once such a recovery completed, says the log is not yet the master's own.
  *
  * <p>A log is not the master's own either when another master has led since this data dir last
- * took an epoch (a secondary follows a higher epoch than any it took): that master may have had
+ * took an epoch (a secondary follows a higher epoch than any it took, or the sync cluster handed
+ * epochs to someone else since): that master may have had
  * writes acknowledged that this log lacks, and entries of this log that it never saw are gone from
  * the cluster. {@link #distrust} leaves the same marker for that, so a restart in the middle of the
  * recovery that follows does not trust the log again; the epochs taken are kept in

@@ -12,6 +12,19 @@ public interface EpochSource {
      * Takes a new epoch above both every epoch this source handed out and {@code seenElsewhere}
      * (the highest epoch a secondary reports); it is durable before the Mono emits it. Never
      * blocks the subscribing thread.
+     *
+     * @param lastTaken the highest epoch this master's data dir took before (0: none recorded)
      */
-    Mono<Long> takeNewEpoch(long seenElsewhere);
+    Mono<NewEpoch> takeNewEpoch(long seenElsewhere, long lastTaken);
+
+    /**
+     * An epoch just taken.
+     *
+     * @param epoch          the epoch
+     * @param othersTookSome whether the source handed out an epoch above {@code lastTaken} to
+     *                       someone else before this one: another master may have led since. A
+     *                       source that cannot know (a local counter) says false.
+     */
+    record NewEpoch(long epoch, boolean othersTookSome) {
+    }
 }

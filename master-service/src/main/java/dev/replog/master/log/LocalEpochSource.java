@@ -17,11 +17,12 @@ final class LocalEpochSource implements EpochSource {
     }
 
     @Override
-    public Mono<Long> takeNewEpoch(long seenElsewhere) {
+    public Mono<NewEpoch> takeNewEpoch(long seenElsewhere, long lastTaken) {
         // fsync and rename: file I/O, so off the event loops
         return Mono.fromCallable(() -> {
             synchronized (counter) {
-                return counter.advance(Math.max(1, seenElsewhere + 1 - counter.value()));
+                // another master's epochs come from its own counter: this one cannot see them
+                return new NewEpoch(counter.advance(Math.max(1, seenElsewhere + 1 - counter.value())), false);
             }
         }).subscribeOn(Schedulers.boundedElastic());
     }

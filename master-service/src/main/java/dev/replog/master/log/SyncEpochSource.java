@@ -9,6 +9,11 @@ import reactor.core.publisher.Mono;
  * number, so every master start gets an epoch above every earlier one, decided by the sync
  * cluster's majority (no local file to lose). If a secondary reports a higher epoch (say, from a
  * time the master used local counters), one range jumps the sequence past it.
+ *
+ * <p>Since the sequence is the cluster's one source of epochs, a range that does not start right
+ * after the epoch this master took last shows that someone else took epochs in between: another
+ * master started (and may have led) since. A range whose answer was lost, taken again on the next
+ * node, looks the same; the master then only waits for every secondary, which is safe.
  */
 final class SyncEpochSource implements EpochSource {
 
@@ -23,19 +28,33 @@ final class SyncEpochSource implements EpochSource {
     }
 
     @Override
-    public Mono<Long> takeNewEpoch(long seenElsewhere) {
+    public Mono<NewEpoch> takeNewEpoch(long seenElsewhere, long lastTaken) {
+        return takeAbove(seenElsewhere, lastTaken + 1, false);
+    }
+
+    /**
+     * Takes ranges until one ends above {@code seenElsewhere}; {@code expectedFrom} is where the
+     * next range starts if nobody else took one since this master's last.
+     */
+    private Mono<NewEpoch> takeAbove(long seenElsewhere, long expectedFrom, boolean othersTookSome) {
         return client.range(SEQUENCE, 1).flatMap(range -> {
+            boolean others = othersTookSome || range.from() != expectedFrom;
             if (range.to() > seenElsewhere) {
                 log.info("Took epoch {} from the sync cluster (sequence {})", range.to(), SEQUENCE);
-                return Mono.just(range.to());
+                return Mono.just(new NewEpoch(range.to(), others));
             }
             // Jump the sequence past the epoch a secondary saw: the range's end is then above it.
             long jump = Math.min(MAX_RANGE, seenElsewhere - range.to() + 1);
             log.info("Epoch {} from the sync cluster is not above {} seen on a secondary; taking {} more", range.to(),
                     seenElsewhere, jump);
-            return client.range(SEQUENCE, jump).flatMap(jumped -> jumped.to() > seenElsewhere
-                    ? Mono.just(jumped.to()).doOnNext(epoch -> log.info("Took epoch {} from the sync cluster", epoch))
-                    : takeNewEpoch(seenElsewhere));
+            return client.range(SEQUENCE, jump).flatMap(jumped -> {
+                boolean othersSince = others || jumped.from() != range.to() + 1;
+                if (jumped.to() > seenElsewhere) {
+                    log.info("Took epoch {} from the sync cluster", jumped.to());
+                    return Mono.just(new NewEpoch(jumped.to(), othersSince));
+                }
+                return takeAbove(seenElsewhere, jumped.to() + 1, othersSince);
+            });
         });
     }
 }

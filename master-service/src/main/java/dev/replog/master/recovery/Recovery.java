@@ -41,7 +41,8 @@ import reactor.core.scheduler.Schedulers;
  * no state (new, or its disk was lost) cannot vouch for anything, so it waits for every secondary
  * — or for a quorum of nodes that all have no history at all, which is a new cluster — and takes
  * the most advanced secondary's log. So does a master whose data dir took no epoch as high as one
- * a secondary follows: another master has led since, and its log is no longer the cluster's.
+ * a secondary follows, or whose new epoch from the sync cluster does not follow the one it took
+ * last: another master has led since, and its log is no longer the cluster's.
  */
 @Component
 public class Recovery implements SmartLifecycle {
@@ -61,6 +62,11 @@ public class Recovery implements SmartLifecycle {
     private final Set<String> fenceFailures = ConcurrentHashMap.newKeySet();
     /** The epoch taken to fence the secondaries with; 0 until the first attempt took one. */
     private volatile long fencingEpoch;
+    /**
+     * The sync cluster handed out epochs to someone else since this data dir last took one (or, for
+     * a data dir that took none, before): other masters have started, so the cluster is not new.
+     */
+    private volatile boolean epochsTakenElsewhere;
     private static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(30);
     private String lastFailureKind = "";
     private long lastFailureWarned;
@@ -116,8 +122,9 @@ public class Recovery implements SmartLifecycle {
         List<ReplicationStatus> heard = answering.stream().map(Replicator::lastStatus).toList();
         long highestEpoch = heard.stream().mapToLong(ReplicationStatus::epoch).max().orElse(0);
         Mono<Void> checked = dataDir.hadState() && highestEpoch > dataDir.takenEpoch()
-                ? Mono.fromRunnable(() -> distrustLog(heard, highestEpoch)).subscribeOn(Schedulers.boundedElastic())
-                        .then()
+                ? Mono.fromRunnable(() -> distrustLog(followedBy(heard, highestEpoch) + " follows epoch " + highestEpoch
+                        + ", above epoch " + dataDir.takenEpoch() + " that this master last took"))
+                        .subscribeOn(Schedulers.boundedElastic()).then()
                 : Mono.empty();
         return checked.then(Mono.defer(() -> {
             if (!enoughToRecover(heard, heard, "heard")) {
@@ -139,18 +146,20 @@ public class Recovery implements SmartLifecycle {
     }
 
     /**
-     * A secondary follows an epoch above every epoch this data dir took: another master has led
-     * since, and may have had writes acknowledged that this log lacks (while entries of this log it
-     * never saw are not the cluster's). The log is no longer this master's own state.
+     * Another master has led since this data dir last took an epoch ({@code evidence} says how this
+     * master knows), and may have had writes acknowledged that this log lacks, while entries of this
+     * log it never saw are not the cluster's. The log is no longer this master's own state.
      */
-    private void distrustLog(List<ReplicationStatus> heard, long highestEpoch) {
-        String by = heard.stream().filter(status -> status.epoch() == highestEpoch).map(ReplicationStatus::name)
-                .findFirst().orElse("a secondary");
-        log.warn("{} follows epoch {}, above epoch {} that this master last took: another master has led since. "
-                + "This master recovers as one without state: it waits for every secondary and takes the log of the "
-                + "most advanced, dropping entries of its own that log does not hold", by, highestEpoch,
-                dataDir.takenEpoch());
+    private void distrustLog(String evidence) {
+        log.warn("{}: another master has led since. This master recovers as one without state: it waits for every "
+                + "secondary and takes the log of the most advanced, dropping entries of its own where that log "
+                + "holds others", evidence);
         dataDir.distrust();
+    }
+
+    private static String followedBy(List<ReplicationStatus> heard, long epoch) {
+        return heard.stream().filter(status -> status.epoch() == epoch).map(ReplicationStatus::name)
+                .findFirst().orElse("a secondary");
     }
 
     /**
@@ -166,10 +175,21 @@ public class Recovery implements SmartLifecycle {
         }
         // With the sync cluster: while it is unreachable this fails and the master stays
         // RECOVERING, trying again next tick.
-        return Mono.defer(() -> epochs.takeNewEpoch(highestEpoch))
-                // recorded before any secondary follows it: a restart must not take it for another master's
-                .flatMap(taken -> Mono.fromRunnable(() -> dataDir.tookEpoch(taken))
-                        .subscribeOn(Schedulers.boundedElastic()).thenReturn(taken))
+        return Mono.defer(() -> {
+                    long lastTaken = dataDir.takenEpoch();
+                    return epochs.takeNewEpoch(highestEpoch, lastTaken).flatMap(taken -> Mono.fromRunnable(() -> {
+                        if (taken.othersTookSome()) {
+                            epochsTakenElsewhere = true;
+                        }
+                        if (taken.othersTookSome() && dataDir.hadState()) {
+                            // Before the epoch is recorded: a restart in between sees the same gap again
+                            distrustLog("The sync cluster handed out epochs between epoch " + lastTaken
+                                    + " that this master last took and epoch " + taken.epoch() + " to someone else");
+                        }
+                        // recorded before any secondary follows it: a restart must not take it for another master's
+                        dataDir.tookEpoch(taken.epoch());
+                    }).subscribeOn(Schedulers.boundedElastic()).thenReturn(taken.epoch()));
+                })
                 .doOnNext(taken -> {
                     fencingEpoch = taken;
                     log.info("Took epoch {}; fencing the secondaries with it before reading their logs", taken);
@@ -216,9 +236,10 @@ public class Recovery implements SmartLifecycle {
 
     /**
      * Whether these secondaries' statuses ({@code how}: "heard" or "fenced") are enough to recover
-     * from; a master without state may take a quorum only when none of the statuses {@code seen}
-     * in this attempt has history (a new cluster). A secondary of a new cluster may already follow
-     * this recovery's epoch (an earlier attempt fenced it) and still has no history.
+     * from; a master without state may take a quorum only when the cluster is new: none of the
+     * statuses {@code seen} in this attempt has history, its own log is empty, and the sync cluster
+     * (when there is one) has handed no epoch to another master. A secondary of a new cluster may
+     * already follow this recovery's epoch (an earlier attempt fenced it) and still has no history.
      */
     private boolean enoughToRecover(List<ReplicationStatus> statuses, List<ReplicationStatus> seen, String how) {
         long fencedWith = fencingEpoch;
@@ -228,7 +249,7 @@ public class Recovery implements SmartLifecycle {
         if (dataDir.hadState()) {
             enough = 1 + statuses.size() >= quorum;
         } else {
-            boolean noHistory = seen.stream()
+            boolean noHistory = !epochsTakenElsewhere && messages.lastSeq() == 0 && seen.stream()
                     .allMatch(status -> status.ackedSeq() == 0 && (status.epoch() == 0 || status.epoch() == fencedWith));
             enough = statuses.size() == secondaries || (1 + statuses.size() >= quorum && noHistory);
         }
@@ -266,13 +287,17 @@ public class Recovery implements SmartLifecycle {
      * A master without state of its own (none, or another master has led since) takes the log of
      * the most advanced secondary: it keeps the prefix its log shares with that one and fetches the
      * rest. Every secondary was fenced (or the cluster is new), so that log holds every
-     * acknowledged entry; entries of this master's log past the shared prefix were never
-     * acknowledged by a quorum and are dropped.
+     * acknowledged entry, and no secondary holds one past its end. Where this master's log holds
+     * other entries than that one, they were never acknowledged by a quorum and are dropped; where
+     * that log is a prefix of this master's, the entries past it conflict with none and are kept
+     * (written with {@code w=1}, or not yet replicated: only this master ever held them).
      */
     private Mono<Void> adoptLogOf(Fenced source) {
         String name = source.replicator().node().name();
+        long sourceEnd = source.status().ackedSeq();
         return commonPrefix(source)
-                .flatMap(common -> messages.truncateAfter(common).thenReturn(common))
+                .flatMap(common -> common == sourceEnd ? Mono.just(common)
+                        : messages.truncateAfter(common).thenReturn(common))
                 .filter(common -> source.status().ackedSeq() > common) // else it holds nothing more
                 .flatMap(common -> fetchFrom(source))
                 .flatMap(fetched -> fetched.isPresent()

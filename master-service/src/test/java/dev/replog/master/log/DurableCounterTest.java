@@ -39,14 +39,16 @@ class DurableCounterTest {
 
     @Test
     void eachStartTakesAGreaterEpoch() {
-        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(0).block()).isEqualTo(1);
-        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(0).block()).isEqualTo(2);
+        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(0, 0).block())
+                .isEqualTo(new EpochSource.NewEpoch(1, false));
+        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(0, 1).block())
+                .isEqualTo(new EpochSource.NewEpoch(2, false));
     }
 
     @Test
     void aNewEpochJumpsAboveEpochsSeenOnSecondaries() {
-        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(7).block()).isEqualTo(8);
-        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(3).block()).isEqualTo(9);
+        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(7, 0).block().epoch()).isEqualTo(8);
+        assertThat(new LocalEpochSource(dir.resolve("epoch")).takeNewEpoch(3, 8).block().epoch()).isEqualTo(9);
     }
 
     @Test

@@ -65,6 +65,11 @@ public final class FakeSyncNode implements AutoCloseable {
         return sequences.computeIfAbsent(name, k -> new AtomicLong(1)).get();
     }
 
+    /** Hands {@code size} numbers of the sequence to someone else, as another master's start would. */
+    public void takeElsewhere(String name, long size) {
+        sequences.computeIfAbsent(name, k -> new AtomicLong(1)).getAndAdd(size);
+    }
+
     private Mono<Void> range(String name, String body, HttpServerResponse response) {
         if (down) {
             return problem(response, 503, "no majority");

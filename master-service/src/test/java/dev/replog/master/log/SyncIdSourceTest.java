@@ -195,18 +195,35 @@ class SyncIdSourceTest {
     @Test
     void epochsIncreaseAndJumpAboveAnEpochSeenOnASecondary() {
         SyncEpochSource epochs = new SyncEpochSource(client);
-        StepVerifier.create(epochs.takeNewEpoch(0)).expectNext(1L).verifyComplete();
-        StepVerifier.create(epochs.takeNewEpoch(0)).expectNext(2L).verifyComplete();
-        StepVerifier.create(epochs.takeNewEpoch(40)).assertNext(epoch -> assertThat(epoch).isGreaterThan(40))
-                .verifyComplete();
+        StepVerifier.create(epochs.takeNewEpoch(0, 0)).expectNext(new EpochSource.NewEpoch(1, false)).verifyComplete();
+        StepVerifier.create(epochs.takeNewEpoch(0, 1)).expectNext(new EpochSource.NewEpoch(2, false)).verifyComplete();
+        StepVerifier.create(epochs.takeNewEpoch(40, 2)).assertNext(epoch -> {
+            assertThat(epoch.epoch()).isGreaterThan(40);
+            assertThat(epoch.othersTookSome()).as("a jump is this master's own").isFalse();
+        }).verifyComplete();
         long next = sync.next(SyncEpochSource.SEQUENCE);
-        StepVerifier.create(epochs.takeNewEpoch(0)).expectNext(next).verifyComplete();
+        StepVerifier.create(epochs.takeNewEpoch(0, next - 1)).expectNext(new EpochSource.NewEpoch(next, false))
+                .verifyComplete();
+    }
+
+    @Test
+    void anEpochTakenBySomeoneElseSinceThisMastersLastShows() {
+        SyncEpochSource epochs = new SyncEpochSource(client);
+        long mine = epochs.takeNewEpoch(0, 0).block().epoch();
+        long othersEpoch = epochs.takeNewEpoch(0, 0).block().epoch(); // another master, same sequence
+        StepVerifier.create(epochs.takeNewEpoch(0, mine)).expectNext(new EpochSource.NewEpoch(othersEpoch + 1, true))
+                .verifyComplete();
+        // the gap shows through a jump too
+        StepVerifier.create(epochs.takeNewEpoch(50, mine)).assertNext(epoch -> {
+            assertThat(epoch.epoch()).isGreaterThan(50);
+            assertThat(epoch.othersTookSome()).isTrue();
+        }).verifyComplete();
     }
 
     @Test
     void epochFailsWhileTheSyncClusterIsDown() {
         sync.down(true);
-        StepVerifier.create(new SyncEpochSource(client).takeNewEpoch(0)).expectError(SyncUnavailableException.class)
+        StepVerifier.create(new SyncEpochSource(client).takeNewEpoch(0, 0)).expectError(SyncUnavailableException.class)
                 .verify(Duration.ofSeconds(10));
     }
 }
