@@ -26,6 +26,7 @@ class MasterApplicationTest extends MasterWebTest {
 
     @Test
     void beforeHearingTheSecondariesWritesAnswer503ProblemSayingRecoveringAndHowManyNodesAreUp() {
+        awaitFirstRecoveryAttempt();
         web.post().uri("/messages").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"message\":\"a\"}")
                 .exchange()
                 .expectStatus().isEqualTo(503)
@@ -33,6 +34,8 @@ class MasterApplicationTest extends MasterWebTest {
                 .expectBody()
                 .jsonPath("$.mode").isEqualTo("RECOVERING")
                 .jsonPath("$.title").isEqualTo("Recovering")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail)
+                        .contains("(heard 0 of 2 secondaries; need every secondary (this master has no state of its own))"))
                 .jsonPath("$.nodesUp").isEqualTo(1)
                 .jsonPath("$.quorum").isEqualTo(2);
         web.get().uri("/messages").exchange().expectStatus().isOk().expectBody().json("[]");
@@ -51,8 +54,10 @@ class MasterApplicationTest extends MasterWebTest {
 
     @Test
     void healthListsTheMasterFirstAndEverySecondaryUnhealthy() {
+        awaitFirstRecoveryAttempt();
         web.get().uri("/health").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.mode").isEqualTo("RECOVERING")
+                .jsonPath("$.recovering").isEqualTo("heard 0 of 2 secondaries; need every secondary (this master has no state of its own)")
                 .jsonPath("$.epoch").isEqualTo(0)
                 .jsonPath("$.quorum").isEqualTo(2)
                 .jsonPath("$.nodes.length()").isEqualTo(3)
@@ -100,5 +105,12 @@ class MasterApplicationTest extends MasterWebTest {
                                 "replog_cluster_nodes_up", "resilience4j_retry_calls", "replog_ids_remaining{",
                                 "replog_replication_round_trip_seconds_count{", "replog_log_fsync_seconds_count{",
                                 "replog_log_append_seconds_count{"));
+    }
+
+    /** Until the recovery's first attempt has said what it waits for (it starts with the context). */
+    private void awaitFirstRecoveryAttempt() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> web.get().uri("/health")
+                .exchange().expectBody(tools.jackson.databind.JsonNode.class).returnResult().getResponseBody()
+                .path("recovering").asString().startsWith("heard "));
     }
 }

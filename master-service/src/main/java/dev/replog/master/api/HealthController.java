@@ -20,7 +20,9 @@ class HealthController {
     @Operation(summary = "The cluster as the master sees it",
             description = "mode (READ_WRITE, READ_ONLY, RECOVERING), epoch, lastSeq, quorum, nodesUp and each node's "
                     + "status (HEALTHY, SUSPECTED, UNHEALTHY), ackedSeq, lag and last heartbeat, and ids: where permanent ids "
-                    + "come from (sync or local) and how many the master holds.")
+                    + "come from (sync or local) and how many the master holds; while RECOVERING, recovering: what the "
+                    + "recovery waits for (e.g. \"fenced 1 of 2 secondaries; need every secondary (this master has no "
+                    + "data)\").")
     @GetMapping(path = "/health", produces = MediaType.APPLICATION_JSON_VALUE)
     ClusterHealth health() {
         return cluster.health();

@@ -1,14 +1,18 @@
 package dev.replog.master.cluster;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * The body of {@code GET /health}: the master's mode and epoch, its last seq, the quorum, how many
- * nodes are up, every node with its status and watermark (the master first), and where permanent
- * ids come from.
+ * nodes are up, every node with its status and watermark (the master first), where permanent ids
+ * come from, and while RECOVERING what the recovery waits for ({@code recovering}; absent
+ * otherwise).
  */
-public record ClusterHealth(String mode, long epoch, long lastSeq, int quorum, int nodesUp, List<Node> nodes, Ids ids) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ClusterHealth(String mode, long epoch, long lastSeq, int quorum, int nodesUp, List<Node> nodes, Ids ids,
+        String recovering) {
 
     /**
      * @param source    {@code sync} (ranges from the sync-service cluster) or {@code local} (a local counter)

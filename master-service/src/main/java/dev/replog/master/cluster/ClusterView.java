@@ -4,6 +4,7 @@ import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.master.config.MasterProperties;
 import dev.replog.master.log.MasterEpoch;
 import dev.replog.master.log.MessageLog;
+import dev.replog.master.recovery.Recovery;
 import dev.replog.master.replication.ClusterMembers;
 import dev.replog.master.replication.NodeStatus;
 import dev.replog.master.replication.Replicator;
@@ -29,14 +30,16 @@ public class ClusterView {
     private final MessageLog messages;
     private final MasterEpoch epoch;
     private final MasterProperties properties;
+    private final Recovery recovery;
     private Mode lastMode;
 
     public ClusterView(ClusterMembers members, MessageLog messages, MasterEpoch epoch, MasterProperties properties,
-            MeterRegistry meters) {
+            Recovery recovery, MeterRegistry meters) {
         this.members = members;
         this.messages = messages;
         this.epoch = epoch;
         this.properties = properties;
+        this.recovery = recovery;
         this.lastMode = mode();
         members.onHealthChange(this::logModeChange);
         Gauge.builder("replog.cluster.nodes.up", this, ClusterView::nodesUp)
@@ -102,7 +105,7 @@ public class ClusterView {
             throw newer != null && mode == Mode.READ_ONLY
                     ? ReadOnlyException.superseded(newer.node().name(), newer.newerEpoch(), epoch.value(), nodesUp(),
                             quorum())
-                    : new ReadOnlyException(mode, nodesUp(), quorum(), clusterSize());
+                    : new ReadOnlyException(mode, nodesUp(), quorum(), clusterSize(), recovery.waitingFor());
         }
     }
 
@@ -119,8 +122,10 @@ public class ClusterView {
                     Math.max(0, lastSeq - replicator.ackedSeq()), heard == null ? null : heard.epoch(),
                     replicator.health().lastHeartbeat()));
         }
-        return new ClusterHealth(mode().name(), epoch.value(), lastSeq, quorum(), nodesUp(), nodes,
-                new ClusterHealth.Ids(messages.ids().source(), messages.ids().remaining()));
+        Mode mode = mode();
+        return new ClusterHealth(mode.name(), epoch.value(), lastSeq, quorum(), nodesUp(), nodes,
+                new ClusterHealth.Ids(messages.ids().source(), messages.ids().remaining()),
+                mode == Mode.RECOVERING ? recovery.waitingFor() : null);
     }
 
     private synchronized void logModeChange() {

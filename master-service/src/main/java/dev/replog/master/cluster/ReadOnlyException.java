@@ -14,9 +14,10 @@ public class ReadOnlyException extends ReplogException {
     private final int nodesUp;
     private final int quorum;
 
-    public ReadOnlyException(Mode mode, int nodesUp, int quorum, int clusterSize) {
+    /** @param recovering while RECOVERING, what the recovery waits for (see {@code Recovery#waitingFor}) */
+    public ReadOnlyException(Mode mode, int nodesUp, int quorum, int clusterSize, String recovering) {
         this(mode == Mode.RECOVERING ? "Recovering" : "Read-only", mode, nodesUp, quorum,
-                describe(mode, nodesUp, quorum, clusterSize));
+                describe(mode, nodesUp, quorum, clusterSize, recovering));
     }
 
     private ReadOnlyException(String title, Mode mode, int nodesUp, int quorum, String detail) {
@@ -33,9 +34,9 @@ public class ReadOnlyException extends ReplogException {
                 + "writes (reads work) until it is restarted, which takes a new epoch and rejoins");
     }
 
-    private static String describe(Mode mode, int nodesUp, int quorum, int clusterSize) {
+    private static String describe(Mode mode, int nodesUp, int quorum, int clusterSize, String recovering) {
         if (mode == Mode.RECOVERING) {
-            return "the master is recovering its log and accepts no writes yet; reads work";
+            return "the master is recovering its log and accepts no writes yet (" + recovering + "); reads work";
         }
         return "the cluster is read-only: " + nodesUp + " of " + clusterSize + " nodes are up, "
                 + "writes need a quorum of " + quorum + "; reads work, writes resume when enough nodes return";

@@ -57,7 +57,7 @@ public class Recovery implements SmartLifecycle {
     private final DataDirState dataDir;
     private final Duration interval;
     private volatile Disposable running;
-    private volatile String lastWait = "";
+    private volatile String lastWait = "waiting to hear from the secondaries";
     /** Fence failures logged so far (each once). */
     private final Set<String> fenceFailures = ConcurrentHashMap.newKeySet();
     /** The epoch taken to fence the secondaries with; 0 until the first attempt took one. */
@@ -256,7 +256,7 @@ public class Recovery implements SmartLifecycle {
         if (!enough) {
             String wait = how + " " + statuses.size() + " of " + secondaries
                     + " secondaries; need " + (dataDir.hadState() ? "a quorum of " + quorum + " nodes"
-                            : "every secondary (this master has no data)");
+                            : "every secondary (this master has no state of its own)");
             if (!wait.equals(lastWait)) {
                 log.info("Still RECOVERING: {}", wait);
                 lastWait = wait;
@@ -393,7 +393,10 @@ public class Recovery implements SmartLifecycle {
         return current != null && !current.isDisposed();
     }
 
-    /** For /health and 503 bodies: why the master is still recovering. */
+    /**
+     * For {@code /health} and 503 bodies: what recovery waits for, e.g. {@code fenced 1 of 2
+     * secondaries; need every secondary (this master has no state of its own)}, or why its last attempt failed.
+     */
     public String waitingFor() {
         return lastWait;
     }
