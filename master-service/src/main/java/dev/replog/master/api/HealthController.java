@@ -22,7 +22,7 @@ class HealthController {
                     + "status (HEALTHY, SUSPECTED, UNHEALTHY), ackedSeq, lag and last heartbeat, and ids: where permanent ids "
                     + "come from (sync or local) and how many the master holds; while RECOVERING, recovering: what the "
                     + "recovery waits for (e.g. \"fenced 1 of 2 secondaries; need every secondary (this master has no "
-                    + "data)\").")
+                    + "state of its own)\").")
     @GetMapping(path = "/health", produces = MediaType.APPLICATION_JSON_VALUE)
     ClusterHealth health() {
         return cluster.health();

@@ -38,7 +38,9 @@ final class SyncEpochSource implements EpochSource {
      */
     private Mono<NewEpoch> takeAbove(long seenElsewhere, long expectedFrom, boolean othersTookSome) {
         return client.range(SEQUENCE, 1).flatMap(range -> {
-            boolean others = othersTookSome || range.from() != expectedFrom;
+            // Only a range past the expected one is evidence: one before it means the sequence never saw
+            // this data dir's epochs (they came from a local counter, or the sync cluster lost its disks).
+            boolean others = othersTookSome || range.from() > expectedFrom;
             if (range.to() > seenElsewhere) {
                 log.info("Took epoch {} from the sync cluster (sequence {})", range.to(), SEQUENCE);
                 return Mono.just(new NewEpoch(range.to(), others));
@@ -48,7 +50,7 @@ final class SyncEpochSource implements EpochSource {
             log.info("Epoch {} from the sync cluster is not above {} seen on a secondary; taking {} more", range.to(),
                     seenElsewhere, jump);
             return client.range(SEQUENCE, jump).flatMap(jumped -> {
-                boolean othersSince = others || jumped.from() != range.to() + 1;
+                boolean othersSince = others || jumped.from() > range.to() + 1;
                 if (jumped.to() > seenElsewhere) {
                     log.info("Took epoch {} from the sync cluster", jumped.to());
                     return Mono.just(new NewEpoch(jumped.to(), othersSince));

@@ -67,6 +67,12 @@ public class Recovery implements SmartLifecycle {
      * a data dir that took none, before): other masters have started, so the cluster is not new.
      */
     private volatile boolean epochsTakenElsewhere;
+    /**
+     * The highest epoch the data dir had taken when this master started. A master without state
+     * whose data dir took one already is not in a new cluster either: an earlier start took it
+     * (and may have seen the gap that said so, which the epoch it recorded then hides).
+     */
+    private final long takenAtStart;
     private static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(30);
     private String lastFailureKind = "";
     private long lastFailureWarned;
@@ -79,6 +85,7 @@ public class Recovery implements SmartLifecycle {
         this.epoch = epoch;
         this.dataDir = dataDir;
         this.interval = properties.heartbeat().interval();
+        this.takenAtStart = dataDir.takenEpoch();
     }
 
     @Override
@@ -237,8 +244,9 @@ public class Recovery implements SmartLifecycle {
     /**
      * Whether these secondaries' statuses ({@code how}: "heard" or "fenced") are enough to recover
      * from; a master without state may take a quorum only when the cluster is new: none of the
-     * statuses {@code seen} in this attempt has history, its own log is empty, and the sync cluster
-     * (when there is one) has handed no epoch to another master. A secondary of a new cluster may
+     * statuses {@code seen} in this attempt has history, its own log is empty, its data dir had
+     * taken no epoch when it started, and the sync cluster (when there is one) has handed no epoch
+     * to another master. A secondary of a new cluster may
      * already follow this recovery's epoch (an earlier attempt fenced it) and still has no history.
      */
     private boolean enoughToRecover(List<ReplicationStatus> statuses, List<ReplicationStatus> seen, String how) {
@@ -249,7 +257,7 @@ public class Recovery implements SmartLifecycle {
         if (dataDir.hadState()) {
             enough = 1 + statuses.size() >= quorum;
         } else {
-            boolean noHistory = !epochsTakenElsewhere && messages.lastSeq() == 0 && seen.stream()
+            boolean noHistory = !epochsTakenElsewhere && takenAtStart == 0 && messages.lastSeq() == 0 && seen.stream()
                     .allMatch(status -> status.ackedSeq() == 0 && (status.epoch() == 0 || status.epoch() == fencedWith));
             enough = statuses.size() == secondaries || (1 + statuses.size() >= quorum && noHistory);
         }
@@ -290,7 +298,7 @@ public class Recovery implements SmartLifecycle {
      * acknowledged entry, and no secondary holds one past its end. Where this master's log holds
      * other entries than that one, they were never acknowledged by a quorum and are dropped; where
      * that log is a prefix of this master's, the entries past it conflict with none and are kept
-     * (written with {@code w=1}, or not yet replicated: only this master ever held them).
+     * (written with {@code w=1}, or not yet replicated; no secondary holds them now).
      */
     private Mono<Void> adoptLogOf(Fenced source) {
         String name = source.replicator().node().name();

@@ -218,6 +218,12 @@ class SyncIdSourceTest {
             assertThat(epoch.epoch()).isGreaterThan(50);
             assertThat(epoch.othersTookSome()).isTrue();
         }).verifyComplete();
+        // a sequence behind this data dir's epochs (they came from a local counter) is no evidence
+        long behind = sync.next(SyncEpochSource.SEQUENCE);
+        StepVerifier.create(epochs.takeNewEpoch(behind + 10, behind + 10)).assertNext(epoch -> {
+            assertThat(epoch.epoch()).isGreaterThan(behind + 10);
+            assertThat(epoch.othersTookSome()).isFalse();
+        }).verifyComplete();
     }
 
     @Test
