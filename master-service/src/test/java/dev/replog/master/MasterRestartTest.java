@@ -1,13 +1,13 @@
 package dev.replog.master;
 
+import static dev.replog.master.RunningMaster.awaitMode;
+import static dev.replog.master.RunningMaster.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -27,7 +27,7 @@ class MasterRestartTest {
         long firstEpoch;
         try (ConfigurableApplicationContext master = start()) {
             WebTestClient web = client(master);
-            awaitReadWrite(web);
+            awaitMode(web, "READ_WRITE");
             firstId = write(web, "before", "key-1", 201).path("id").asLong();
             write(web, "before-2", null, 201);
             web.post().uri("/messages/batch").contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "batch-1")
@@ -37,7 +37,7 @@ class MasterRestartTest {
         }
         try (ConfigurableApplicationContext master = start()) {
             WebTestClient web = client(master);
-            awaitReadWrite(web);
+            awaitMode(web, "READ_WRITE");
             web.get().uri("/messages").exchange().expectStatus().isOk().expectBody()
                     .jsonPath("$.length()").isEqualTo(4)
                     .jsonPath("$[0].message").isEqualTo("before")
@@ -61,17 +61,6 @@ class MasterRestartTest {
         return new SpringApplicationBuilder(MasterApplication.class).run(
                 "--server.port=0", "--server.address=127.0.0.1", "--replog.data-dir=" + dataDir,
                 "--spring.main.banner-mode=off");
-    }
-
-    private static WebTestClient client(ConfigurableApplicationContext context) {
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10)).build();
-    }
-
-    private static void awaitReadWrite(WebTestClient web) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "READ_WRITE".equals(
-                web.get().uri("/health").exchange().expectBody(tools.jackson.databind.JsonNode.class)
-                        .returnResult().getResponseBody().path("mode").asString()));
     }
 
     private static tools.jackson.databind.JsonNode write(WebTestClient web, String message, String key, int status) {

@@ -1,5 +1,8 @@
 package dev.replog.master;
 
+import static dev.replog.master.RunningMaster.awaitMode;
+import static dev.replog.master.RunningMaster.client;
+import static dev.replog.master.RunningMaster.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replog.master.log.FakeSyncNode;
@@ -12,7 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -49,7 +51,7 @@ class MasterSyncTest {
         long firstEpoch;
         try (ConfigurableApplicationContext master = start()) {
             WebTestClient web = client(master);
-            awaitReadWrite(web);
+            awaitMode(web, "READ_WRITE");
             JsonNode health = health(web);
             assertThat(health.path("ids").path("source").asString()).isEqualTo("sync");
             assertThat(health.path("ids").path("remaining").asLong()).isEqualTo(2 * RANGE);
@@ -60,7 +62,7 @@ class MasterSyncTest {
         }
         try (ConfigurableApplicationContext master = start()) {
             WebTestClient web = client(master);
-            awaitReadWrite(web);
+            awaitMode(web, "READ_WRITE");
             assertThat(health(web).path("epoch").asLong()).isGreaterThan(firstEpoch);
             // Two fresh ranges above the two the first run held: its unused ids are a gap.
             sync.down(true);
@@ -101,7 +103,7 @@ class MasterSyncTest {
                     .until(() -> "RECOVERING".equals(health(web).path("mode").asString()));
             write(web, "too early", 503);
             sync.down(false);
-            awaitReadWrite(web);
+            awaitMode(web, "READ_WRITE");
             assertThat(write(web, "now", 201).path("id").asLong()).isEqualTo(1);
         }
     }
@@ -117,21 +119,6 @@ class MasterSyncTest {
                 "--replog.ids.range-size=" + RANGE,
                 "--replog.ids.wait-timeout=500ms",
                 "--replog.heartbeat.interval=100ms");
-    }
-
-    private static WebTestClient client(ConfigurableApplicationContext context) {
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10))
-                .build();
-    }
-
-    private static JsonNode health(WebTestClient web) {
-        return web.get().uri("/health").exchange().expectBody(JsonNode.class).returnResult().getResponseBody();
-    }
-
-    private static void awaitReadWrite(WebTestClient web) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
-                .until(() -> "READ_WRITE".equals(health(web).path("mode").asString()));
     }
 
     private static JsonNode batch(WebTestClient web, List<String> messages, int status) {

@@ -1,16 +1,29 @@
 package dev.replog.master.recovery;
 
+import static dev.replog.master.RunningMaster.awaitMode;
+import static dev.replog.master.RunningMaster.client;
+import static dev.replog.master.RunningMaster.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.protocol.AppendRequest;
+import dev.replog.common.protocol.AppendResponse;
+import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.KeyedEntries;
+import dev.replog.common.protocol.ReplicationPaths;
+import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.master.MasterApplication;
 import dev.replog.master.log.FakeSyncNode;
 import dev.replog.master.replication.StandInSecondary;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,12 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
+import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,8 +55,8 @@ class EpochTakenElsewhereTest {
     Path dataDir;
 
     private final FakeSyncNode sync = new FakeSyncNode();
-    private final EmptySecondary first = new EmptySecondary("s1");
-    private final EmptySecondary second = new EmptySecondary("s2");
+    private final SecondaryInMemory first = new SecondaryInMemory("s1");
+    private final SecondaryInMemory second = new SecondaryInMemory("s2");
 
     @AfterEach
     void close() {
@@ -62,10 +74,14 @@ class EpochTakenElsewhereTest {
             // a new cluster: a quorum with no history is enough
             awaitMode(web, "READ_WRITE");
             firstEpoch = health(web).path("epoch").asLong();
-            web.post().uri("/messages?w=1").contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue("{\"message\":\"own\"}").exchange().expectStatus().isCreated();
+            write(web, "shared", 2);
+            // s1 takes no more entries (fences still): a restarted master must not ship "own" to it
+            // while it recovers, so that s1's log ends inside the master's
+            first.takesEntries.set(false);
+            write(web, "own", 1);
         }
         assertThat(first.epoch.get()).isEqualTo(firstEpoch);
+        assertThat(first.entries).extracting(Entry::message).containsExactly("shared");
 
         sync.takeElsewhere("master-epoch", 1);
         try (ConfigurableApplicationContext master = start()) {
@@ -80,9 +96,12 @@ class EpochTakenElsewhereTest {
             awaitMode(web, "READ_WRITE");
             assertThat(health(web).path("epoch").asLong()).isEqualTo(firstEpoch + 2);
             assertThat(health(web).has("recovering")).as("said only while RECOVERING").isFalse();
+            assertThat(first.entries).extracting(Entry::message).containsExactly("shared");
+            // s1's log, the most advanced, ends inside this master's: its own entry after it stays
             web.get().uri("/messages").exchange().expectStatus().isOk().expectBody()
-                    .jsonPath("$.length()").isEqualTo(1)
-                    .jsonPath("$[0].message").isEqualTo("own");
+                    .jsonPath("$.length()").isEqualTo(2)
+                    .jsonPath("$[0].message").isEqualTo("shared")
+                    .jsonPath("$[1].message").isEqualTo("own");
         }
     }
 
@@ -91,7 +110,7 @@ class EpochTakenElsewhereTest {
         // a wiped master and a wiped secondary look like a new cluster, but masters took epochs before
         sync.takeElsewhere("master-epoch", 5);
         second.up.set(false);
-        first.takesFence.set(false);
+        first.takesAppends.set(false);
         try (ConfigurableApplicationContext master = start()) {
             WebTestClient web = client(master);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
@@ -101,7 +120,7 @@ class EpochTakenElsewhereTest {
         assertThat(first.epoch.get()).as("the fence never reached s1").isZero();
         // Restarted: the epoch it recorded hides the gap (the next one follows it) and s1 still looks
         // new, but a data dir that took an epoch is no new cluster.
-        first.takesFence.set(true);
+        first.takesAppends.set(true);
         try (ConfigurableApplicationContext master = start()) {
             WebTestClient web = client(master);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
@@ -125,57 +144,61 @@ class EpochTakenElsewhereTest {
                 "--spring.reactor.netty.shutdown-quiet-period=0s");
     }
 
-    private static WebTestClient client(ConfigurableApplicationContext context) {
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10))
-                .build();
-    }
-
-    private static JsonNode health(WebTestClient web) {
-        return web.get().uri("/health").exchange().expectBody(JsonNode.class).returnResult().getResponseBody();
-    }
-
-    private static void awaitMode(WebTestClient web, String mode) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                .until(() -> mode.equals(health(web).path("mode").asString()));
+    private static void write(WebTestClient web, String message, int w) {
+        web.post().uri("/messages?w=" + w).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"message\":\"" + message + "\"}").exchange().expectStatus().isCreated();
     }
 
     /**
-     * A secondary with an empty log that follows the highest epoch it is sent (a fence is an empty
-     * batch) and refuses batches of entries (503: the master retries them); {@link #up} false makes
-     * it answer 503 to everything, as a node that is down to the master.
+     * A secondary whose log lives in memory: it follows the highest epoch it is sent (a fence is an
+     * empty batch), appends the entries that continue its log, and serves them to a recovering
+     * master. {@link #takesAppends} false makes it answer every append 503 (a fence too) while
+     * heartbeats still reach it, {@link #takesEntries} false every append that carries entries (it
+     * still takes fences); {@link #up} false makes it answer 503 to everything, as a node that is
+     * down to the master.
      */
-    private static final class EmptySecondary implements AutoCloseable {
+    private static final class SecondaryInMemory implements AutoCloseable {
 
         final AtomicBoolean up = new AtomicBoolean(true);
-        /** False: it answers every append 503, a fence too, while heartbeats still reach it. */
-        final AtomicBoolean takesFence = new AtomicBoolean(true);
+        final AtomicBoolean takesAppends = new AtomicBoolean(true);
+        final AtomicBoolean takesEntries = new AtomicBoolean(true);
         final AtomicLong epoch = new AtomicLong();
+        final List<Entry> entries = new CopyOnWriteArrayList<>();
         private final String name;
         private final StandInSecondary server;
 
-        EmptySecondary(String name) {
+        SecondaryInMemory(String name) {
             this.name = name;
             this.server = new StandInSecondary((request, response) -> {
                 if (!up.get()) {
                     return response.status(503).send().then();
                 }
-                if (request.uri().startsWith("/replication/status")) {
-                    return response.status(200).header("Content-Type", "application/json")
-                            .sendString(Mono.fromSupplier(() -> "{\"name\":\"" + name
-                                    + "\",\"ackedSeq\":0,\"lastId\":0,\"epoch\":" + epoch.get() + "}"))
-                            .then();
+                if (request.uri().startsWith(ReplicationPaths.STATUS)) {
+                    return json(response, () -> new ReplicationStatus(name, entries.size(),
+                            entries.isEmpty() ? 0 : entries.get(entries.size() - 1).id(), epoch.get()));
+                }
+                if (request.uri().startsWith(ReplicationPaths.ENTRIES)) {
+                    QueryStringDecoder query = new QueryStringDecoder(request.uri());
+                    long from = Long.parseLong(query.parameters().get("from").get(0));
+                    long limit = Long.parseLong(query.parameters().get("limit").get(0));
+                    return json(response, () -> new KeyedEntries(entries.stream()
+                            .filter(entry -> entry.seq() >= from && entry.seq() < from + limit).toList(), Map.of()));
                 }
                 return request.receive().aggregate().asByteArray().flatMap(body -> {
                     AppendRequest append = JsonMapper.shared().readValue(body, AppendRequest.class);
-                    if (!takesFence.get() || !append.entries().isEmpty() || append.epoch() < epoch.get()) {
+                    if (!takesAppends.get() || !takesEntries.get() && !append.entries().isEmpty() || append.epoch() < epoch.get() || append.prevSeq() > entries.size()) {
                         return response.status(503).send().then();
                     }
                     epoch.accumulateAndGet(append.epoch(), Math::max);
-                    return response.status(200).header("Content-Type", "application/json")
-                            .sendString(Mono.just("{\"ackedSeq\":0,\"epoch\":" + epoch.get() + "}")).then();
+                    append.entries().stream().filter(entry -> entry.seq() == entries.size() + 1).forEach(entries::add);
+                    return json(response, () -> new AppendResponse(entries.size(), epoch.get()));
                 });
             });
+        }
+
+        private static Mono<Void> json(HttpServerResponse response, Supplier<Object> body) {
+            return response.status(200).header("Content-Type", "application/json")
+                    .sendString(Mono.fromSupplier(() -> JsonMapper.shared().writeValueAsString(body.get()))).then();
         }
 
         String asSecondary() {
