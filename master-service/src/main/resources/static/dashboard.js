@@ -45,6 +45,10 @@ function renderHealth(health) {
   const mode = $('#mode');
   mode.textContent = health.mode;
   mode.className = 'badge ' + health.mode;
+  // only while RECOVERING: what the recovery still waits for (which secondaries, how many)
+  const recovering = $('#recovering');
+  recovering.textContent = health.recovering ?? '';
+  recovering.hidden = !health.recovering;
   $('#epoch').textContent = health.epoch;
   $('#last-seq').textContent = health.lastSeq;
   $('#nodes-up').textContent = health.nodesUp;

@@ -21,7 +21,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The master's dashboard in headless Chromium against a real cluster (master, secondary,
  * faulty-secondary): a w=3 write sent while the faulty-secondary is switched down from the page
  * waits, visibly, and completes with 3 acks once it is switched back up. Screenshots of each step
- * go to {@code target/screenshots/} (the README shows copies from {@code img/}).
+ * go to {@code target/screenshots/} (the README shows copies from {@code img/}). A restarted master
+ * without a quorum shows what its recovery waits for beside its mode.
  */
 @ExtendWith(ClusterExtension.class)
 @DisplayName("Dashboard in a browser")
@@ -49,11 +50,7 @@ class DashboardBrowserIT {
     @DisplayName("a w=3 write waits while the faulty-secondary is switched down on the page and completes when it is back")
     void aW3WriteWaitsForTheFaultySecondaryAndCompletesWhenItIsBack() {
         WebDriver page = browser.driver();
-        WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(30), Duration.ofMillis(50));
-        wait.ignoring(StaleElementReferenceException.class); // the node table is redrawn on every poll
-        page.get(cluster.master().url().resolve("/").toString());
-
-        wait.until(ExpectedConditions.textToBe(By.id("mode"), "READ_WRITE"));
+        WebDriverWait wait = openDashboard(page);
         wait.until(d -> d.findElements(By.cssSelector("#nodes tbody tr[data-status=HEALTHY]")).size() == 3);
         for (String message : List.of("hello", "world")) {
             send(page, message, "2");
@@ -91,6 +88,37 @@ class DashboardBrowserIT {
                 && nodeRow(d, FAULTY).findElement(By.className("lag")).getText().equals("0"));
         wait.until(d -> d.findElement(By.cssSelector("#tail li:first-child")).getText().contains("needs all three"));
         browser.screenshot("dashboard-done");
+    }
+
+    @Test
+    @DisplayName("a restarted master without a quorum shows RECOVERING and what its recovery waits for, until a secondary is back")
+    void aRecoveringMasterShowsWhatItWaitsFor() {
+        WebDriver page = browser.driver();
+        WebDriverWait wait = openDashboard(page);
+        assertThat(page.findElement(By.id("recovering")).isDisplayed()).as("said only while RECOVERING").isFalse();
+
+        NodeProcess secondary = cluster.node(ReplogCluster.SECONDARY);
+        secondary.stop();
+        cluster.node(FAULTY).stop();
+        cluster.master().restart();
+        wait.until(ExpectedConditions.textToBe(By.id("mode"), "RECOVERING"));
+        wait.until(ExpectedConditions.textToBe(By.id("recovering"),
+                "heard 0 of 2 secondaries; need a quorum of 2 nodes"));
+        browser.screenshot("dashboard-recovering");
+
+        secondary.start();
+        wait.until(ExpectedConditions.textToBe(By.id("mode"), "READ_WRITE"));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("recovering")));
+        cluster.heal(); // the faulty-secondary too
+    }
+
+    /** Opens the dashboard and waits until it shows the master READ_WRITE. */
+    private WebDriverWait openDashboard(WebDriver page) {
+        WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(30), Duration.ofMillis(50));
+        wait.ignoring(StaleElementReferenceException.class); // the node table is redrawn on every poll
+        page.get(cluster.master().url().resolve("/").toString());
+        wait.until(ExpectedConditions.textToBe(By.id("mode"), "READ_WRITE"));
+        return wait;
     }
 
     private static void send(WebDriver page, String message, String w) {
