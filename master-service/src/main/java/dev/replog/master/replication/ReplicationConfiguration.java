@@ -84,6 +84,7 @@ class ReplicationConfiguration {
             replicators.add(replicator);
             clients.add(client);
         }
+        messages.observeWrites((lastSeq, awaitedSeq) -> members.entriesWritten(awaitedSeq));
         return members;
     }
 
