@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
-import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Durability</h2>
  * The single writer writes each batch with one positional write, then publishes the new
- * {@link #lastSeq()} and tells the {@link #observeWrites write listener}. What happens next depends on the {@link FsyncMode}: {@code ALWAYS} fsyncs
+ * {@link #lastSeq()}. What happens next depends on the {@link FsyncMode}: {@code ALWAYS} fsyncs
  * inline; {@code NONE} does not; {@code GROUP} commits in groups led by the appending threads: an
  * append made while no fsync runs leads one itself, taking the last written seq, fsyncing once and
  * completing the futures of every append up to that seq, and goes on while appends made meanwhile
@@ -138,22 +137,6 @@ public final class FileLogStore implements LogStore {
     /** Tells {@code observer} about every fsync that makes appended records durable (for metrics). */
     public void observeFsyncs(FsyncObserver observer) {
         this.fsyncObserver = Objects.requireNonNull(observer, "observer");
-    }
-
-    private volatile LongConsumer writeListener = seq -> { };
-
-    @Override
-    public void observeWrites(LongConsumer listener) {
-        this.writeListener = Objects.requireNonNull(listener, "listener");
-    }
-
-    /** Tells the write listener; what it does is not the store's failure. */
-    private void written(long seq) {
-        try {
-            writeListener.accept(seq);
-        } catch (RuntimeException e) {
-            log.warn("The write listener failed at seq {}: {}", seq, e.toString());
-        }
     }
 
     private record Pending(long seq, CompletableFuture<Long> future) {
@@ -528,11 +511,9 @@ public final class FileLogStore implements LogStore {
                 case NONE:
                     lastSeq = newLast;
                     durableSeq = newLast;
-                    written(newLast);
                     return CompletableFuture.completedFuture(newLast);
                 case ALWAYS:
                     lastSeq = newLast;
-                    written(newLast);
                     long started = System.nanoTime();
                     try {
                         force(seg);
@@ -553,7 +534,6 @@ public final class FileLogStore implements LogStore {
                 failPending(); // outside the lock; also catches a queued append a failing leader missed
             }
         }
-        written(queued.seq()); // before the fsync this append may lead
         leadGroupFsyncs(); // outside the writer's lock: other threads may append (and queue) meanwhile
         return queued.future();
     }

@@ -4,7 +4,6 @@ import dev.replog.common.protocol.Entry;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongConsumer;
 
 /**
  * An append-only log of {@link Entry entries} indexed by {@code seq}, the one storage contract of
@@ -55,16 +54,6 @@ public interface LogStore extends AutoCloseable {
      * {@link #append}.
      */
     CompletableFuture<Long> appendRecords(List<LogRecord> records);
-
-    /**
-     * Tells {@code listener} the new {@link #lastSeq()} after each append, on the appending thread,
-     * once the records are written and readable and before the store makes them durable (for the
-     * file store: before the fsync that an append leads). The master's replicators ship entries
-     * while its own fsync runs. One listener; a store whose appends are durable at once (in memory)
-     * need not tell.
-     */
-    default void observeWrites(LongConsumer listener) {
-    }
 
     /** Up to {@code limit} consecutive records from {@code fromSeq}, with epoch and idempotency key. */
     List<LogRecord> readRecords(long fromSeq, int limit);

@@ -614,30 +614,6 @@ class FileLogStoreTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(FsyncMode.class)
-    void theWriteListenerHearsEachAppendOnTheAppendingThreadOnceReadableAndBeforeItsFsync(FsyncMode mode) throws Exception {
-        try (FileLogStore store = FileLogStore.open(dir, mode, SMALL_SEGMENTS)) {
-            store.append(entries(1, 2)).get(10, SECONDS);
-            List<String> events = new ArrayList<>();
-            store.observeWrites(seq -> {
-                events.add("written " + seq + " on " + Thread.currentThread().getName() + ", durable "
-                        + store.durableSeq());
-                assertThat(store.read(3, 10)).as("readable when told").isEqualTo(entries(3, 3));
-            });
-            store.beforeGroupFsync = () -> events.add("group fsync");
-
-            assertThat(store.append(entries(3, 3)).get(10, SECONDS)).isEqualTo(5);
-
-            String written = "written 5 on " + Thread.currentThread().getName() + ", durable ";
-            switch (mode) {
-                case GROUP -> assertThat(events).containsExactly(written + 2, "group fsync");
-                case ALWAYS -> assertThat(events).containsExactly(written + 2);
-                case NONE -> assertThat(events).containsExactly(written + 5); // durable when written
-            }
-        }
-    }
-
     @Test
     void fsyncModeParsesTheConfiguredValues() {
         assertThat(FsyncMode.parse("group")).isEqualTo(FsyncMode.GROUP);

@@ -57,9 +57,6 @@ public final class MessageLog {
     /** Requests submitted but not yet taken by a writer turn; a turn is scheduled on 0 -> 1. */
     private final AtomicInteger wip = new AtomicInteger();
     private volatile GroupObserver observer = GroupObserver.NONE;
-    private volatile WriteObserver writeObserver = WriteObserver.NONE;
-    /** Writer thread only: the last seq of the group being written that a writer awaits on secondaries (0: none). */
-    private long groupAwaitedSeq;
 
     /**
      * @param writer    the single thread every append runs on
@@ -79,18 +76,7 @@ public final class MessageLog {
             }
         };
         reloadKeys(rememberedKeys);
-        store.observeWrites(seq -> writeObserver.written(seq, groupAwaitedSeq));
         onDurable.accept(store.durableSeq());
-    }
-
-    /**
-     * Told each write once its entries are readable, before the fsync that makes them durable
-     * here: the replicators ship them while it runs, so a {@code w>=2} write waits for the
-     * slower of the two fsyncs instead of both in turn. Acknowledgements still count only entries
-     * durable on this master ({@link dev.replog.master.writeconcern.AckTracker}).
-     */
-    public void observeWrites(WriteObserver observer) {
-        this.writeObserver = observer;
     }
 
     /** Told the size and duration of each group write (for metrics). */
@@ -104,16 +90,7 @@ public final class MessageLog {
      * {@link IdsUnavailableException} when no permanent id became available within the bound.
      */
     public Mono<Appended> append(String message, String idempotencyKey) {
-        return append(message, idempotencyKey, false);
-    }
-
-    /**
-     * As {@link #append(String, String)}; {@code awaitedBySecondaries}: the writer waits until
-     * secondaries hold the entry, so the {@link #observeWrites write observer} is told to ship it
-     * at once.
-     */
-    public Mono<Appended> append(String message, String idempotencyKey, boolean awaitedBySecondaries) {
-        return appendAll(List.of(message), idempotencyKey, awaitedBySecondaries)
+        return appendAll(List.of(message), idempotencyKey)
                 .map(batch -> new Appended(batch.first(), batch.replay()));
     }
 
@@ -125,16 +102,10 @@ public final class MessageLog {
      * bound (nothing appended; ids taken for it are a gap).
      */
     public Mono<AppendedBatch> appendAll(List<String> messages, String idempotencyKey) {
-        return appendAll(messages, idempotencyKey, false);
-    }
-
-    /** As {@link #appendAll(List, String)}, with {@code awaitedBySecondaries} as in {@link #append(String, String, boolean)}. */
-    public Mono<AppendedBatch> appendAll(List<String> messages, String idempotencyKey, boolean awaitedBySecondaries) {
         if (messages.isEmpty()) {
             return Mono.error(new IllegalArgumentException("nothing to append"));
         }
-        Mono<Pending> onWriter = Mono.create(sink ->
-                submit(new AppendTask(messages, idempotencyKey, awaitedBySecondaries, sink)));
+        Mono<Pending> onWriter = Mono.create(sink -> submit(new AppendTask(messages, idempotencyKey, sink)));
         // No id in hand (the prefetched ranges are spent): wait, without blocking, until the id
         // source has one again, up to its bound, then try again; a second miss waits once more.
         return onWriter
@@ -247,7 +218,6 @@ public final class MessageLog {
         // Retries of a request in this same group: they share its store write's fate
         List<Replay> sameGroupReplays = new ArrayList<>();
         long nextSeq = store.lastSeq() + 1;
-        long awaitedSeq = 0;
         long chars = 0;
         AppendTask task;
         while (records.size() < MAX_GROUP_ENTRIES && chars < MAX_GROUP_CHARS && (task = queue.poll()) != null) {
@@ -275,9 +245,6 @@ public final class MessageLog {
                     chars += entry.message().length();
                 }
                 nextSeq += entries.size();
-                if (task.awaitedBySecondaries) {
-                    awaitedSeq = nextSeq - 1;
-                }
                 if (key != null) {
                     newKeys.put(key, entries);
                 }
@@ -290,15 +257,13 @@ public final class MessageLog {
         if (group.isEmpty()) {
             return;
         }
-        // Before the store write: an entry becomes readable for replication once written (the
-        // store's lastSeq), and by then the ring holds it (a failed write leaves slots past the
-        // log, overwritten next).
+        // Before the store write: an entry becomes readable for replication only once durable, and
+        // by then the ring holds it (a failed write leaves slots past the log, overwritten next).
         for (int i = 0; i < group.size(); i++) {
             String key = group.get(i).idempotencyKey;
             groupEntries.get(i).forEach(entry -> recent.put(entry, key));
         }
         CompletableFuture<Long> durable;
-        groupAwaitedSeq = awaitedSeq;
         try {
             durable = store.appendRecords(records);
         } catch (RuntimeException e) {
@@ -306,8 +271,6 @@ public final class MessageLog {
             group.forEach(t -> t.sink.error(e));
             sameGroupReplays.forEach(r -> r.task.sink.error(e)); // their seqs go to the next group's messages
             return;
-        } finally {
-            groupAwaitedSeq = 0;
         }
         recentKeys.putAll(newKeys);
         observer.written(group.size(), records.size(), System.nanoTime() - started);
@@ -422,8 +385,7 @@ public final class MessageLog {
     }
 
     /** One request waiting for the writer. */
-    private record AppendTask(List<String> messages, String idempotencyKey, boolean awaitedBySecondaries,
-            MonoSink<Pending> sink) {
+    private record AppendTask(List<String> messages, String idempotencyKey, MonoSink<Pending> sink) {
     }
 
     /** Sees each group write: requests and entries in it, and the writer's time for it. */
@@ -432,17 +394,5 @@ public final class MessageLog {
         GroupObserver NONE = (requests, entries, nanos) -> { };
 
         void written(int requests, int entries, long nanos);
-    }
-
-    /** Sees each write of entries once they are readable, before they are durable here. */
-    @FunctionalInterface
-    public interface WriteObserver {
-        WriteObserver NONE = (lastSeq, awaitedSeq) -> { };
-
-        /**
-         * @param lastSeq    the log's new last seq
-         * @param awaitedSeq the last seq of this write that a writer awaits on secondaries (0: none)
-         */
-        void written(long lastSeq, long awaitedSeq);
     }
 }

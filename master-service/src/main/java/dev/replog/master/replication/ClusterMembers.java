@@ -50,18 +50,6 @@ public final class ClusterMembers {
         appendListeners.forEach(Runnable::run);
     }
 
-    /**
-     * New entries are written in the master's log, not yet durable there (its fsync runs now). If
-     * a writer waits on secondaries for {@code awaitedSeq} (0: none does), wakes every replicator
-     * to ship up to it at once, so the master's and the secondaries' fsyncs run side by side.
-     * Entries no writer waits on go when they are durable ({@link #entriesAppended()}), lingering.
-     */
-    public void entriesWritten(long awaitedSeq) {
-        if (awaitedSeq > 0) {
-            replicators.forEach(replicator -> replicator.wakeFor(awaitedSeq));
-        }
-    }
-
     /** Called after new entries became durable in the master's log. */
     public void onEntriesAppended(Runnable listener) {
         appendListeners.add(listener);

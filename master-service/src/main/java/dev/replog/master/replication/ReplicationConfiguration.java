@@ -84,7 +84,6 @@ class ReplicationConfiguration {
             replicators.add(replicator);
             clients.add(client);
         }
-        messages.observeWrites((lastSeq, awaitedSeq) -> members.entriesWritten(awaitedSeq));
         return members;
     }
 

@@ -387,9 +387,9 @@ public final class Replicator {
         wake();
     }
 
-    /** Entries written here and not yet sent; guarded by {@code this}. */
+    /** Entries durable here and not yet sent; guarded by {@code this}. */
     private long backlog() {
-        return messages.lastSeq() - Math.max(sentSeq, ackedSeq);
+        return messages.durableSeq() - Math.max(sentSeq, ackedSeq);
     }
 
     /**
@@ -404,27 +404,23 @@ public final class Replicator {
     }
 
     /**
-     * Entries are shipped once written on the master, while its own fsync may still run: a
-     * {@code w>=2} write then waits for the slower of the master's and the secondaries' fsyncs, not
-     * for both in turn. A secondary may so hold an entry the master loses in a crash; none of them
-     * was acknowledged (acks count only entries durable on the master, {@link AckTracker}), and the
-     * master's recovery fetches them back from a secondary it hears, or the log-matching check
-     * rolls them back on one that no longer matches. An empty batch (it asks the secondary to roll
-     * back entries past the master's log) goes alone.
+     * Only entries durable on the master are shipped: a secondary never holds an entry the master
+     * could lose in a crash, so the master's own log stays a superset of every acknowledged write.
+     * An empty batch (it asks the secondary to roll back entries past the master's log) goes alone.
      */
     private boolean hasWork() {
         return !fenced && epoch.taken() && health.status() != NodeStatus.UNHEALTHY
-                && (Math.max(sentSeq, ackedSeq) < messages.lastSeq() || (needsTrim && inFlight == 0));
+                && (Math.max(sentSeq, ackedSeq) < messages.durableSeq() || (needsTrim && inFlight == 0));
     }
 
     /**
-     * The entries from {@code from} on, as many as the limits allow, that are written here: from
+     * The entries from {@code from} on, as many as the limits allow, that are durable here: from
      * the master's memory, else (unless {@code inMemoryOnly}: {@link NotInMemory}) from the segment
      * files, off the event loop.
      */
     private AppendRequest batchFrom(long from, boolean inMemoryOnly) {
-        long written = messages.lastSeq();
-        int count = (int) Math.max(0, Math.min(limits.maxEntries(), written - from + 1));
+        long durable = messages.durableSeq();
+        int count = (int) Math.max(0, Math.min(limits.maxEntries(), durable - from + 1));
         long prevSeq = from - 1;
         KeyedEntries held = messages.recentEntries(from, count);
         Entry prev = prevSeq == 0 ? null : messages.recentEntry(prevSeq);
@@ -499,7 +495,7 @@ public final class Replicator {
                 log.debug("{} refused the batch after seq {} ({}): resending from seq {}", node.name(),
                         batch.prevSeq(), outcome.reason(), lowered + 1);
             }
-            if (catchingUp && ackedSeq >= messages.lastSeq()) {
+            if (catchingUp && ackedSeq >= messages.durableSeq()) {
                 catchingUp = false;
                 log.info("{} caught up at seq {}", node.name(), ackedSeq);
             }

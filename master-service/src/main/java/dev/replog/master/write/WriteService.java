@@ -16,9 +16,8 @@ import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /**
- * The master's write path: check the cluster takes writes, append (seq, id, durable here; the
- * replicators ship a {@code w>=2} entry once it is written, while the fsync runs), wake the
- * replicators, then wait, without holding a thread, until {@code w} nodes hold the entry.
+ * The master's write path: check the cluster takes writes, append (seq, id, durable here), wake
+ * the replicators, then wait, without holding a thread, until {@code w} nodes hold the entry.
  */
 @Service
 public class WriteService {
@@ -44,7 +43,7 @@ public class WriteService {
         return Mono.defer(() -> {
             int required = requiredNodes(command.w());
             cluster.requireWritable();
-            return messages.append(command.message(), command.idempotencyKey(), required > 1)
+            return messages.append(command.message(), command.idempotencyKey())
                     .doOnNext(appended -> members.entriesAppended(awaitedBySecondaries(appended.entry().seq(), required)))
                     .flatMap(appended -> awaitConcern(appended.entry().seq(), required, command.timeout())
                             .map(acks -> new WriteResult(appended.entry().seq(), appended.entry().id(), required, acks,
@@ -60,7 +59,7 @@ public class WriteService {
         return Mono.defer(() -> {
             int required = requiredNodes(command.w());
             cluster.requireWritable();
-            return messages.appendAll(command.messages(), command.idempotencyKey(), required > 1)
+            return messages.appendAll(command.messages(), command.idempotencyKey())
                     .doOnNext(appended -> members.entriesAppended(awaitedBySecondaries(appended.last().seq(), required)))
                     .flatMap(appended -> awaitConcern(appended.last().seq(), required, command.timeout())
                             .map(acks -> new BatchResult(appended.first().seq(), appended.last().seq(),

@@ -14,11 +14,8 @@ import reactor.core.publisher.MonoSink;
  *
  * <p>Each node has one watermark: the master's durable seq (slot 0) and each secondary's
  * {@code ackedSeq} as the secondary itself last reported it (slots 1..n-1). For a level {@code w}
- * the committed seq {@code c(w)} is the w-th largest watermark, but never above the master's: a
- * wait for {@code (seq, w)} is done once {@code c(w) >= seq}. The replicators ship entries before
- * the master's fsync has made them durable (it runs meanwhile), so secondaries may hold an entry
- * the master could still lose in a crash; such an entry counts for nobody until the master holds
- * it too, which keeps the master's own log a superset of every acknowledged write. Waiters sit in one ordered map per level, so a watermark move
+ * the committed seq {@code c(w)} is the w-th largest watermark; a wait for {@code (seq, w)} is
+ * done once {@code c(w) >= seq}. Waiters sit in one ordered map per level, so a watermark move
  * completes exactly the waiters at or below the new {@code c(w)}: no polling, no timers.
  */
 public final class AckTracker {
@@ -99,16 +96,16 @@ public final class AckTracker {
         return watermarks[slot];
     }
 
-    /** How many nodes hold {@code seq} now, counted once the master does (0 before). */
+    /** How many nodes hold {@code seq} now. */
     public synchronized int acks(long seq) {
         return countAcks(seq);
     }
 
-    /** The highest seq that at least {@code level} nodes hold, the master among them. */
+    /** The highest seq that at least {@code level} nodes hold. */
     public synchronized long committed(int level) {
         long[] sorted = watermarks.clone();
         Arrays.sort(sorted);
-        return Math.min(watermarks[0], sorted[sorted.length - level]);
+        return sorted[sorted.length - level];
     }
 
     /**
@@ -158,7 +155,7 @@ public final class AckTracker {
             if (waiters.isEmpty()) {
                 continue;
             }
-            long committed = Math.min(watermarks[0], sorted[sorted.length - level]);
+            long committed = sorted[sorted.length - level];
             Iterator<Map.Entry<Long, List<Waiter>>> it = waiters.headMap(committed, true).entrySet().iterator();
             while (it.hasNext()) {
                 for (Waiter waiter : it.next().getValue()) {
@@ -171,11 +168,7 @@ public final class AckTracker {
         return ready;
     }
 
-    /** How many nodes hold {@code seq}: none while the master does not (see the class comment). */
     private int countAcks(long seq) {
-        if (watermarks[0] < seq) {
-            return 0;
-        }
         int acks = 0;
         for (long watermark : watermarks) {
             if (watermark >= seq) {

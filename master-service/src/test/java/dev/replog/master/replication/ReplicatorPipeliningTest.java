@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.log.InMemoryLogStore;
 import dev.replog.common.log.LogRecord;
-import dev.replog.common.log.testing.ForwardingLogStore;
 import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.ReplicationStatus;
@@ -23,11 +22,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -52,8 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
  * no writer waits on linger for a bigger batch; entries a writer waits on do not. Batches come
  * from the master's memory, and from its log when the entries are no longer held there. A secondary
  * that follows a newer epoch (it refuses an append with one, or a heartbeat reports one) supersedes
- * this master: nothing more is shipped to it. An entry a writer waits on goes out once written,
- * while the master's fsync runs, and counts only once that has ended.
+ * this master: nothing more is shipped to it.
  */
 class ReplicatorPipeliningTest {
 
@@ -80,7 +75,6 @@ class ReplicatorPipeliningTest {
     private MasterEpoch epoch;
     private Replicator replicator;
     private final AtomicInteger healthChanges = new AtomicInteger();
-    private final AckTracker tracker = new AckTracker(2);
 
     @BeforeEach
     void start() {
@@ -105,6 +99,7 @@ class ReplicatorPipeliningTest {
 
     /** Starts the replicator under test; {@code linger} as {@code replog.replication.linger}. */
     private void startReplicator(Duration linger) {
+        AckTracker tracker = new AckTracker(2);
         SecondaryNode node = new SecondaryNode(1, "fake", URI.create("http://127.0.0.1:" + secondary.port()));
         SecondaryClient client = new SecondaryClient(node, WebClient.builder(), HttpClient.create(), JsonMapper.shared(),
                 new ClusterSettings(""), TIMEOUT, TIMEOUT);
@@ -285,68 +280,6 @@ class ReplicatorPipeliningTest {
         assertThat(replicator.ackedSeq()).as("a newer master's log is not this master's").isZero();
         append(3);
         await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(appends::isEmpty);
-    }
-
-    @Test
-    void anEntryAWriterWaitsOnIsShippedOnceWrittenWhileTheMastersFsyncRunsAndCountsOnceThatEnds() {
-        DurableOnRelease store = new DurableOnRelease();
-        messages = new MessageLog(store, new CountingIds(), epoch, writer, 100, tracker::masterDurable);
-        startReplicator(Duration.ofSeconds(5)); // a linger no test waits out: only a writer's wait ships at once
-        ClusterMembers members = new ClusterMembers(List.of(replicator), List.of());
-        messages.observeWrites((lastSeq, awaitedSeq) -> members.entriesWritten(awaitedSeq)); // as the master does
-
-        messages.append("awaited", null, true).subscribe();
-        await().atMost(TIMEOUT).until(() -> appends.size() == 1);
-        assertThat(appends.get(0).seqs()).containsExactly(1L);
-        assertThat(messages.durableSeq()).as("shipped while the master's own fsync runs").isZero();
-
-        AtomicReference<Integer> acks = new AtomicReference<>();
-        tracker.awaitAcks(1, 1).subscribe(acks::set);
-        appends.get(0).release().tryEmitValue(true);
-        await().atMost(TIMEOUT).until(() -> tracker.watermark(1) == 1);
-        assertThat(acks.get()).as("the secondary's copy counts for nobody before the master's does").isNull();
-
-        store.release();
-        await().atMost(TIMEOUT).until(() -> acks.get() != null);
-        assertThat(acks.get()).isEqualTo(2);
-    }
-
-    /**
-     * An in-memory store whose appends become durable when the test {@link #release releases}
-     * them, as a file store's during a long fsync; it tells its write listener at once.
-     */
-    private static final class DurableOnRelease extends ForwardingLogStore {
-        private final List<CompletableFuture<Long>> waiting = new CopyOnWriteArrayList<>();
-        private volatile LongConsumer writes = seq -> { };
-        private volatile long durable;
-
-        DurableOnRelease() {
-            super(new InMemoryLogStore());
-        }
-
-        @Override
-        public void observeWrites(LongConsumer listener) {
-            writes = listener;
-        }
-
-        @Override
-        public CompletableFuture<Long> appendRecords(List<LogRecord> records) {
-            super.appendRecords(records);
-            CompletableFuture<Long> madeDurable = new CompletableFuture<>();
-            waiting.add(madeDurable);
-            writes.accept(lastSeq());
-            return madeDurable;
-        }
-
-        @Override
-        public long durableSeq() {
-            return durable;
-        }
-
-        void release() {
-            durable = lastSeq();
-            waiting.forEach(future -> future.complete(durable));
-        }
     }
 
     /** Appends {@code count} messages and wakes the replicator once they are durable, as the master does. */

@@ -89,28 +89,6 @@ class AckTrackerTest {
     }
 
     @Test
-    void secondariesHoldingAnEntryTheMasterHasNotMadeDurableCountForNobodyUntilItHas() {
-        // the replicators ship an entry while the master's fsync runs: both secondaries may store it first
-        AtomicReference<Integer> one = new AtomicReference<>();
-        AtomicReference<Integer> two = new AtomicReference<>();
-        tracker.masterDurable(4);
-        tracker.awaitAcks(5, 1).subscribe(one::set);
-        tracker.awaitAcks(5, 2).subscribe(two::set);
-        tracker.secondaryAdvanced(1, 5);
-        tracker.secondaryAcked(2, 6);
-        assertThat(one.get()).as("w=1 while only secondaries hold seq 5").isNull();
-        assertThat(two.get()).as("w=2 while only secondaries hold seq 5").isNull();
-        assertThat(tracker.acks(5)).isZero();
-        assertThat(tracker.committed(1)).isEqualTo(4);
-        assertThat(tracker.committed(2)).isEqualTo(4);
-
-        tracker.masterDurable(5);
-        assertThat(one.get()).isEqualTo(3);
-        assertThat(two.get()).isEqualTo(3);
-        assertThat(tracker.committed(3)).isEqualTo(5);
-    }
-
-    @Test
     void aSecondaryThatLostEntriesNoLongerCountsForThem() {
         tracker.masterDurable(4);
         tracker.secondaryAcked(1, 4);

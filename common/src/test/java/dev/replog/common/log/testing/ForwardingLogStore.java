@@ -6,7 +6,6 @@ import dev.replog.common.protocol.Entry;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongConsumer;
 
 /**
  * A store that hands every call to another: tests override the calls they watch or change (shared
@@ -48,11 +47,6 @@ public abstract class ForwardingLogStore implements LogStore {
     @Override
     public CompletableFuture<Long> appendRecords(List<LogRecord> records) {
         return delegate.appendRecords(records);
-    }
-
-    @Override
-    public void observeWrites(LongConsumer listener) {
-        delegate.observeWrites(listener);
     }
 
     @Override
