@@ -274,6 +274,10 @@ public final class MessageLog {
         }
         recentKeys.putAll(newKeys);
         observer.written(group.size(), records.size(), System.nanoTime() - started);
+        // Once per group, whoever still waits (each request also reports it, before it waits on the
+        // write concern): a group whose requests all went away during the fsync would leave the
+        // watermark behind, and a retry answered from the remembered keys waits on it.
+        durable.thenAccept(onDurable::accept);
         for (int i = 0; i < group.size(); i++) {
             group.get(i).sink.success(new Pending(new AppendedBatch(groupEntries.get(i), false), durable));
         }

@@ -11,6 +11,7 @@ import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.common.web.ClusterSettings;
 import dev.replog.master.config.SecondaryNode;
 import dev.replog.master.log.CountingIds;
+import dev.replog.master.log.DurableOnRelease;
 import dev.replog.master.log.MasterEpoch;
 import dev.replog.master.log.MessageLog;
 import dev.replog.master.writeconcern.AckTracker;
@@ -48,7 +49,8 @@ import tools.jackson.databind.json.JsonMapper;
  * no writer waits on linger for a bigger batch; entries a writer waits on do not. Batches come
  * from the master's memory, and from its log when the entries are no longer held there. A secondary
  * that follows a newer epoch (it refuses an append with one, or a heartbeat reports one) supersedes
- * this master: nothing more is shipped to it.
+ * this master: nothing more is shipped to it. No entry is shipped before it is durable on the
+ * master.
  */
 class ReplicatorPipeliningTest {
 
@@ -280,6 +282,26 @@ class ReplicatorPipeliningTest {
         assertThat(replicator.ackedSeq()).as("a newer master's log is not this master's").isZero();
         append(3);
         await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(appends::isEmpty);
+    }
+
+    @Test
+    void noEntryIsShippedBeforeItIsDurableOnTheMasterEvenWhenAWriterWaitsOnIt() {
+        // Shipping while the master's fsync runs was tried and dropped (docs/performance-log.md,
+        // eighteenth session): a secondary would show, and a recovery might adopt, an entry the
+        // master loses in a crash.
+        DurableOnRelease store = new DurableOnRelease();
+        messages = new MessageLog(store, new CountingIds(), epoch, writer, 100, seq -> { });
+        startReplicator(Duration.ZERO);
+
+        messages.append("awaited", null).subscribe();
+        await().atMost(TIMEOUT).until(() -> messages.lastSeq() == 1);
+        replicator.wakeFor(1);
+        await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(appends::isEmpty);
+
+        store.release();
+        replicator.wakeFor(1);
+        await().atMost(TIMEOUT).until(() -> appends.size() == 1);
+        assertThat(appends.get(0).seqs()).containsExactly(1L);
     }
 
     /** Appends {@code count} messages and wakes the replicator once they are durable, as the master does. */
