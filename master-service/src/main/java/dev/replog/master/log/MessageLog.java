@@ -114,7 +114,7 @@ public final class MessageLog {
                 .flatMap(pending -> pending.durable == null
                         ? Mono.just(pending.appended)
                         // suppressCancel: a client that goes away must not cancel the shared write
-                        : Mono.fromFuture(pending.durable, true).doOnNext(onDurable::accept).thenReturn(pending.appended));
+                        : Mono.fromFuture(pending.durable, true).thenReturn(pending.appended));
     }
 
     private static boolean waitForIds(Throwable error) {
@@ -274,9 +274,10 @@ public final class MessageLog {
         }
         recentKeys.putAll(newKeys);
         observer.written(group.size(), records.size(), System.nanoTime() - started);
-        // Once per group, whoever still waits (each request also reports it, before it waits on the
-        // write concern): a group whose requests all went away during the fsync would leave the
-        // watermark behind, and a retry answered from the remembered keys waits on it.
+        // Once per group, whoever still waits, and before the requests' own callbacks when this
+        // thread led the fsync: a report per request left the watermark behind when all of a
+        // group's requests went away during the fsync, and a retry answered from the remembered
+        // keys waits on it.
         durable.thenAccept(onDurable::accept);
         for (int i = 0; i < group.size(); i++) {
             group.get(i).sink.success(new Pending(new AppendedBatch(groupEntries.get(i), false), durable));

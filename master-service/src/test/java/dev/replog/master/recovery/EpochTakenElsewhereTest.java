@@ -186,7 +186,7 @@ class EpochTakenElsewhereTest {
                 }
                 return request.receive().aggregate().asByteArray().flatMap(body -> {
                     AppendRequest append = JsonMapper.shared().readValue(body, AppendRequest.class);
-                    if (!takesAppends.get() || !takesEntries.get() && !append.entries().isEmpty() || append.epoch() < epoch.get() || append.prevSeq() > entries.size()) {
+                    if (refuses(append)) {
                         return response.status(503).send().then();
                     }
                     epoch.accumulateAndGet(append.epoch(), Math::max);
@@ -194,6 +194,11 @@ class EpochTakenElsewhereTest {
                     return json(response, () -> new AppendResponse(entries.size(), epoch.get()));
                 });
             });
+        }
+
+        private boolean refuses(AppendRequest append) {
+            boolean switchedOff = !takesAppends.get() || (!takesEntries.get() && !append.entries().isEmpty());
+            return switchedOff || append.epoch() < epoch.get() || append.prevSeq() > entries.size();
         }
 
         private static Mono<Void> json(HttpServerResponse response, Supplier<Object> body) {
