@@ -28,11 +28,13 @@ import tools.jackson.databind.JsonNode;
  * Concurrent clients that write unique messages to the master, each with a random write concern
  * (1, 2, 3, majority, all) and {@code timeoutMs}, and record every write in a {@link History}:
  * invoke before sending, then ok (201), fail (a definite error: 4xx, or a 503 said before anything
- * was appended) or info (504, another 5xx, a timeout, a refused or broken connection).
+ * was appended) or info (504, a 503 Superseded from a master that a newer one replaced while the
+ * write waited, another 5xx, a timeout, a refused or broken connection).
  *
  * <p>Each client is an asynchronous loop with one write in flight; after an answer that is not a
  * 201 or 504 it waits 100 ms (300 ms after no answer) so that a master that is down or read-only is not hammered. Answers the
- * contract does not allow during faults (anything but 201, a definite 503, 504 or no answer) are
+ * contract does not allow during faults (anything but 201, a definite 503, 503 Superseded, 504 or no
+ * answer) are
  * kept in {@link #unexpected()}.
  */
 final class ChaosClients {
@@ -182,7 +184,7 @@ final class ChaosClients {
             history.fail(invoke, detail);
             return true;
         }
-        if (status != 504) {
+        if (status != 504 && !(status == 503 && "Superseded".equals(title))) {
             unexpected.add(invoke + ": " + result);
         }
         long seq = status == 504 ? safeJson(result).path("seq").asLong(0) : 0;

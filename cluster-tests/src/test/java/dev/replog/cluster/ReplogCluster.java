@@ -274,7 +274,7 @@ final class ReplogCluster implements AutoCloseable {
         /**
          * {@code count} sync-service nodes named sync-1..sync-{@code count}, each with every node as
          * {@code replog.sync.peers} and its {@code replog.sync.node-id}; they start (and are ready)
-         * before the other nodes, and the master gets them as {@code replog.sync.nodes}.
+         * before the other nodes, and the master and the replicas get them as {@code replog.sync.nodes}.
          */
         Builder syncNodes(int count) {
             syncNodes = count;
@@ -351,8 +351,14 @@ final class ReplogCluster implements AutoCloseable {
             }
             for (Map.Entry<String, NodeKind> secondary : secondaries.entrySet()) {
                 String name = secondary.getKey();
+                Map<String, String> replicaProps = new LinkedHashMap<>();
+                if (!syncPorts.isEmpty()) {
+                    // where a replica that lost its data learns the newest epoch, as bin/cluster sets it
+                    replicaProps.put("replog.sync.nodes", syncUrls);
+                }
+                replicaProps.putAll(properties.getOrDefault(name, Map.of()));
                 nodes.put(name, new NodeProcess(name, secondary.getValue(), ports.get(name), logDir,
-                        dataDir.resolve(name), properties.getOrDefault(name, Map.of()), clusterSecret));
+                        dataDir.resolve(name), replicaProps, clusterSecret));
             }
             ReplogCluster cluster = new ReplogCluster(nodes, master, clusterSecret);
             try {

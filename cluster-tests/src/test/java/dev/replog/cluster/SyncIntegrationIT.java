@@ -8,6 +8,9 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -212,5 +215,85 @@ class SyncIntegrationIT {
         masterNode.start();
         cluster.heal();
         assertThat(cluster.awaitConverged(Duration.ofSeconds(30))).isEqualTo(secondLog);
+    }
+
+    /**
+     * The schedule that lost an acknowledged write: the first master's write X waits at w=2 while
+     * one secondary is down and the other fails appends; the first master freezes; a second master
+     * fences both secondaries, adopts the log without X and writes Y at X's seq; it freezes; the
+     * faulty-secondary loses its data dir and restarts; the first master wakes. The wiped node
+     * must learn the newest epoch from the sync cluster before it takes an append, so it refuses
+     * the first master, which steps down and ends X's wait 503 Superseded. Either way, X is never
+     * answered 2xx unless every node holds it at the end.
+     */
+    @Test
+    @Order(5)
+    @DisplayName("a frozen master that wakes after a newer master led and a secondary lost its data cannot have a "
+            + "write acknowledged that the newer master's log lacks: X ends 503 Superseded, never 201 and then lost")
+    void aWipedSecondaryCannotBeWonBackByAFencedMaster() throws Exception {
+        ReplogClient first = cluster.client();
+        for (int i = 1; i <= 5; i++) {
+            Written.created(first.write("two-masters-" + i, 3), 3, N);
+        }
+        List<LogEntry> before = cluster.awaitConverged(Duration.ofSeconds(30));
+        NodeProcess firstMaster = cluster.master();
+        NodeProcess secondary = cluster.node(ReplogCluster.SECONDARY);
+        NodeProcess faulty = cluster.node(ReplogCluster.FAULTY_SECONDARY);
+
+        // 1-2: X at w=2 reaches only the first master, which freezes
+        secondary.kill();
+        faulty.client().faults(Map.of("errorBeforeAppend", 1.0));
+        CompletableFuture<HttpResult> x = first.writeAsync("X", 2);
+        long xSeq = before.size() + 1L;
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.messages().size() == xSeq);
+        firstMaster.pause();
+
+        NodeProcess second = cluster.secondMaster("master-2");
+        HttpResult xAnswer;
+        try {
+            // 3: a second master fences both secondaries, adopts 1..5 and writes Y at X's seq
+            secondary.start();
+            faulty.client().faults(Map.of("errorBeforeAppend", 0.0));
+            ReplogClient secondClient = second.start().client();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
+                    secondClient.mode()).as("mode of the second master").isEqualTo("READ_WRITE"));
+            Written y = Written.created(secondClient.write("Y", 3), 3, N);
+            assertThat(y.seq()).as("Y takes the seq X has on the frozen first master").isEqualTo(xSeq);
+            long secondEpoch = secondClient.health().path("epoch").asLong(-1);
+            second.pause();
+
+            // 4: the faulty-secondary loses its data dir
+            faulty.kill();
+            faulty.wipeDataDir();
+            faulty.start();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(faulty.client().replicationStatus()
+                    .path("epoch").asLong(-1)).as("the wiped node's epoch, learned from the sync cluster")
+                    .isEqualTo(secondEpoch));
+
+            // 5: the first master wakes
+            firstMaster.resume();
+            xAnswer = x.get(60, TimeUnit.SECONDS);
+
+            // 6: the second master wakes and writes on
+            second.resume();
+            Written.created(secondClient.write("Z", 3), 3, N);
+        } finally {
+            if (firstMaster.isPaused()) {
+                firstMaster.resume();
+            }
+            second.kill();
+        }
+        firstMaster.kill();
+        firstMaster.start();
+        cluster.heal();
+        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(30));
+        assertThat(log).extracting(LogEntry::message).contains("Y", "Z");
+        if (xAnswer.status() / 100 == 2) {
+            assertThat(log).as("X was acknowledged (%s): every node must hold it", xAnswer)
+                    .extracting(LogEntry::message).contains("X");
+        }
+        JsonNode problem = assertProblem(xAnswer, 503);
+        assertThat(problem.path("title").asString("")).isEqualTo("Superseded");
+        assertThat(problem.path("detail").asString("")).contains("may or may not survive");
     }
 }

@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  * <ul>
  *   <li>{@link #acked()}: 201, the write is stored on {@code w} nodes and must never be lost;</li>
  *   <li>{@link #refused()}: 503 (read-only or recovering), nothing was appended: must never show up;</li>
- *   <li>{@link #unknown()}: 504 or no answer (connection refused or reset while the master is down):
+ *   <li>{@link #unknown()}: 504, a 503 Superseded with the {@code seq} of a write that waited while a
+ *       newer master took over, or no answer (connection refused or reset while the master is down):
  *       the write may or may not be in the log;</li>
  *   <li>{@link #unexpected()}: anything else (a malformed 201, a 500, a 400...): a defect.</li>
  * </ul>
@@ -181,6 +182,10 @@ final class WriteLoad {
             }
             case 503 -> {
                 JsonNode problem = LogChecks.assertProblem(result, 503);
+                if (problem.has("seq") && "Superseded".equals(problem.path("title").asString(""))) {
+                    unknown.add(message); // a newer master took over while it waited: it may or may not survive
+                    return false;
+                }
                 String mode = problem.path("mode").asString("");
                 if (!mode.equals("READ_ONLY") && !mode.equals("RECOVERING")) {
                     unexpected.add(message + " (w=" + w + ", " + sentIn + "): 503 without mode READ_ONLY or "

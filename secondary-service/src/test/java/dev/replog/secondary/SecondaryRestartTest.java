@@ -66,7 +66,7 @@ class SecondaryRestartTest {
         node.close();
         client = start("--replog.storage.fsync=" + fsync);
 
-        assertThat(status(client)).isEqualTo(new ReplicationStatus("restarting", 5, 50, 3));
+        assertThat(status(client)).isEqualTo(new ReplicationStatus("restarting", 5, 50, 3, 3));
         assertThat(client.get().uri("/messages").exchange().expectStatus().isOk()
                 .expectBody(ENTRIES).returnResult().getResponseBody()).isEqualTo(entries(1, 5));
         append(client, new AppendRequest(2, 5, 50, entries(6, 6))).expectStatus().isEqualTo(HttpStatus.CONFLICT)

@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * Everything one stored record carries: the {@link Entry} fields plus the epoch of the master that
- * stored it and the client's idempotency key ({@code ""} when none), so that a restarted master
+ * wrote it (the epoch in which it was first appended, kept as it is copied from node to node, as a
+ * Raft entry keeps its term) and the client's idempotency key ({@code ""} when none), so that a restarted master
  * still recognises retried requests. {@link LogStore#append} stores entries with epoch 0
  * ("unknown") and no key.
  */
@@ -43,16 +44,18 @@ public record LogRecord(long seq, long id, long epoch, String idempotencyKey, St
         return new Entry(seq, id, message);
     }
 
-    /** The records' entries, with the key of each record that has one. */
+    /** The records' entries, with the key of each record that has one and the epoch of each. */
     public static KeyedEntries keyed(List<LogRecord> records) {
         List<Entry> entries = new ArrayList<>(records.size());
         Map<Long, String> keys = new HashMap<>();
+        Map<Long, Long> epochs = new HashMap<>();
         for (LogRecord record : records) {
             entries.add(record.toEntry());
             if (!record.idempotencyKey().isEmpty()) {
                 keys.put(record.seq(), record.idempotencyKey());
             }
+            epochs.put(record.seq(), record.epoch());
         }
-        return new KeyedEntries(entries, keys);
+        return new KeyedEntries(entries, keys, epochs);
     }
 }

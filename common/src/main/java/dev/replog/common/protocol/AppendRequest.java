@@ -19,9 +19,16 @@ import java.util.Map;
  * <p>{@code keys} maps the seq of each entry a client wrote with an {@code Idempotency-Key} to that
  * key (omitted when none): the secondaries store it with the entry, so a master that lost its disk
  * and recovers its log from them still recognises a retried request.
+ *
+ * <p>{@code epochs} maps the seq of each entry that an older master wrote (one this master adopted
+ * in its recovery) to that master's epoch (omitted when none: every entry was written in
+ * {@code epoch}). The secondaries store each entry with the epoch that wrote it, never the epoch of
+ * the master that happened to ship it: a log's last entry then tells how up to date the log is
+ * (see docs/decisions/0009-up-to-date-rule.md).
  */
 public record AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> entries, Long masterLastSeq,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<Long, String> keys) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<Long, String> keys,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<Long, Long> epochs) {
 
     /** Longest idempotency key a client may send (the master's API checks it first). */
     public static final int MAX_KEY_CHARS = 128;
@@ -34,6 +41,12 @@ public record AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> e
     /** A batch of entries written without idempotency keys. */
     public AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> entries, Long masterLastSeq) {
         this(epoch, prevSeq, prevId, entries, masterLastSeq, Map.of());
+    }
+
+    /** A batch of entries all written in {@code epoch}. */
+    public AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> entries, Long masterLastSeq,
+            Map<Long, String> keys) {
+        this(epoch, prevSeq, prevId, entries, masterLastSeq, keys, Map.of());
     }
 
     public AppendRequest {
@@ -75,6 +88,23 @@ public record AppendRequest(long epoch, long prevSeq, long prevId, List<Entry> e
             }
         }
         keys = Map.copyOf(keys);
+        epochs = epochs == null ? Map.of() : epochs;
+        for (Map.Entry<Long, Long> written : epochs.entrySet()) {
+            if (written.getKey() == null || written.getKey() <= prevSeq || written.getKey() > prevSeq + entries.size()) {
+                throw new IllegalArgumentException("epochs names seq " + written.getKey() + ", which is not in the batch");
+            }
+            if (written.getValue() == null || written.getValue() < 0 || written.getValue() > epoch) {
+                throw new IllegalArgumentException("the epoch of seq " + written.getKey() + " must be 0.." + epoch
+                        + " (no entry is written by a master newer than the one shipping it)");
+            }
+        }
+        epochs = Map.copyOf(epochs);
+    }
+
+    /** The epoch of the master that wrote the entry at {@code seq}: {@link #epochs}' or the batch's. */
+    public long epochAt(long seq) {
+        Long written = epochs.get(seq);
+        return written == null ? epoch : written;
     }
 
     /** The idempotency key the entry at {@code seq} was written with, {@code ""} when none. */

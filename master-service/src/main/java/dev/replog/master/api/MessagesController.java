@@ -71,7 +71,9 @@ class MessagesController {
     @ApiResponse(responseCode = "422", description = "Idempotency-Key reused with another message",
             content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "503", description = "read-only: fewer than a quorum of nodes up (mode, nodesUp, "
-            + "quorum); superseded by a newer master, or the master's log store failed (restart it)",
+            + "quorum); superseded by a newer master, or the master's log store failed (restart it). A write "
+            + "that was waiting for its write concern when a newer master took over also ends 503 \"Superseded\" "
+            + "(seq, acks, w): indefinite, like a 504, the entry may or may not survive in the newer master's log",
             content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "504", description = "timeoutMs passed first (seq, acks): the entry stays and replicates",
             content = @Content(mediaType = PROBLEM))
@@ -109,7 +111,8 @@ class MessagesController {
     @ApiResponse(responseCode = "422", description = "Idempotency-Key reused with other messages",
             content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "503", description = "read-only, recovering, no permanent ids obtainable, or "
-            + "superseded by a newer master or the master's log store failed (restart it)",
+            + "superseded by a newer master or the master's log store failed (restart it); \"Superseded\" with "
+            + "seq, acks and w when a newer master took over while the batch waited: indefinite, like a 504",
             content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "504", description = "timeoutMs passed first (seq of the last entry, acks): the "
             + "batch stays and replicates", content = @Content(mediaType = PROBLEM))

@@ -48,10 +48,14 @@ public final class DataDirState {
     }
 
     /**
-     * Looks at {@code dataDir} before anything writes into it; with no state of its own, leaves the
-     * marker (durably) until {@link #recovered()}.
+     * Looks at {@code dataDir} before anything writes a record into its log; with no state of its
+     * own, leaves the marker (durably) until {@link #recovered()}. State means records: a log
+     * directory that holds none (its segments deleted, only the lock file left) is no state, and
+     * neither is an epoch counter alone (an empty log vouches for nothing the cluster holds).
+     *
+     * @param logRecords the records the log holds (its last seq)
      */
-    public static DataDirState inspect(Path dataDir) {
+    public static DataDirState inspect(Path dataDir, long logRecords) {
         Path marker = dataDir.resolve(RECOVERY_PENDING);
         DurableCounter takenEpoch = new DurableCounter(dataDir.resolve(TAKEN_EPOCH));
         long localEpoch = new DurableCounter(dataDir.resolve("epoch")).value();
@@ -61,9 +65,9 @@ public final class DataDirState {
                     + "secondary (or a quorum with no history)", dataDir.toAbsolutePath());
             return new DataDirState(false, marker, takenEpoch, localEpoch);
         }
-        boolean hadState = Files.exists(dataDir.resolve("epoch")) || Files.exists(dataDir.resolve("log"));
+        boolean hadState = logRecords > 0;
         if (!hadState) {
-            log.warn("Data dir {} holds no state: this master is new or lost its disk; it will not accept "
+            log.warn("Data dir {} holds no log records: this master is new or lost its disk; it will not accept "
                     + "writes before it has heard from every secondary (or a quorum with no history)",
                     dataDir.toAbsolutePath());
             createDurably(marker);
@@ -72,7 +76,7 @@ public final class DataDirState {
     }
 
     /**
-     * Whether the data dir held a log or an epoch of this master's own at start, and it has not been
+     * Whether the data dir's log held records of this master's own at start, and it has not been
      * {@link #distrust distrusted} since.
      */
     public boolean hadState() {

@@ -32,13 +32,13 @@ class LogConfiguration {
     private static final java.time.Duration RANGE_LIFE = java.time.Duration.ofSeconds(2);
 
     @Bean
-    DataDirState dataDirState(MasterProperties properties) {
-        // Decided before anything writes into the directory: was there a log or a counter?
-        return DataDirState.inspect(properties.dataDir());
+    DataDirState dataDirState(MasterProperties properties, LogStore store) {
+        // Decided before anything writes a record: did the log hold any?
+        return DataDirState.inspect(properties.dataDir(), store.lastSeq());
     }
 
     @Bean(destroyMethod = "close")
-    LogStore logStore(MasterProperties properties, DataDirState state) {
+    LogStore logStore(MasterProperties properties) {
         FsyncMode fsync = FsyncMode.parse(properties.storage().fsync());
         LogStore store = FileLogStore.open(properties.dataDir().resolve("log"), fsync,
                 properties.storage().segmentBytes().toBytes());
@@ -102,7 +102,7 @@ class LogConfiguration {
     @Bean
     MessageLog messageLog(LogStore store, IdSource ids, MasterEpoch epoch, Scheduler logWriter, AckTracker tracker,
             MeterRegistry meters) {
-        MessageLog messages = new MessageLog(store, ids, epoch, logWriter, REMEMBERED_KEYS, tracker::masterDurable);
+        MessageLog messages = new MessageLog(store, ids, epoch, logWriter, REMEMBERED_KEYS, tracker);
         observe(messages, store, meters);
         return messages;
     }

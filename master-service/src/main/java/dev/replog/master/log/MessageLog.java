@@ -13,7 +13,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -51,7 +50,7 @@ public final class MessageLog {
     private final Scheduler writer;
     /** Writer thread only (and the constructor). */
     private final Map<String, List<Entry>> recentKeys;
-    private final LongConsumer onDurable;
+    private final DurabilityListener onDurable;
     private final RecentEntries recent = new RecentEntries(RECENT_ENTRIES);
     private final Queue<AppendTask> queue = new ConcurrentLinkedQueue<>();
     /** Requests submitted but not yet taken by a writer turn; a turn is scheduled on 0 -> 1. */
@@ -60,10 +59,11 @@ public final class MessageLog {
 
     /**
      * @param writer    the single thread every append runs on
-     * @param onDurable told the new durable seq after every append becomes durable
+     * @param onDurable told the new durable seq after every append becomes durable, and of every
+     *                  truncation
      */
     public MessageLog(LogStore store, IdSource ids, MasterEpoch epoch, Scheduler writer, int rememberedKeys,
-            LongConsumer onDurable) {
+            DurabilityListener onDurable) {
         this.store = store;
         this.ids = ids;
         this.epoch = epoch;
@@ -76,7 +76,7 @@ public final class MessageLog {
             }
         };
         reloadKeys(rememberedKeys);
-        onDurable.accept(store.durableSeq());
+        onDurable.durableUpTo(store.durableSeq());
     }
 
     /** Told the size and duration of each group write (for metrics). */
@@ -132,13 +132,15 @@ public final class MessageLog {
     }
 
     /**
-     * Appends entries fetched from a secondary during recovery, keeping their seq, id and
-     * idempotency keys, and remembers those keys as a restart would have.
+     * Appends entries fetched from a secondary during recovery, keeping their seq, id, idempotency
+     * keys and the epoch that wrote each (0 where the secondary did not say), and remembers those
+     * keys as a restart would have.
      */
     public Mono<Long> appendRecovered(KeyedEntries fetched) {
         return Mono.fromCallable(() -> {
                     List<LogRecord> records = fetched.entries().stream()
-                            .map(entry -> LogRecord.of(entry, 0L, fetched.keys().get(entry.seq())))
+                            .map(entry -> LogRecord.of(entry, fetched.epochAt(entry.seq(), 0L),
+                                    fetched.keys().get(entry.seq())))
                             .toList();
                     CompletableFuture<Long> durable = store.appendRecords(records);
                     KeyRuns runs = new KeyRuns();
@@ -148,12 +150,13 @@ public final class MessageLog {
                 })
                 .subscribeOn(writer)
                 .flatMap(durable -> Mono.fromFuture(durable, true))
-                .doOnNext(onDurable::accept);
+                .doOnNext(onDurable::durableUpTo);
     }
 
     /**
      * Recovery only, before any write is taken: drops the entries after {@code seq}, which a newer
-     * master's log does not hold, with their remembered idempotency keys (a retry appends again).
+     * master's log does not hold, with their remembered idempotency keys (a retry appends again),
+     * and tells the listener: a seq past {@code seq} counts again only once it is durable anew.
      */
     public Mono<Void> truncateAfter(long seq) {
         return Mono.<Void>fromRunnable(() -> {
@@ -162,6 +165,7 @@ public final class MessageLog {
                 return;
             }
             store.truncateAfter(seq);
+            onDurable.truncatedAfter(seq);
             recent.clear();
             recentKeys.values().removeIf(entries -> entries.get(entries.size() - 1).seq() > seq);
             log.warn("Dropped entries {}..{} from this master's log: the cluster's log does not hold them", seq + 1,
@@ -278,7 +282,7 @@ public final class MessageLog {
         // thread led the fsync: a report per request left the watermark behind when all of a
         // group's requests went away during the fsync, and a retry answered from the remembered
         // keys waits on it.
-        durable.thenAccept(onDurable::accept);
+        durable.thenAccept(onDurable::durableUpTo);
         for (int i = 0; i < group.size(); i++) {
             group.get(i).sink.success(new Pending(new AppendedBatch(groupEntries.get(i), false), durable));
         }

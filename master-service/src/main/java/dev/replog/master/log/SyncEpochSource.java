@@ -1,5 +1,6 @@
 package dev.replog.master.log;
 
+import dev.replog.common.protocol.EpochSequence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -17,7 +18,7 @@ import reactor.core.publisher.Mono;
  */
 final class SyncEpochSource implements EpochSource {
 
-    static final String SEQUENCE = "master-epoch";
+    static final String SEQUENCE = EpochSequence.NAME;
     private static final long MAX_RANGE = 1_000_000;
     private static final Logger log = LoggerFactory.getLogger(SyncEpochSource.class);
 

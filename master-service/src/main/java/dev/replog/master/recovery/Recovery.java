@@ -9,6 +9,7 @@ import dev.replog.master.log.EpochSource;
 import dev.replog.master.log.MasterEpoch;
 import dev.replog.master.log.MessageLog;
 import dev.replog.master.replication.ClusterMembers;
+import dev.replog.master.replication.CommonPrefix;
 import dev.replog.master.replication.NodeStatus;
 import dev.replog.master.replication.Replicator;
 import java.time.Duration;
@@ -220,13 +221,24 @@ public class Recovery implements SmartLifecycle {
                 .collectList();
     }
 
+    /**
+     * Raft's up-to-date rule: the log whose last entry a newer epoch wrote is the more up to date,
+     * and of two whose last entries one epoch wrote, the longer. Never the longest alone: an older
+     * master's long suffix that a newer master never saw (it was fenced first) is not acknowledged
+     * at a quorum, while the newer master's shorter log may hold writes it acknowledged
+     * (docs/decisions/0009-up-to-date-rule.md).
+     */
+    static final Comparator<ReplicationStatus> UP_TO_DATE = Comparator
+            .comparingLong(ReplicationStatus::lastEpoch)
+            .thenComparingLong(ReplicationStatus::ackedSeq);
+
     /** With the fenced secondaries' state: fetch what this master lacks, then take the epoch and lead. */
     private Mono<Void> recoverFrom(List<Fenced> fenced, long highestId, long taken) {
-        Comparator<Fenced> byAckedSeq = Comparator.comparingLong(f -> f.status().ackedSeq());
+        Comparator<Fenced> upToDate = Comparator.comparing(Fenced::status, UP_TO_DATE);
         Mono<Void> fetched = dataDir.hadState()
                 ? fetchFromFirstMatching(fenced.stream().filter(f -> f.status().ackedSeq() > messages.lastSeq())
-                        .sorted(byAckedSeq.reversed()).toList())
-                : fenced.stream().max(byAckedSeq).map(this::adoptLogOf).orElse(Mono.empty()); // n=1: nothing to adopt
+                        .sorted(upToDate.reversed()).toList())
+                : fenced.stream().max(upToDate).map(this::adoptLogOf).orElse(Mono.empty()); // n=1: nothing to adopt
         return fetched
                 .then(messages.advanceIdsPast(highestId))
                 // With the sync cluster: the first two id ranges (retried next tick while unreachable)
@@ -324,34 +336,18 @@ public class Recovery implements SmartLifecycle {
     }
 
     /**
-     * The last seq at which this master's log and the secondary's hold the same entry (0: none).
-     * Logs that agree at a seq agree before it (every append checks the entry before it), so a
-     * binary search over single-entry reads finds it.
+     * The last seq at which this master's log and the secondary's hold the same entry (0: none), by
+     * binary search over single-entry reads ({@link CommonPrefix}).
      */
     private Mono<Long> commonPrefix(Fenced source) {
         long highest = Math.min(messages.lastSeq(), source.status().ackedSeq());
         if (highest == 0) {
             return Mono.just(0L);
         }
-        return sameEntryAt(source, highest)
-                .flatMap(same -> same ? Mono.just(highest) : searchCommonPrefix(source, 0, highest));
-    }
-
-    /** The common prefix's end in [{@code agreed}, {@code differs}): the logs agree at agreed (or it is 0), not at differs. */
-    private Mono<Long> searchCommonPrefix(Fenced source, long agreed, long differs) {
-        if (differs - agreed <= 1) {
-            return Mono.just(agreed);
-        }
-        long mid = agreed + (differs - agreed) / 2;
-        return sameEntryAt(source, mid)
-                .flatMap(same -> same ? searchCommonPrefix(source, mid, differs) : searchCommonPrefix(source, agreed, mid));
-    }
-
-    private Mono<Boolean> sameEntryAt(Fenced source, long seq) {
-        return source.replicator().readLog(seq, 1)
-                .publishOn(Schedulers.boundedElastic()) // this master's log: file reads
-                .map(page -> !page.entries().isEmpty() && page.entries().get(0).seq() == seq
-                        && page.entries().get(0).id() == messages.store().idAt(seq));
+        Replicator replicator = source.replicator();
+        return replicator.holdsMastersEntryAt(highest)
+                .flatMap(same -> same ? Mono.just(highest)
+                        : CommonPrefix.search(replicator::holdsMastersEntryAt, 0, highest));
     }
 
     /** A secondary that took this recovery's epoch, and its state right after. */
@@ -367,9 +363,13 @@ public class Recovery implements SmartLifecycle {
         long target = source.status().ackedSeq();
         long firstToRead = Math.max(1, last);
         Map<Long, String> keys = new HashMap<>();
+        Map<Long, Long> epochs = new HashMap<>();
         return Flux.range(0, Integer.MAX_VALUE)
                 .concatMap(page -> source.replicator().readLog(firstToRead + (long) page * PAGE, PAGE), 1)
-                .doOnNext(page -> keys.putAll(page.keys()))
+                .doOnNext(page -> {
+                    keys.putAll(page.keys());
+                    epochs.putAll(page.epochs());
+                })
                 .map(KeyedEntries::entries)
                 .takeUntil(page -> page.size() < PAGE || page.get(page.size() - 1).seq() >= target)
                 .flatMapIterable(page -> page)
@@ -377,13 +377,13 @@ public class Recovery implements SmartLifecycle {
                 .collectList()
                 .map(entries -> {
                     if (last == 0) {
-                        return Optional.of(new KeyedEntries(entries, keys));
+                        return Optional.of(new KeyedEntries(entries, keys, epochs));
                     }
                     if (entries.isEmpty() || entries.get(0).id() != messages.lastId()) {
                         return Optional.<KeyedEntries>empty();
                     }
                     // the first is this master's own last entry, read to check that the logs continue
-                    return Optional.of(new KeyedEntries(entries.subList(1, entries.size()), keys));
+                    return Optional.of(new KeyedEntries(entries.subList(1, entries.size()), keys, epochs));
                 });
     }
 

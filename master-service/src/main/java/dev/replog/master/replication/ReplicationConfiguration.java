@@ -65,7 +65,7 @@ class ReplicationConfiguration {
         HttpClient http = HttpClient.create();
         List<Replicator> replicators = new ArrayList<>();
         List<SecondaryClient> clients = new ArrayList<>();
-        ClusterMembers members = new ClusterMembers(replicators, clients);
+        ClusterMembers members = new ClusterMembers(replicators, clients, tracker, epoch);
         Replicator.BatchLimits limits = new Replicator.BatchLimits(properties.replication().maxBatchEntries(),
                 properties.replication().maxBatchBytes().toBytes(), properties.replication().linger());
         for (SecondaryNode node : secondaryNodes) {
@@ -79,7 +79,7 @@ class ReplicationConfiguration {
                     .publishPercentileHistogram()
                     .register(meters);
             Replicator replicator = new Replicator(node, messages, tracker, client, retry, health, epoch, limits,
-                    properties.replication().maxInFlight(), roundTrip, Clock.systemUTC(), members::healthChanged);
+                    properties.replication().maxInFlight(), roundTrip, Clock.systemUTC(), members);
             observe(replicator, retry, meters);
             replicators.add(replicator);
             clients.add(client);

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -68,7 +69,7 @@ public final class Replicator {
     private final MasterEpoch epoch;
     private final BatchLimits limits;
     private final Clock clock;
-    private final Runnable onHealthChange;
+    private final Events events;
     private final long lingerNanos;
 
     private final int maxInFlight;
@@ -95,10 +96,20 @@ public final class Replicator {
     private final AtomicLong newerEpoch = new AtomicLong();
     private volatile boolean needsTrim;
     private volatile ReplicationStatus lastStatus;
+    /** Whether a search for the last entry this secondary shares with the master runs (nothing is shipped meanwhile). */
+    private final AtomicBoolean searching = new AtomicBoolean();
+
+    /** What a replicator tells the cluster: a health change, or that a newer master exists. */
+    interface Events {
+        void healthChanged();
+
+        /** {@code by}'s secondary follows {@code newerEpoch}, above this master's. */
+        void superseded(Replicator by, long newerEpoch);
+    }
 
     Replicator(SecondaryNode node, MessageLog messages, AckTracker tracker, SecondaryClient client, Retry retry,
             NodeHealth health, MasterEpoch epoch, BatchLimits limits, int maxInFlight, Timer roundTrip, Clock clock,
-            Runnable onHealthChange) {
+            Events events) {
         this.node = node;
         this.messages = messages;
         this.tracker = tracker;
@@ -110,7 +121,7 @@ public final class Replicator {
         this.maxInFlight = maxInFlight;
         this.roundTrip = roundTrip;
         this.clock = clock;
-        this.onHealthChange = onHealthChange;
+        this.events = events;
         this.lingerNanos = limits.linger().toNanos();
     }
 
@@ -196,7 +207,10 @@ public final class Replicator {
         wake();
     }
 
-    /** Stops shipping (shutdown); answers to batches in flight still update the watermark. */
+    /**
+     * Stops shipping (shutdown, or a newer master exists); answers to batches in flight still move
+     * the watermark, which counts for nothing once the tracker is superseded.
+     */
     void stop() {
         fenced = true;
     }
@@ -295,7 +309,7 @@ public final class Replicator {
         }
         boolean idle;
         synchronized (this) {
-            idle = inFlight == 0 && answers.get() == mark;
+            idle = inFlight == 0 && answers.get() == mark && !searching.get();
         }
         // also when the tracker lags this replicator (answers to pipelined batches that raced): repaired here
         if (idle && (status.ackedSeq() != ackedSeq || tracker.watermark(node.index()) != ackedSeq)) {
@@ -306,6 +320,9 @@ public final class Replicator {
             }
             if (holdsMastersEntry(status.ackedSeq(), status.lastId())) {
                 confirm(status.ackedSeq());
+            } else if (status.ackedSeq() > 0 && status.ackedSeq() <= messages.lastSeq()) {
+                resumeAfter(status.ackedSeq());
+                findLastSharedEntry(status.ackedSeq()); // another entry there: the logs diverge
             } else {
                 resumeAfter(status.ackedSeq());
             }
@@ -320,22 +337,22 @@ public final class Replicator {
             log.info("{} is HEALTHY again (was {}), ackedSeq={}, lag={}{}", node.name(), before, ackedSeq, lag,
                     lag > 0 ? ": catching up" : "");
             catchingUp = catchingUp || lag > 0;
-            onHealthChange.run();
+            events.healthChanged();
         }
         wake();
     }
 
     /**
      * The secondary has accepted {@code newer}, an epoch above this master's: stop shipping to it
-     * and tell the listeners (the cluster view turns read-only), once.
+     * and tell the cluster (which stops every replicator and ends every wait), once.
      */
     private void superseded(long newer) {
         fenced = true;
         if (newerEpoch.compareAndSet(0, newer)) { // a heartbeat and an append answer may both bring it
             log.error("{} has accepted epoch {} from a newer master (this master has epoch {}): this master stops "
-                    + "replicating to it and takes no more writes; restart it to take a new epoch and rejoin",
+                    + "replicating and takes no more writes; restart it to take a new epoch and rejoin",
                     node.name(), newer, epoch.value());
-            onHealthChange.run();
+            events.superseded(this, newer);
         }
     }
 
@@ -350,7 +367,7 @@ public final class Replicator {
             } else {
                 log.warn("{} is {} : missed a heartbeat ({})", node.name(), now, cause.getMessage());
             }
-            onHealthChange.run();
+            events.healthChanged();
         }
     }
 
@@ -409,7 +426,7 @@ public final class Replicator {
      * An empty batch (it asks the secondary to roll back entries past the master's log) goes alone.
      */
     private boolean hasWork() {
-        return !fenced && epoch.taken() && health.status() != NodeStatus.UNHEALTHY
+        return !fenced && !searching.get() && epoch.taken() && health.status() != NodeStatus.UNHEALTHY
                 && (Math.max(sentSeq, ackedSeq) < messages.durableSeq() || (needsTrim && inFlight == 0));
     }
 
@@ -422,6 +439,8 @@ public final class Replicator {
         long durable = messages.durableSeq();
         int count = (int) Math.max(0, Math.min(limits.maxEntries(), durable - from + 1));
         long prevSeq = from - 1;
+        // In memory: entries this master appended, so in its epoch; the files also hold entries it
+        // adopted in its recovery, each with the epoch that wrote it
         KeyedEntries held = messages.recentEntries(from, count);
         Entry prev = prevSeq == 0 ? null : messages.recentEntry(prevSeq);
         long prevId;
@@ -442,8 +461,24 @@ public final class Replicator {
             }
             batch.add(entry);
         }
-        return new AppendRequest(epoch.value(), prevSeq, prevId, batch,
-                Math.max(messages.lastSeq(), prevSeq + batch.size()), keysUpTo(held.keys(), prevSeq + batch.size()));
+        long lastSeq = prevSeq + batch.size();
+        return new AppendRequest(epoch.value(), prevSeq, prevId, batch, Math.max(messages.lastSeq(), lastSeq),
+                keysUpTo(held.keys(), lastSeq), olderEpochsUpTo(held.epochs(), lastSeq));
+    }
+
+    /** The entries up to {@code lastSeq} that an older epoch wrote, with that epoch. */
+    private Map<Long, Long> olderEpochsUpTo(Map<Long, Long> epochs, long lastSeq) {
+        if (epochs.isEmpty()) {
+            return epochs;
+        }
+        long current = epoch.value();
+        Map<Long, Long> older = new HashMap<>();
+        epochs.forEach((seq, written) -> {
+            if (seq <= lastSeq && written != current) {
+                older.put(seq, written);
+            }
+        });
+        return older;
     }
 
     /** The keys of the entries up to {@code lastSeq} (a batch cut short by its byte limit ships fewer). */
@@ -472,6 +507,7 @@ public final class Replicator {
         long raised = -1;
         long lowered = -1;
         long newer = 0;
+        long diverged = -1;
         synchronized (this) {
             inFlight--;
             if (outcome.accepted()) {
@@ -488,6 +524,8 @@ public final class Replicator {
                 }
             } else if (outcome.epoch() > epoch.value()) {
                 newer = outcome.epoch();
+            } else if (outcome.mismatch()) {
+                diverged = batch.prevSeq();
             } else {
                 lowered = Math.min(outcome.ackedSeq(), messages.lastSeq());
                 ackedSeq = lowered;
@@ -502,6 +540,10 @@ public final class Replicator {
         }
         if (newer > 0) {
             superseded(newer);
+        }
+        if (diverged >= 0) {
+            findLastSharedEntry(diverged);
+            return;
         }
         // Outside the lock: a watermark move completes write-concern waits, and their requests run on.
         if (raised >= 0) {
@@ -526,6 +568,51 @@ public final class Replicator {
             log.warn("Replication to {} paused at ackedSeq={} after {} ({}); it resumes when a heartbeat answers",
                     node.name(), ackedSeq, error.getMessage(), health.status());
         }
+    }
+
+    /**
+     * The secondary's log holds another entry than the master's at {@code differsAt}: find the last
+     * entry the two logs share by binary search over single-entry reads (logs that agree at a seq
+     * agree before it: every append checks the entry before it), so a long divergent tail, left by
+     * an older master, costs a few dozen round trips instead of one per entry. Nothing is shipped
+     * meanwhile; then shipping resumes after the shared entry, and the first batch rolls the rest
+     * back on the secondary.
+     */
+    private void findLastSharedEntry(long differsAt) {
+        if (!searching.compareAndSet(false, true)) {
+            return; // pipelined batches refused alike: one search
+        }
+        log.info("{}'s log holds another entry than this master's at seq {}: searching for the last entry both hold",
+                node.name(), differsAt);
+        CommonPrefix.search(this::holdsMastersEntryAt, 0, differsAt)
+                .subscribe(shared -> {
+                    synchronized (this) {
+                        ackedSeq = shared;
+                        sentSeq = shared;
+                    }
+                    answers.incrementAndGet(); // a heartbeat sent before this moves nothing
+                    tracker.secondaryAcked(node.index(), Math.min(shared, tracker.watermark(node.index())));
+                    log.info("{} shares this master's log up to seq {}: resending from seq {}, which rolls back the "
+                            + "entries after it", node.name(), shared, shared + 1);
+                    searching.set(false);
+                    wake();
+                }, error -> {
+                    log.warn("Searching {}'s log failed ({}); resending from its watermark", node.name(),
+                            error.getMessage());
+                    searching.set(false);
+                    wake();
+                });
+    }
+
+    /**
+     * Whether the secondary's entry at {@code seq} is this master's (the same permanent id): one
+     * read of the secondary's log and one of this master's (off the event loop).
+     */
+    public Mono<Boolean> holdsMastersEntryAt(long seq) {
+        return client.read(seq, 1)
+                .publishOn(Schedulers.boundedElastic()) // this master's log: file reads
+                .map(page -> !page.entries().isEmpty() && page.entries().get(0).seq() == seq
+                        && seq <= messages.lastSeq() && page.entries().get(0).id() == messages.store().idAt(seq));
     }
 
     /** Whether the secondary's entry at {@code seq} is the master's (same permanent id). */

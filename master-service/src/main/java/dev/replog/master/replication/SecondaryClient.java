@@ -113,7 +113,7 @@ final class SecondaryClient {
 
     private static AppendOutcome refusal(Map<?, ?> problem) {
         return new AppendOutcome(false, number(problem.get("ackedSeq")), number(problem.get("epoch")),
-                String.valueOf(problem.get("title")));
+                String.valueOf(problem.get("reason") != null ? problem.get("reason") : problem.get("title")));
     }
 
     private static long number(Object value) {

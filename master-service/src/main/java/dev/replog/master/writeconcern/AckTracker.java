@@ -1,5 +1,6 @@
 package dev.replog.master.writeconcern;
 
+import dev.replog.master.log.DurabilityListener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -17,11 +18,18 @@ import reactor.core.publisher.MonoSink;
  * the committed seq {@code c(w)} is the w-th largest watermark; a wait for {@code (seq, w)} is
  * done once {@code c(w) >= seq}. Waiters sit in one ordered map per level, so a watermark move
  * completes exactly the waiters at or below the new {@code c(w)}: no polling, no timers.
+ *
+ * <p>Once {@link #supersede superseded} (a newer master exists), every wait ends with
+ * {@link SupersededException} and no later watermark completes one: an answer that comes after a
+ * secondary took the newer epoch may come from a node that the newer master's recovery never saw
+ * (see docs/decisions/0010-epoch-floor.md).
  */
-public final class AckTracker {
+public final class AckTracker implements DurabilityListener {
 
     private final long[] watermarks;
     private final List<TreeMap<Long, List<Waiter>>> waitersByLevel;
+    /** Set once, under the lock: who superseded this master (null while it leads). */
+    private SupersededException.Supersession superseded;
 
     /** @param clusterSize n, the master counted */
     public AckTracker(int clusterSize) {
@@ -39,17 +47,56 @@ public final class AckTracker {
         return watermarks.length;
     }
 
-    /** The master's own entries are durable up to {@code seq}. Never moves backwards. */
+    @Override
+    public void durableUpTo(long seq) {
+        masterDurable(seq);
+    }
+
+    @Override
+    public void truncatedAfter(long seq) {
+        masterTruncated(seq);
+    }
+
+    /** The master's own entries are durable up to {@code seq}. Never moves backwards but by {@link #masterTruncated}. */
     public void masterDurable(long seq) {
         List<Waiter> ready;
         synchronized (this) {
-            if (seq <= watermarks[0]) {
+            if (seq <= watermarks[0] || superseded != null) {
                 return;
             }
             watermarks[0] = seq;
             ready = collectReady();
         }
         complete(ready);
+    }
+
+    /**
+     * The master's log was cut after {@code seq} (recovery adopted a newer master's log): its
+     * watermark follows it down, so an entry appended again at a seq it held before counts only once
+     * it is durable again. Waits already completed stay completed.
+     */
+    public synchronized void masterTruncated(long seq) {
+        watermarks[0] = Math.min(watermarks[0], seq);
+    }
+
+    /**
+     * A newer master has taken over: every pending wait ends with {@link SupersededException}, and
+     * so does every later one; no watermark completes a wait any more. The first call wins.
+     */
+    public void supersede(SupersededException.Supersession by) {
+        List<Waiter> ended = new ArrayList<>();
+        synchronized (this) {
+            if (superseded != null) {
+                return;
+            }
+            superseded = by;
+            for (TreeMap<Long, List<Waiter>> waiters : waitersByLevel) {
+                waiters.values().forEach(ended::addAll);
+                waiters.clear();
+            }
+            ended.forEach(waiter -> waiter.acks = countAcks(waiter.seq));
+        }
+        ended.forEach(waiter -> waiter.sink.error(new SupersededException(by, waiter.seq, waiter.acks, waiter.level)));
     }
 
     /**
@@ -62,7 +109,7 @@ public final class AckTracker {
         }
         List<Waiter> ready;
         synchronized (this) {
-            if (ackedSeq == watermarks[slot]) {
+            if (ackedSeq == watermarks[slot] || superseded != null) {
                 return;
             }
             watermarks[slot] = ackedSeq;
@@ -82,7 +129,7 @@ public final class AckTracker {
         }
         List<Waiter> ready;
         synchronized (this) {
-            if (ackedSeq <= watermarks[slot]) {
+            if (ackedSeq <= watermarks[slot] || superseded != null) {
                 return;
             }
             watermarks[slot] = ackedSeq;
@@ -126,15 +173,21 @@ public final class AckTracker {
 
     private void register(Waiter waiter) {
         int acksNow;
+        SupersededException.Supersession by;
         synchronized (this) {
             acksNow = countAcks(waiter.seq);
-            if (acksNow < waiter.level) {
+            by = superseded;
+            if (by == null && acksNow < waiter.level) {
                 waitersByLevel.get(waiter.level).computeIfAbsent(waiter.seq, s -> new ArrayList<>(1)).add(waiter);
                 waiter.sink.onCancel(() -> remove(waiter));
                 return;
             }
         }
-        waiter.sink.success(acksNow);
+        if (by != null) {
+            waiter.sink.error(new SupersededException(by, waiter.seq, acksNow, waiter.level));
+        } else {
+            waiter.sink.success(acksNow);
+        }
     }
 
     private synchronized void remove(Waiter waiter) {

@@ -3,10 +3,13 @@ package dev.replog.master.log;
 import static dev.replog.master.log.LogFixtures.epochOne;
 import static dev.replog.master.log.LogFixtures.record;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.log.InMemoryLogStore;
+import dev.replog.master.writeconcern.AckTracker;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.scheduler.Scheduler;
@@ -50,6 +53,33 @@ class MessageLogTruncateTest {
         assertThat(again.entry().seq()).isEqualTo(4);
         assertThat(messages.append("m5", "dropped-too").block(TIMEOUT).replay()).isFalse();
         assertThat(store.lastSeq()).isEqualTo(5);
+    }
+
+    @Test
+    void aTruncationTakesTheMastersWatermarkDownSoARetryAtADroppedSeqCountsOnlyOnceDurableAgain() {
+        DurableOnRelease store = new DurableOnRelease();
+        store.appendRecords(List.of(record(1, ""), record(2, ""), record(3, ""), record(4, "dropped"),
+                record(5, "")));
+        store.release();
+        AckTracker tracker = new AckTracker(1);
+        MessageLog messages = new MessageLog(store, idsPast(100), epochOne(), writer, 1000, tracker);
+        assertThat(tracker.watermark(0)).isEqualTo(5);
+
+        messages.truncateAfter(3).block(TIMEOUT);
+        assertThat(tracker.watermark(0)).as("follows the log down").isEqualTo(3);
+
+        // the client's retry: its entry was dropped, so it is written again, at seq 4, not yet durable
+        var again = messages.append("m4", "dropped").toFuture();
+        await().atMost(TIMEOUT).until(() -> store.lastSeq() == 4);
+        AtomicReference<Integer> acks = new AtomicReference<>();
+        tracker.awaitAcks(4, 1).subscribe(acks::set);
+        assertThat(again).as("not answered before its fsync").isNotDone();
+        assertThat(acks.get()).as("w=1 is not met before the fsync").isNull();
+
+        store.release();
+        await().atMost(TIMEOUT).until(() -> acks.get() != null);
+        assertThat(acks.get()).isEqualTo(1);
+        assertThat(again).succeedsWithin(TIMEOUT).extracting(appended -> appended.entry().seq()).isEqualTo(4L);
     }
 
     @Test

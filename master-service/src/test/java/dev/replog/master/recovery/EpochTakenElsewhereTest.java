@@ -6,24 +6,12 @@ import static dev.replog.master.RunningMaster.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.replog.common.protocol.AppendRequest;
-import dev.replog.common.protocol.AppendResponse;
 import dev.replog.common.protocol.Entry;
-import dev.replog.common.protocol.KeyedEntries;
-import dev.replog.common.protocol.ReplicationPaths;
-import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.master.MasterApplication;
 import dev.replog.master.log.FakeSyncNode;
-import dev.replog.master.replication.StandInSecondary;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import dev.replog.master.replication.InMemorySecondary;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,9 +22,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import reactor.core.publisher.Mono;
-import reactor.netty.http.server.HttpServerResponse;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A master with state whose restart finds that the sync cluster handed an epoch to someone else
@@ -55,8 +40,8 @@ class EpochTakenElsewhereTest {
     Path dataDir;
 
     private final FakeSyncNode sync = new FakeSyncNode();
-    private final SecondaryInMemory first = new SecondaryInMemory("s1");
-    private final SecondaryInMemory second = new SecondaryInMemory("s2");
+    private final InMemorySecondary first = new InMemorySecondary("s1");
+    private final InMemorySecondary second = new InMemorySecondary("s2");
 
     @AfterEach
     void close() {
@@ -81,7 +66,7 @@ class EpochTakenElsewhereTest {
             write(web, "own", 1);
         }
         assertThat(first.epoch.get()).isEqualTo(firstEpoch);
-        assertThat(first.entries).extracting(Entry::message).containsExactly("shared");
+        assertThat(first.entries()).extracting(Entry::message).containsExactly("shared");
 
         sync.takeElsewhere("master-epoch", 1);
         try (ConfigurableApplicationContext master = start()) {
@@ -96,7 +81,7 @@ class EpochTakenElsewhereTest {
             awaitMode(web, "READ_WRITE");
             assertThat(health(web).path("epoch").asLong()).isEqualTo(firstEpoch + 2);
             assertThat(health(web).has("recovering")).as("said only while RECOVERING").isFalse();
-            assertThat(first.entries).extracting(Entry::message).containsExactly("shared");
+            assertThat(first.entries()).extracting(Entry::message).containsExactly("shared");
             // s1's log, the most advanced, ends inside this master's: its own entry after it stays
             web.get().uri("/messages").exchange().expectStatus().isOk().expectBody()
                     .jsonPath("$.length()").isEqualTo(2)
@@ -147,72 +132,5 @@ class EpochTakenElsewhereTest {
     private static void write(WebTestClient web, String message, int w) {
         web.post().uri("/messages?w=" + w).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"message\":\"" + message + "\"}").exchange().expectStatus().isCreated();
-    }
-
-    /**
-     * A secondary whose log lives in memory: it follows the highest epoch it is sent (a fence is an
-     * empty batch), appends the entries that continue its log, and serves them to a recovering
-     * master. {@link #takesAppends} false makes it answer every append 503 (a fence too) while
-     * heartbeats still reach it, {@link #takesEntries} false every append that carries entries (it
-     * still takes fences); {@link #up} false makes it answer 503 to everything, as a node that is
-     * down to the master.
-     */
-    private static final class SecondaryInMemory implements AutoCloseable {
-
-        final AtomicBoolean up = new AtomicBoolean(true);
-        final AtomicBoolean takesAppends = new AtomicBoolean(true);
-        final AtomicBoolean takesEntries = new AtomicBoolean(true);
-        final AtomicLong epoch = new AtomicLong();
-        final List<Entry> entries = new CopyOnWriteArrayList<>();
-        private final String name;
-        private final StandInSecondary server;
-
-        SecondaryInMemory(String name) {
-            this.name = name;
-            this.server = new StandInSecondary((request, response) -> {
-                if (!up.get()) {
-                    return response.status(503).send().then();
-                }
-                if (request.uri().startsWith(ReplicationPaths.STATUS)) {
-                    return json(response, () -> new ReplicationStatus(name, entries.size(),
-                            entries.isEmpty() ? 0 : entries.get(entries.size() - 1).id(), epoch.get()));
-                }
-                if (request.uri().startsWith(ReplicationPaths.ENTRIES)) {
-                    QueryStringDecoder query = new QueryStringDecoder(request.uri());
-                    long from = Long.parseLong(query.parameters().get("from").get(0));
-                    long limit = Long.parseLong(query.parameters().get("limit").get(0));
-                    return json(response, () -> new KeyedEntries(entries.stream()
-                            .filter(entry -> entry.seq() >= from && entry.seq() < from + limit).toList(), Map.of()));
-                }
-                return request.receive().aggregate().asByteArray().flatMap(body -> {
-                    AppendRequest append = JsonMapper.shared().readValue(body, AppendRequest.class);
-                    if (refuses(append)) {
-                        return response.status(503).send().then();
-                    }
-                    epoch.accumulateAndGet(append.epoch(), Math::max);
-                    append.entries().stream().filter(entry -> entry.seq() == entries.size() + 1).forEach(entries::add);
-                    return json(response, () -> new AppendResponse(entries.size(), epoch.get()));
-                });
-            });
-        }
-
-        private boolean refuses(AppendRequest append) {
-            boolean switchedOff = !takesAppends.get() || (!takesEntries.get() && !append.entries().isEmpty());
-            return switchedOff || append.epoch() < epoch.get() || append.prevSeq() > entries.size();
-        }
-
-        private static Mono<Void> json(HttpServerResponse response, Supplier<Object> body) {
-            return response.status(200).header("Content-Type", "application/json")
-                    .sendString(Mono.fromSupplier(() -> JsonMapper.shared().writeValueAsString(body.get()))).then();
-        }
-
-        String asSecondary() {
-            return server.asSecondary(name);
-        }
-
-        @Override
-        public void close() {
-            server.close();
-        }
     }
 }

@@ -76,7 +76,8 @@ class ReplicatorPipeliningTest {
     private MessageLog messages;
     private MasterEpoch epoch;
     private Replicator replicator;
-    private final AtomicInteger healthChanges = new AtomicInteger();
+    /** How often the replicator told the cluster that a newer master exists. */
+    private final AtomicInteger supersessions = new AtomicInteger();
 
     @BeforeEach
     void start() {
@@ -110,7 +111,16 @@ class ReplicatorPipeliningTest {
         health.answered(Clock.systemUTC().instant()); // what its first heartbeat does: a node starts UNHEALTHY
         replicator = new Replicator(node, messages, tracker, client, Retry.ofDefaults("fake"), health, epoch,
                 new Replicator.BatchLimits(MAX_BATCH, 1 << 20, linger), 4, roundTrip, Clock.systemUTC(),
-                healthChanges::incrementAndGet);
+                new Replicator.Events() {
+                    @Override
+                    public void healthChanged() {
+                    }
+
+                    @Override
+                    public void superseded(Replicator by, long newerEpoch) {
+                        supersessions.incrementAndGet();
+                    }
+                });
     }
 
     @AfterEach
@@ -210,7 +220,7 @@ class ReplicatorPipeliningTest {
         appends.get(0).release().tryEmitValue(true);
         await().atMost(TIMEOUT).until(() -> replicator.ackedSeq() == 3);
 
-        replicator.onHeartbeat(new ReplicationStatus("fake", 0, 0, 1), mark); // ... which arrives after the append's answer
+        replicator.onHeartbeat(new ReplicationStatus("fake", 0, 0, 1, 0), mark); // ... which arrives after the append's answer
 
         assertThat(replicator.ackedSeq()).isEqualTo(3);
         await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> appends.size() == 1);
@@ -224,7 +234,7 @@ class ReplicatorPipeliningTest {
         appends.get(0).release().tryEmitValue(true);
         await().atMost(TIMEOUT).until(() -> replicator.ackedSeq() == 3);
 
-        replicator.onHeartbeat(new ReplicationStatus("fake", 0, 0, 1), replicator.heartbeatSent()); // restarted empty
+        replicator.onHeartbeat(new ReplicationStatus("fake", 0, 0, 1, 0), replicator.heartbeatSent()); // restarted empty
 
         await().atMost(TIMEOUT).until(() -> appends.size() == 2);
         assertThat(appends.get(1).prevSeq()).as("everything sent again").isZero();
@@ -262,7 +272,7 @@ class ReplicatorPipeliningTest {
         appends.get(0).release().tryEmitValue(false); // 409: the secondary follows a newer master
 
         await().atMost(TIMEOUT).until(() -> replicator.newerEpoch() == NEWER_EPOCH);
-        assertThat(healthChanges).as("listeners told once (the cluster view turns read-only)").hasValue(1);
+        assertThat(supersessions).as("the cluster told once (it turns read-only)").hasValue(1);
         assertThat(replicator.ackedSeq()).as("a refusal vouches for nothing").isZero();
         append(MAX_BATCH / 4);
         await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> appends.size() == 1);
@@ -271,14 +281,14 @@ class ReplicatorPipeliningTest {
     @Test
     void aHeartbeatFromASecondaryFollowingANewerEpochSupersedesThisMaster() {
         startReplicator(Duration.ZERO);
-        replicator.onHeartbeat(new ReplicationStatus("fake", 0, 0, 1), replicator.heartbeatSent());
+        replicator.onHeartbeat(new ReplicationStatus("fake", 0, 0, 1, 0), replicator.heartbeatSent());
         assertThat(replicator.newerEpoch()).as("the master's own epoch is not newer").isZero();
 
-        replicator.onHeartbeat(new ReplicationStatus("fake", 5, 5, NEWER_EPOCH), replicator.heartbeatSent());
-        replicator.onHeartbeat(new ReplicationStatus("fake", 6, 6, NEWER_EPOCH), replicator.heartbeatSent());
+        replicator.onHeartbeat(new ReplicationStatus("fake", 5, 5, NEWER_EPOCH, 1), replicator.heartbeatSent());
+        replicator.onHeartbeat(new ReplicationStatus("fake", 6, 6, NEWER_EPOCH, 1), replicator.heartbeatSent());
 
         assertThat(replicator.newerEpoch()).isEqualTo(NEWER_EPOCH);
-        assertThat(healthChanges).as("listeners told once").hasValue(1);
+        assertThat(supersessions).as("the cluster told once").hasValue(1);
         assertThat(replicator.ackedSeq()).as("a newer master's log is not this master's").isZero();
         append(3);
         await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(appends::isEmpty);

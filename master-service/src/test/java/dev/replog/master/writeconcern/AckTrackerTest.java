@@ -97,4 +97,43 @@ class AckTrackerTest {
         assertThat(tracker.committed(2)).isZero();
         assertThat(tracker.acks(4)).isEqualTo(1);
     }
+
+    @Test
+    void aSupersededTrackerEndsEveryWaitAsIndefiniteAndCompletesNoneLater() {
+        AtomicReference<Throwable> pending = new AtomicReference<>();
+        AtomicReference<Integer> completed = new AtomicReference<>();
+        tracker.masterDurable(6);
+        tracker.secondaryAcked(1, 5);
+        tracker.awaitAcks(6, 2).subscribe(completed::set, pending::set);
+
+        tracker.supersede(new SupersededException.Supersession("s2", 9, 4));
+        assertThat(pending.get()).isInstanceOfSatisfying(SupersededException.class, superseded -> {
+            assertThat(superseded.status().value()).isEqualTo(503);
+            assertThat(superseded.title()).isEqualTo("Superseded");
+            assertThat(superseded.getMessage()).contains("s2 follows epoch 9", "epoch 4", "may or may not survive");
+            assertThat(superseded.properties()).containsEntry("seq", 6L).containsEntry("acks", 1)
+                    .containsEntry("w", 2);
+        });
+        assertThat(tracker.pendingWaiters()).isZero();
+
+        // an answer that comes afterwards (a node that took the old epoch) completes nothing
+        tracker.secondaryAdvanced(1, 6);
+        tracker.secondaryAcked(2, 6);
+        assertThat(completed.get()).isNull();
+        StepVerifier.create(tracker.awaitAcks(5, 1)).expectError(SupersededException.class)
+                .verify(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aTruncationLowersTheMastersWatermarkSoAnEntryAtThatSeqCountsOnlyOnceDurableAgain() {
+        tracker.masterDurable(10);
+        tracker.truncatedAfter(4);
+        assertThat(tracker.watermark(0)).isEqualTo(4);
+
+        AtomicReference<Integer> result = new AtomicReference<>();
+        tracker.awaitAcks(6, 1).subscribe(result::set);
+        assertThat(result.get()).as("seq 6 was appended again, not yet durable").isNull();
+        tracker.durableUpTo(6);
+        assertThat(result.get()).isEqualTo(1);
+    }
 }

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -25,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param storage         how the log is stored
  * @param cluster         the cluster secret ({@code replog.cluster.secret}) that {@code /replication/**}
  *                        requires when set
+ * @param sync            the sync-service cluster, where a node that lost its epoch learns the newest
  * @param testing         deliberate defects for tests only; all off by default and never to be set in
  *                        production
  */
@@ -37,6 +39,7 @@ public record SecondaryProperties(
         @DefaultValue @NotNull @Valid Replication replication,
         @DefaultValue @NotNull @Valid Storage storage,
         @DefaultValue @NotNull ClusterSettings cluster,
+        @DefaultValue @NotNull @Valid Sync sync,
         @DefaultValue @NotNull Testing testing) {
 
     public SecondaryProperties {
@@ -66,6 +69,25 @@ public record SecondaryProperties(
             if (gapWait != null && gapWait.isNegative()) {
                 throw new IllegalArgumentException("replog.replication.gap-wait must not be negative, was " + gapWait);
             }
+        }
+    }
+
+    /**
+     * The sync-service cluster ({@code replog.sync.*}), the same nodes the master takes its epochs
+     * from. A node that starts without its epoch file (new, or its data dir was lost) reads the
+     * newest epoch there before it takes any append. Empty: it follows any master's epoch again,
+     * so a master fenced before the loss could win it back (docs/durability-and-recovery.md).
+     *
+     * @param nodes          the sync nodes' URLs (comma-separated); empty: none
+     * @param requestTimeout how long one sync node may take to answer
+     */
+    public record Sync(
+            @DefaultValue("") List<String> nodes,
+            @DefaultValue("1s") @NotNull Duration requestTimeout) {
+
+        /** The configured nodes without blanks. */
+        public List<String> nodeUrls() {
+            return nodes == null ? List.of() : nodes.stream().map(String::trim).filter(url -> !url.isEmpty()).toList();
         }
     }
 

@@ -32,6 +32,11 @@ final class EpochFile {
         return file;
     }
 
+    /** Whether the file exists: a node without it is new or lost its data. */
+    boolean exists() {
+        return Files.exists(file);
+    }
+
     /**
      * The stored epoch, 0 when the file does not exist (a new node).
      *

@@ -26,9 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 /**
  * The secondary's side of replication: applies the master's append batches to the {@link LogStore}
@@ -56,8 +59,12 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>The highest epoch accepted is durable ({@link EpochFile}, written before any answer to the
  * batch that raised it) and so is the log, so a restarted node refuses the masters it refused
- * before and reports the watermark it really holds. Each stored record carries the epoch of the
- * master that shipped it.
+ * before and reports the watermark it really holds. A node that starts without its epoch file (new,
+ * or its data dir was lost) and has an {@link EpochFloor} takes no append, a fence included, until
+ * it has learned the newest epoch any master took: a master fenced before the loss must not win it
+ * back. Each stored record carries the epoch of the master that wrote the entry (the batch's, or
+ * the older one the batch names for an entry its master adopted), so the status's
+ * {@code lastEpoch} tells how up to date this log is.
  *
  * <p>Batches are applied by one writer at a time (a race here loses or doubles entries): every
  * decision and store call runs on the single {@code replica-writer} thread, under one lock (which
@@ -72,10 +79,12 @@ class ReplicaLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaLog.class);
 
     private static final long WRITER_STOP_SECONDS = 10;
+    private static final Duration FLOOR_RETRY = Duration.ofSeconds(1);
 
     private final LogStore store;
     private final ReplicaMetrics metrics;
     private final EpochFile epochFile;
+    private final EpochFloor floor;
     private final long maxMessageBytes;
     private final Duration gapWait;
     private final Object lock = new Object();
@@ -92,29 +101,72 @@ class ReplicaLog implements AutoCloseable {
      * under {@link #lock}, read anywhere.
      */
     private volatile long epoch;
+    /**
+     * What this node waits for before it takes any append (the newest epoch, after it lost its
+     * epoch file), null once it takes appends; set once, cleared on the writer thread.
+     */
+    private volatile String waitingFor;
+    private final Disposable learning;
 
     @Autowired
-    ReplicaLog(LogStore store, ReplicaMetrics metrics, SecondaryProperties properties) {
-        this(store, metrics, new EpochFile(properties.dataDir().resolve("epoch")),
+    ReplicaLog(LogStore store, ReplicaMetrics metrics, SecondaryProperties properties, EpochFloor floor) {
+        this(store, metrics, new EpochFile(properties.dataDir().resolve("epoch")), floor,
                 properties.replication().maxPending(), properties.maxMessageBytes().toBytes(),
                 properties.replication().gapWait());
     }
 
     ReplicaLog(LogStore store, ReplicaMetrics metrics, EpochFile epochFile, int maxPending, long maxMessageBytes,
             Duration gapWait) {
+        this(store, metrics, epochFile, EpochFloor.NONE, maxPending, maxMessageBytes, gapWait);
+    }
+
+    ReplicaLog(LogStore store, ReplicaMetrics metrics, EpochFile epochFile, EpochFloor floor, int maxPending,
+            long maxMessageBytes, Duration gapWait) {
         this.store = store;
         this.metrics = metrics;
         this.epochFile = epochFile;
+        this.floor = floor;
         this.maxMessageBytes = maxMessageBytes;
         this.gapWait = gapWait;
         this.pending = new PendingBatches(maxPending);
         this.lastWrite = CompletableFuture.completedFuture(store.durableSeq());
+        boolean lostEpoch = !epochFile.exists();
         this.epoch = recoverEpoch();
         // handing a batch over must not block the event loop that received it: a lock-free queue
         this.writerThread = new WriterThread("replica-writer");
         this.writer = Schedulers.fromExecutor(writerThread);
         log.info("Replica log: ackedSeq={} (id {}), epoch {}", store.durableSeq(), store.idAt(store.durableSeq()),
                 epoch);
+        this.learning = lostEpoch && floor.configured() ? learnNewestEpoch() : Disposables.disposed();
+    }
+
+    /**
+     * Without its epoch file, asks the floor source for the newest epoch (every second until it
+     * answers) and takes no append meanwhile; then stores it durably and takes appends from that
+     * epoch on.
+     */
+    private Disposable learnNewestEpoch() {
+        waitingFor = "the newest epoch from " + floor.describe();
+        log.warn("No epoch file at {}: this node is new or lost its data. It takes no append before it has learned "
+                + "{}", epochFile.path(), waitingFor);
+        return Mono.defer(floor::newestEpoch)
+                .doOnError(error -> log.warn("Could not learn the newest epoch yet ({}); asking again every {}s",
+                        error.getMessage(), FLOOR_RETRY.toSeconds()))
+                .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, FLOOR_RETRY))
+                .publishOn(writer)
+                .subscribe(this::takeFloor, error -> log.error("Gave up learning the newest epoch", error));
+    }
+
+    /** On the writer: the newest epoch is known; from now on appends of older epochs are refused. */
+    private void takeFloor(long newest) {
+        synchronized (lock) {
+            long floorEpoch = Math.max(newest, epoch);
+            epochFile.write(floorEpoch);
+            epoch = floorEpoch;
+            waitingFor = null;
+            log.info("Learned the newest epoch {} from {}: following epoch {}; appends of older epochs are refused",
+                    newest, floor.describe(), floorEpoch);
+        }
     }
 
     /**
@@ -169,8 +221,17 @@ class ReplicaLog implements AutoCloseable {
     public ReplicationStatus status(String nodeName) {
         synchronized (lock) {
             long acked = store.durableSeq();
-            return new ReplicationStatus(nodeName, acked, store.idAt(acked), epoch);
+            if (acked == 0) {
+                return new ReplicationStatus(nodeName, 0, 0, epoch, 0, waitingFor);
+            }
+            LogRecord last = store.readRecords(acked, 1).get(0);
+            return new ReplicationStatus(nodeName, acked, last.id(), epoch, last.epoch(), waitingFor);
         }
+    }
+
+    /** What this node waits for before it takes any append; null once it takes them. */
+    public String waitingFor() {
+        return waitingFor;
     }
 
     /** The end of the contiguous, durable prefix. */
@@ -186,6 +247,7 @@ class ReplicaLog implements AutoCloseable {
     /** Stops the writer thread once the batches it has started are applied. */
     @Override
     public void close() {
+        learning.dispose();
         // no interrupt: a store write must not be cut short
         if (!writerThread.close(WRITER_STOP_SECONDS, TimeUnit.SECONDS)) {
             log.warn("The replica writer did not finish within {}s", WRITER_STOP_SECONDS);
@@ -239,6 +301,10 @@ class ReplicaLog implements AutoCloseable {
     }
 
     private void followEpoch(long requested) {
+        String waiting = waitingFor;
+        if (waiting != null) {
+            throw new EpochUnknownException(waiting);
+        }
         if (requested < epoch) {
             log.info("refused a batch from epoch {}: this node follows epoch {}", requested, epoch);
             throw reject(STALE_EPOCH, store.durableSeq(),
@@ -303,7 +369,7 @@ class ReplicaLog implements AutoCloseable {
         if (!fresh.isEmpty()) {
             List<LogRecord> records = new ArrayList<>(fresh.size());
             for (Entry entry : fresh) {
-                records.add(LogRecord.of(entry, batch.epoch(), batch.keyAt(entry.seq())));
+                records.add(LogRecord.of(entry, batch.epochAt(entry.seq()), batch.keyAt(entry.seq())));
             }
             long started = System.nanoTime();
             try {

@@ -75,6 +75,9 @@ class ReplicationController {
     @ApiResponse(responseCode = "413", description = "A message is over replog.max-message-bytes; nothing changed",
             content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "415", description = "Not JSON", content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "503", description = "Epoch unknown: the node lost its epoch file and has not yet "
+            + "learned the newest epoch from the sync cluster; nothing changed, the master retries",
+            content = @Content(mediaType = PROBLEM))
     Mono<AppendResponse> append(@RequestBody AppendRequest request) {
         if (properties.testing().ackBeforeStore()) {
             return Mono.just(ackWithoutStoring(request));
@@ -89,7 +92,10 @@ class ReplicationController {
     @GetMapping(ReplicationPaths.STATUS)
     @Operation(summary = "This replica's state (the master's heartbeat)",
             description = "name, ackedSeq (end of the contiguous, durable prefix), lastId (the id at ackedSeq, "
-                    + "0 when empty) and epoch (the highest master epoch accepted, 0 when none).")
+                    + "0 when empty), epoch (the highest master epoch accepted, 0 when none), lastEpoch (the epoch "
+                    + "of the master that wrote the entry at ackedSeq, 0 when empty: with ackedSeq, how up to date "
+                    + "the log is) and, only while the node takes no appends, waitingFor (what it waits for: a node "
+                    + "that lost its epoch file learns the newest epoch from the sync cluster first).")
     @ApiResponse(responseCode = "200", description = "The replica's state")
     Mono<ReplicationStatus> status() {
         // reads the log on disk and may wait for the writer's lock: not on the event loop
@@ -101,8 +107,10 @@ class ReplicationController {
     @Operation(summary = "Entries with their idempotency keys (a recovering master's read)",
             description = "As GET /messages (the contiguous prefix, from seq `from`, at most `limit` entries), "
                     + "plus `keys`: the Idempotency-Key each entry was written with, by seq (omitted when none), "
-                    + "so that a master that lost its disk still recognises retried requests.")
-    @ApiResponse(responseCode = "200", description = "{entries: [{seq, id, message}], keys: {seq: key}}")
+                    + "so that a master that lost its disk still recognises retried requests, and `epochs`: the "
+                    + "epoch of the master that wrote each entry, by seq.")
+    @ApiResponse(responseCode = "200", description = "{entries: [{seq, id, message}], keys: {seq: key}, "
+            + "epochs: {seq: epoch}}")
     @ApiResponse(responseCode = "400", description = "from or limit not a non-negative integer, or limit over 10000",
             content = @Content(mediaType = PROBLEM))
     Mono<KeyedEntries> entries(@RequestParam(required = false) String from,

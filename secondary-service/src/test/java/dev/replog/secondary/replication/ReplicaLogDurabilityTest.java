@@ -66,7 +66,7 @@ class ReplicaLogDurabilityTest {
         assertThat(store.read(1, 100)).isEqualTo(entries(1, 5));
         assertThat(replica.ackedSeq()).isEqualTo(5);
         assertThat(replica.epoch()).isEqualTo(2);
-        assertThat(replica.status("s")).isEqualTo(new ReplicationStatus("s", 5, 50, 2));
+        assertThat(replica.status("s")).isEqualTo(new ReplicationStatus("s", 5, 50, 2, 2));
         assertThat(store.readRecords(1, 100)).extracting(LogRecord::epoch).containsOnly(2L);
         // and it goes on from there: a duplicate is deduplicated, the next batch appended
         expectAcked(batch(2, 4, 5), 5, 2);
@@ -147,7 +147,7 @@ class ReplicaLogDurabilityTest {
         restart(FsyncMode.GROUP);
 
         assertThat(store.read(1, 100)).isEqualTo(entries(1, 3));
-        assertThat(replica.status("s")).isEqualTo(new ReplicationStatus("s", 3, 30, 2));
+        assertThat(replica.status("s")).isEqualTo(new ReplicationStatus("s", 3, 30, 2, 1));
         expectAcked(batch(2, 4, 5), 5, 2);
         assertThat(store.read(1, 100)).isEqualTo(entries(1, 5));
     }
@@ -156,7 +156,7 @@ class ReplicaLogDurabilityTest {
     void a_new_node_starts_empty_at_epoch_zero() {
         start(FsyncMode.GROUP);
 
-        assertThat(replica.status("s")).isEqualTo(new ReplicationStatus("s", 0, 0, 0));
+        assertThat(replica.status("s")).isEqualTo(new ReplicationStatus("s", 0, 0, 0, 0));
     }
 
     @Test

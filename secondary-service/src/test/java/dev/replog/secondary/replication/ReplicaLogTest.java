@@ -332,7 +332,7 @@ class ReplicaLogTest {
 
         assertThat(store.read(1, 100)).isEqualTo(entries(1, 3));
         assertThat(counter("replog.secondary.rolledback.entries")).isEqualTo(2);
-        assertThat(replica.status("s1")).isEqualTo(new ReplicationStatus("s1", 3, 30, 2));
+        assertThat(replica.status("s1")).isEqualTo(new ReplicationStatus("s1", 3, 30, 2, 1));
     }
 
     @Test
@@ -385,11 +385,11 @@ class ReplicaLogTest {
 
     @Test
     void reports_its_watermark_last_id_and_epoch_as_status() {
-        assertThat(replica.status("s1")).isEqualTo(new ReplicationStatus("s1", 0, 0, 0));
+        assertThat(replica.status("s1")).isEqualTo(new ReplicationStatus("s1", 0, 0, 0, 0));
 
         expectAcked(batch(4, 1, 3), 3, 4);
 
-        assertThat(replica.status("s1")).isEqualTo(new ReplicationStatus("s1", 3, 30, 4));
+        assertThat(replica.status("s1")).isEqualTo(new ReplicationStatus("s1", 3, 30, 4, 4));
     }
 
     private void expectAcked(AppendRequest request, long ackedSeq, long epoch) {

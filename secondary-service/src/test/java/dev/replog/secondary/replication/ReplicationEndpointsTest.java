@@ -77,14 +77,15 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
     }
 
     @Test
-    void entries_are_read_back_with_the_idempotency_keys_they_were_written_with() {
+    void entries_are_read_back_with_the_idempotency_keys_and_epochs_they_were_written_with() {
         append(new AppendRequest(1, 0, 0, entries(1, 3), 3L, Map.of(1L, "order-1", 3L, "order-3")))
                 .expectStatus().isOk();
 
         client.get().uri(ReplicationPaths.ENTRIES + "?from=2&limit=2").exchange()
                 .expectStatus().isOk()
                 .expectBody().json("{\"entries\":[{\"seq\":2,\"id\":20,\"message\":\"message 2\"},"
-                        + "{\"seq\":3,\"id\":30,\"message\":\"message 3\"}],\"keys\":{\"3\":\"order-3\"}}", true);
+                        + "{\"seq\":3,\"id\":30,\"message\":\"message 3\"}],\"keys\":{\"3\":\"order-3\"},"
+                        + "\"epochs\":{\"2\":1,\"3\":1}}", true);
         client.get().uri("/messages?from=1&limit=1").exchange()
                 .expectStatus().isOk()
                 .expectBody().json("[{\"seq\":1,\"id\":10,\"message\":\"message 1\"}]", true);
@@ -134,7 +135,7 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
                 .jsonPath("$.epoch").isEqualTo(2);
 
         assertThat(messages()).isEqualTo(entries(1, 2));
-        assertThat(status()).isEqualTo(new ReplicationStatus("secondary-under-test", 2, 20, 2));
+        assertThat(status()).isEqualTo(new ReplicationStatus("secondary-under-test", 2, 20, 2, 2));
     }
 
     @Test
@@ -164,14 +165,15 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
     }
 
     @Test
-    void status_reports_name_watermark_last_id_and_epoch() {
-        assertThat(status()).isEqualTo(new ReplicationStatus("secondary-under-test", 0, 0, 0));
+    void status_reports_name_watermark_last_id_epoch_and_the_epoch_of_the_last_entry() {
+        assertThat(status()).isEqualTo(new ReplicationStatus("secondary-under-test", 0, 0, 0, 0));
 
         append(batch(3, 1, 2)).expectStatus().isOk();
 
         client.get().uri(ReplicationPaths.STATUS).exchange()
                 .expectStatus().isOk()
-                .expectBody().json("{\"name\":\"secondary-under-test\",\"ackedSeq\":2,\"lastId\":20,\"epoch\":3}", true);
+                .expectBody().json("{\"name\":\"secondary-under-test\",\"ackedSeq\":2,\"lastId\":20,\"epoch\":3,"
+                        + "\"lastEpoch\":3}", true);
     }
 
     @Test
