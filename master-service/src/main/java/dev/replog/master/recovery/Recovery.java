@@ -232,9 +232,23 @@ public class Recovery implements SmartLifecycle {
             .comparingLong(ReplicationStatus::lastEpoch)
             .thenComparingLong(ReplicationStatus::ackedSeq);
 
+    /**
+     * Records written before every record carried the epoch that wrote it may say epoch 0: a log
+     * whose last entry says 0 cannot be placed by the rule, and then the longest log is taken, as it
+     * was for those logs.
+     */
+    static final Comparator<ReplicationStatus> LONGEST = Comparator.comparingLong(ReplicationStatus::ackedSeq);
+
+    /** {@link #UP_TO_DATE}, unless a candidate's last entry has no known epoch ({@link #LONGEST}). */
+    static Comparator<ReplicationStatus> ordering(List<ReplicationStatus> candidates) {
+        boolean unknownEpoch = candidates.stream().anyMatch(status -> status.ackedSeq() > 0 && status.lastEpoch() == 0);
+        return unknownEpoch ? LONGEST : UP_TO_DATE;
+    }
+
     /** With the fenced secondaries' state: fetch what this master lacks, then take the epoch and lead. */
     private Mono<Void> recoverFrom(List<Fenced> fenced, long highestId, long taken) {
-        Comparator<Fenced> upToDate = Comparator.comparing(Fenced::status, UP_TO_DATE);
+        Comparator<Fenced> upToDate = Comparator.comparing(Fenced::status,
+                ordering(fenced.stream().map(Fenced::status).toList()));
         Mono<Void> fetched = dataDir.hadState()
                 ? fetchFromFirstMatching(fenced.stream().filter(f -> f.status().ackedSeq() > messages.lastSeq())
                         .sorted(upToDate.reversed()).toList())

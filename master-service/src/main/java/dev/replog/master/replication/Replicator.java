@@ -551,7 +551,7 @@ public final class Replicator {
         }
         if (lowered >= 0) {
             // a refusal vouches for nothing: the count towards write concerns may only go down
-            tracker.secondaryAcked(node.index(), Math.min(lowered, tracker.watermark(node.index())));
+            tracker.secondaryLowered(node.index(), lowered);
         }
         wake();
     }
@@ -591,7 +591,7 @@ public final class Replicator {
                         sentSeq = shared;
                     }
                     answers.incrementAndGet(); // a heartbeat sent before this moves nothing
-                    tracker.secondaryAcked(node.index(), Math.min(shared, tracker.watermark(node.index())));
+                    tracker.secondaryLowered(node.index(), shared);
                     log.info("{} shares this master's log up to seq {}: resending from seq {}, which rolls back the "
                             + "entries after it", node.name(), shared, shared + 1);
                     searching.set(false);
@@ -599,6 +599,9 @@ public final class Replicator {
                 }, error -> {
                     log.warn("Searching {}'s log failed ({}); resending from its watermark", node.name(),
                             error.getMessage());
+                    synchronized (this) {
+                        sentSeq = ackedSeq;
+                    }
                     searching.set(false);
                     wake();
                 });
@@ -633,7 +636,7 @@ public final class Replicator {
     private void resumeAfter(long seq) {
         long resume = Math.min(seq, messages.lastSeq());
         ackedSeq = resume;
-        tracker.secondaryAcked(node.index(), Math.min(resume, tracker.watermark(node.index())));
+        tracker.secondaryLowered(node.index(), resume);
     }
 
     /** One batch and the secondary's answer to it. */

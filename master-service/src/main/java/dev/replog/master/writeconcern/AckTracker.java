@@ -119,6 +119,22 @@ public final class AckTracker implements DurabilityListener {
     }
 
     /**
+     * Secondary {@code slot} is vouched for only up to {@code seq} (a refusal, an unverified status,
+     * a divergent log): lowers its watermark to at most {@code seq}, never raises it, in one step
+     * under the lock, so a raise reported meanwhile is not undone by a stale read.
+     */
+    public void secondaryLowered(int slot, long seq) {
+        if (slot < 1 || slot >= watermarks.length) {
+            throw new IllegalArgumentException("no secondary slot " + slot);
+        }
+        synchronized (this) {
+            if (seq < watermarks[slot]) {
+                watermarks[slot] = seq; // lowering completes no wait
+            }
+        }
+    }
+
+    /**
      * Secondary {@code slot} holds the master's log at least up to {@code ackedSeq}: raises its
      * watermark, never lowers it. Answers to pipelined batches are reported in any order; a late
      * report of a lower seq must not undo a higher one.

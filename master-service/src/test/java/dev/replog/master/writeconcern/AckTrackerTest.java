@@ -136,4 +136,13 @@ class AckTrackerTest {
         tracker.durableUpTo(6);
         assertThat(result.get()).isEqualTo(1);
     }
+
+    @Test
+    void loweringASecondaryNeverRaisesItsWatermark() {
+        tracker.secondaryAdvanced(1, 9);
+        tracker.secondaryLowered(1, 12);
+        assertThat(tracker.watermark(1)).isEqualTo(9);
+        tracker.secondaryLowered(1, 4);
+        assertThat(tracker.watermark(1)).isEqualTo(4);
+    }
 }

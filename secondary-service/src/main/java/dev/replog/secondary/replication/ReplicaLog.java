@@ -130,14 +130,16 @@ class ReplicaLog implements AutoCloseable {
         this.gapWait = gapWait;
         this.pending = new PendingBatches(maxPending);
         this.lastWrite = CompletableFuture.completedFuture(store.durableSeq());
-        boolean lostEpoch = !epochFile.exists();
-        this.epoch = recoverEpoch();
+        // Without its epoch file and with a floor to learn, nothing is written to the file before the
+        // floor is: a restart in between must find the file still missing and ask again
+        boolean learnsFloor = !epochFile.exists() && floor.configured();
+        this.epoch = recoverEpoch(!learnsFloor);
         // handing a batch over must not block the event loop that received it: a lock-free queue
         this.writerThread = new WriterThread("replica-writer");
         this.writer = Schedulers.fromExecutor(writerThread);
         log.info("Replica log: ackedSeq={} (id {}), epoch {}", store.durableSeq(), store.idAt(store.durableSeq()),
                 epoch);
-        this.learning = lostEpoch && floor.configured() ? learnNewestEpoch() : Disposables.disposed();
+        this.learning = learnsFloor ? learnNewestEpoch() : Disposables.disposed();
     }
 
     /**
@@ -149,12 +151,13 @@ class ReplicaLog implements AutoCloseable {
         waitingFor = "the newest epoch from " + floor.describe();
         log.warn("No epoch file at {}: this node is new or lost its data. It takes no append before it has learned "
                 + "{}", epochFile.path(), waitingFor);
+        // storing it is retried too: a node that cannot store it must not stay refusing appends for good
         return Mono.defer(floor::newestEpoch)
-                .doOnError(error -> log.warn("Could not learn the newest epoch yet ({}); asking again every {}s",
+                .flatMap(newest -> Mono.fromRunnable(() -> takeFloor(newest)).subscribeOn(writer))
+                .doOnError(error -> log.warn("Could not learn the newest epoch yet ({}); trying again every {}s",
                         error.getMessage(), FLOOR_RETRY.toSeconds()))
                 .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, FLOOR_RETRY))
-                .publishOn(writer)
-                .subscribe(this::takeFloor, error -> log.error("Gave up learning the newest epoch", error));
+                .subscribe(null, error -> log.error("Gave up learning the newest epoch", error));
     }
 
     /** On the writer: the newest epoch is known; from now on appends of older epochs are refused. */
@@ -172,15 +175,19 @@ class ReplicaLog implements AutoCloseable {
     /**
      * The epoch file's value, or the epoch of the log's last record if that is higher (it cannot
      * be, as the file is written first, unless the file was removed): a restart never lowers it.
+     * Stored back to the file only when {@code store}: a node that learns its floor first writes
+     * the file once, with the floor.
      */
-    private long recoverEpoch() {
+    private long recoverEpoch(boolean store) {
         long stored = epochFile.read();
-        long last = store.lastSeq();
-        long logged = last == 0 ? 0 : store.readRecords(last, 1).get(0).epoch();
+        long last = this.store.lastSeq();
+        long logged = last == 0 ? 0 : this.store.readRecords(last, 1).get(0).epoch();
         if (logged > stored) {
             log.warn("The epoch file {} holds epoch {} but the log holds entries of epoch {}: following epoch {}",
                     epochFile.path(), stored, logged, logged);
-            epochFile.write(logged);
+            if (store) {
+                epochFile.write(logged);
+            }
             return logged;
         }
         return stored;

@@ -119,6 +119,28 @@ class EpochFloorTest {
     }
 
     @Test
+    void aNodeThatLostOnlyItsEpochFileStillAsksAfterARestartBeforeTheFloorWasLearned() {
+        ReplicaLog first = open(EpochFloor.NONE);
+        StepVerifier.create(first.append(batch(3, 1, 2))).expectNext(new AppendResponse(2, 3)).verifyComplete();
+        first.close();
+        opened.remove(first);
+        dataDir.resolve("epoch").toFile().delete(); // the log stays
+
+        ReplicaLog restarted = open(syncCluster); // the sync cluster is down: nothing learned
+        assertThat(restarted.waitingFor()).isNotNull();
+        restarted.close();
+        opened.remove(restarted);
+        assertThat(dataDir.resolve("epoch")).as("nothing stored before the floor").doesNotExist();
+
+        ReplicaLog again = open(syncCluster);
+        assertThat(again.waitingFor()).as("asks again: the log's epoch is no floor").isNotNull();
+        StepVerifier.create(again.append(batch(3, 3, 3))).expectError(EpochUnknownException.class).verify(TIMEOUT);
+        newest.set(5);
+        await().atMost(TIMEOUT).until(() -> again.waitingFor() == null);
+        assertThat(again.epoch()).isEqualTo(5);
+    }
+
+    @Test
     void withoutASourceANodeWithoutItsEpochFollowsAnyMasterAgain() {
         ReplicaLog replica = open(EpochFloor.NONE);
         assertThat(replica.waitingFor()).isNull();
