@@ -250,6 +250,8 @@ class SyncIntegrationIT {
 
         NodeProcess second = cluster.secondMaster("master-2");
         HttpResult xAnswer;
+        long secondEpoch;
+        long wipedEpoch;
         try {
             // 3: a second master fences both secondaries, adopts 1..5 and writes Y at X's seq
             secondary.start();
@@ -259,16 +261,16 @@ class SyncIntegrationIT {
                     secondClient.mode()).as("mode of the second master").isEqualTo("READ_WRITE"));
             Written y = Written.created(secondClient.write("Y", 3), 3, N);
             assertThat(y.seq()).as("Y takes the seq X has on the frozen first master").isEqualTo(xSeq);
-            long secondEpoch = secondClient.health().path("epoch").asLong(-1);
+            secondEpoch = secondClient.health().path("epoch").asLong(-1);
             second.pause();
 
             // 4: the faulty-secondary loses its data dir
             faulty.kill();
             faulty.wipeDataDir();
             faulty.start();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(faulty.client().replicationStatus()
-                    .path("epoch").asLong(-1)).as("the wiped node's epoch, learned from the sync cluster")
-                    .isEqualTo(secondEpoch));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !faulty.client().replicationStatus().has("waitingFor"));
+            wipedEpoch = faulty.client().replicationStatus().path("epoch").asLong(-1);
 
             // 5: the first master wakes
             firstMaster.resume();
@@ -292,6 +294,8 @@ class SyncIntegrationIT {
             assertThat(log).as("X was acknowledged (%s): every node must hold it", xAnswer)
                     .extracting(LogEntry::message).contains("X");
         }
+        assertThat(wipedEpoch).as("the wiped node's epoch before the first master woke, learned from the sync "
+                + "cluster").isEqualTo(secondEpoch);
         JsonNode problem = assertProblem(xAnswer, 503);
         assertThat(problem.path("title").asString("")).isEqualTo("Superseded");
         assertThat(problem.path("detail").asString("")).contains("may or may not survive");

@@ -5,7 +5,7 @@ import static dev.replog.master.RunningMaster.client;
 import static dev.replog.master.RunningMaster.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.replog.master.log.FakeSyncNode;
+import dev.replog.master.sync.FakeSyncNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,8 @@
 package dev.replog.common.protocol;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * A secondary's state as {@code GET /replication/status} reports it; the master's heartbeat.
@@ -21,5 +23,16 @@ public record ReplicationStatus(String name, long ackedSeq, long lastId, long ep
     /** A status of a node that takes appends, whose last entry was written in {@code lastEpoch}. */
     public ReplicationStatus(String name, long ackedSeq, long lastId, long epoch, long lastEpoch) {
         this(name, ackedSeq, lastId, epoch, lastEpoch, null);
+    }
+
+    /**
+     * Reads a status; one without {@code lastEpoch} (a secondary from before it was reported) says
+     * 0, "not known", which recovery does not rank by epoch.
+     */
+    @JsonCreator
+    static ReplicationStatus of(@JsonProperty("name") String name, @JsonProperty("ackedSeq") long ackedSeq,
+            @JsonProperty("lastId") long lastId, @JsonProperty("epoch") long epoch,
+            @JsonProperty("lastEpoch") Long lastEpoch, @JsonProperty("waitingFor") String waitingFor) {
+        return new ReplicationStatus(name, ackedSeq, lastId, epoch, lastEpoch == null ? 0 : lastEpoch, waitingFor);
     }
 }

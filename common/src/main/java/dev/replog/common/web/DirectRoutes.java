@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * (the master's writes, a secondary's appends): which requests they may take, how they answer, and
  * their timers. Per request WebFlux builds an exchange, runs the filter chain, maps the handler,
  * resolves arguments and negotiates content; on two cores shared by every node that cost more CPU
- * than the work behind the hottest endpoints (see the README's Performance section). Everything a
+ * than the work behind the hottest endpoints (docs/decisions/0001-direct-write-paths.md). Everything a
  * direct route does not take goes on to WebFlux, whose controllers stay what the OpenAPI document
  * describes.
  */

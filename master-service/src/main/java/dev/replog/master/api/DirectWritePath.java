@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * from the server's request, ahead of WebFlux's dispatch: no exchange, filter chain, handler
  * mapping, argument resolution or content negotiation per write. On two cores shared by every node
  * that machinery cost more CPU than the write itself (a no-op annotated endpoint answered 29k
- * requests/s here, the same endpoint at this level 73k; see the README's Performance section).
+ * requests/s here, the same endpoint at this level 73k; docs/decisions/0001-direct-write-paths.md).
  *
  * <p>It takes only the plain case: a JSON {@code Content-Type}, no {@code Accept} that excludes
  * JSON, each of {@code w} and {@code timeoutMs} at most once. Everything else goes on to WebFlux

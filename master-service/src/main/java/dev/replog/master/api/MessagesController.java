@@ -3,7 +3,6 @@ package dev.replog.master.api;
 import dev.replog.common.protocol.Entry;
 import dev.replog.common.web.LogQuery;
 import dev.replog.common.web.LogTail;
-import dev.replog.master.replication.ClusterMembers;
 import dev.replog.master.log.MessageLog;
 import dev.replog.master.write.BatchResult;
 import dev.replog.master.write.WriteResult;
@@ -45,12 +44,11 @@ class MessagesController {
     private final MessageLog messages;
     private final LogTail tail;
 
-    MessagesController(WriteService writes, WriteRequestParser parser, MessageLog messages, ClusterMembers members) {
+    MessagesController(WriteService writes, WriteRequestParser parser, MessageLog messages, LogTail tail) {
         this.writes = writes;
         this.parser = parser;
         this.messages = messages;
-        this.tail = new LogTail(messages.store(), messages::durableSeq);
-        members.onEntriesAppended(() -> tail.advanced(messages.durableSeq()));
+        this.tail = tail;
     }
 
     @Operation(summary = "Append a message with a write concern",

@@ -2,12 +2,12 @@ package dev.replog.master.cluster;
 
 import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.master.config.MasterProperties;
-import dev.replog.master.log.MasterEpoch;
+import dev.replog.master.epoch.MasterEpoch;
 import dev.replog.master.log.MessageLog;
-import dev.replog.master.recovery.Recovery;
 import dev.replog.master.replication.ClusterMembers;
 import dev.replog.master.replication.NodeStatus;
 import dev.replog.master.replication.Replicator;
+import dev.replog.master.replication.Secondary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -30,11 +30,11 @@ public class ClusterView {
     private final MessageLog messages;
     private final MasterEpoch epoch;
     private final MasterProperties properties;
-    private final Recovery recovery;
+    private final RecoveryProgress recovery;
     private Mode lastMode;
 
     public ClusterView(ClusterMembers members, MessageLog messages, MasterEpoch epoch, MasterProperties properties,
-            Recovery recovery, MeterRegistry meters) {
+            RecoveryProgress recovery, MeterRegistry meters) {
         this.members = members;
         this.messages = messages;
         this.epoch = epoch;
@@ -53,7 +53,7 @@ public class ClusterView {
     }
 
     public int clusterSize() {
-        return members.replicators().size() + 1;
+        return members.size() + 1;
     }
 
     public int quorum() {
@@ -63,8 +63,8 @@ public class ClusterView {
     /** The master plus every secondary that is not UNHEALTHY. */
     public int nodesUp() {
         int up = 1;
-        for (Replicator replicator : members.replicators()) {
-            if (replicator.health().status() != NodeStatus.UNHEALTHY) {
+        for (Secondary secondary : members.secondaries()) {
+            if (secondary.health().status() != NodeStatus.UNHEALTHY) {
                 up++;
             }
         }
@@ -89,9 +89,9 @@ public class ClusterView {
      * restart gives it a new epoch.
      */
     public Replicator supersededBy() {
-        for (Replicator replicator : members.replicators()) {
-            if (replicator.newerEpoch() > 0) {
-                return replicator;
+        for (Secondary secondary : members.secondaries()) {
+            if (secondary.replicator().newerEpoch() > 0) {
+                return secondary.replicator();
             }
         }
         return null;
@@ -115,7 +115,8 @@ public class ClusterView {
         long lastSeq = messages.lastSeq();
         nodes.add(new ClusterHealth.Node(properties.nodeName(), "self", "master", NodeStatus.HEALTHY.name(),
                 messages.durableSeq(), lastSeq - messages.durableSeq(), epoch.value(), Instant.now()));
-        for (Replicator replicator : members.replicators()) {
+        for (Secondary secondary : members.secondaries()) {
+            Replicator replicator = secondary.replicator();
             ReplicationStatus heard = replicator.lastStatus();
             nodes.add(new ClusterHealth.Node(replicator.node().name(), replicator.node().url().toString(),
                     "secondary", replicator.health().status().name(), replicator.ackedSeq(),

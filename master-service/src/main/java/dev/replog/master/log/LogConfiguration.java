@@ -1,13 +1,15 @@
 package dev.replog.master.log;
 
+import dev.replog.master.epoch.MasterEpoch;
+import dev.replog.master.ids.IdSource;
 import dev.replog.common.log.FileLogStore;
 import dev.replog.common.log.LogStoreMeters;
 import dev.replog.common.log.FsyncMode;
 import dev.replog.common.log.LogStore;
 import dev.replog.common.log.LogStoreHealthIndicator;
 import dev.replog.common.log.WriterThread;
+import dev.replog.common.web.LogTail;
 import dev.replog.master.config.MasterProperties;
-import dev.replog.master.writeconcern.AckTracker;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,11 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
-/** Wires the master's log: the store on disk, permanent ids, the epoch, the writer thread. */
+/** Wires the master's log: the store on disk, the writer thread, the live tail. */
 @Configuration(proxyBeanMethods = false)
 class LogConfiguration {
 
@@ -28,14 +29,6 @@ class LogConfiguration {
 
     /** Remembered idempotency keys; older keys are forgotten (a replay then appends again). */
     private static final int REMEMBERED_KEYS = 100_000;
-    /** A permanent-id range should last at least this long; one used up faster makes the next larger. */
-    private static final java.time.Duration RANGE_LIFE = java.time.Duration.ofSeconds(2);
-
-    @Bean
-    DataDirState dataDirState(MasterProperties properties, LogStore store) {
-        // Decided before anything writes a record: did the log hold any?
-        return DataDirState.inspect(properties.dataDir(), store.lastSeq());
-    }
 
     @Bean(destroyMethod = "close")
     LogStore logStore(MasterProperties properties) {
@@ -51,37 +44,6 @@ class LogConfiguration {
     @Bean
     LogStoreHealthIndicator logStoreHealthIndicator(LogStore store) {
         return new LogStoreHealthIndicator(store);
-    }
-
-    /** The sync-service cluster's client; unused when {@code replog.sync.nodes} is empty. */
-    @Bean
-    SyncClient syncClient(MasterProperties properties, WebClient.Builder webClients) {
-        return new SyncClient(properties.sync().nodeUrls(), webClients, properties.sync().requestTimeout());
-    }
-
-    @Bean
-    IdSource idSource(MasterProperties properties, DataDirState state, SyncClient sync) {
-        if (properties.sync().enabled()) {
-            log.info("Permanent ids from the sync cluster {}: ranges of {} from sequence {}, prefetched",
-                    sync.urls(), properties.ids().rangeSize(), SyncIdSource.SEQUENCE);
-            return new SyncIdSource(sync, properties.ids().rangeSize(), RANGE_LIFE, properties.ids().waitTimeout(),
-                    properties.sync().initialBackoff(), properties.sync().maxBackoff());
-        }
-        log.info("Permanent ids from a local durable counter (replog.sync.nodes is empty)");
-        return new LocalIdSource(properties.dataDir().resolve("id-reserved"), properties.ids().rangeSize());
-    }
-
-    @Bean
-    EpochSource epochSource(MasterProperties properties, DataDirState state, SyncClient sync) {
-        if (properties.sync().enabled()) {
-            return new SyncEpochSource(sync);
-        }
-        return new LocalEpochSource(properties.dataDir().resolve("epoch"));
-    }
-
-    @Bean
-    MasterEpoch masterEpoch() {
-        return new MasterEpoch();
     }
 
     /**
@@ -100,11 +62,16 @@ class LogConfiguration {
     }
 
     @Bean
-    MessageLog messageLog(LogStore store, IdSource ids, MasterEpoch epoch, Scheduler logWriter, AckTracker tracker,
-            MeterRegistry meters) {
-        MessageLog messages = new MessageLog(store, ids, epoch, logWriter, REMEMBERED_KEYS, tracker);
+    MessageLog messageLog(LogStore store, IdSource ids, MasterEpoch epoch, Scheduler logWriter, MeterRegistry meters) {
+        MessageLog messages = new MessageLog(store, ids, epoch, logWriter, REMEMBERED_KEYS);
         observe(messages, store, meters);
         return messages;
+    }
+
+    /** Followers of {@code GET /messages/stream}: they see the master's durable log. */
+    @Bean
+    LogTail logTail(MessageLog messages) {
+        return new LogTail(messages.store(), messages::durableSeq);
     }
 
     /** {@code replog.log.append} (one store write per writer turn) and {@code replog.log.fsync}. */

@@ -1,5 +1,9 @@
 package dev.replog.master.log;
 
+import dev.replog.master.epoch.MasterEpoch;
+import dev.replog.master.ids.IdSource;
+import dev.replog.master.ids.IdsUnavailableException;
+
 import dev.replog.common.log.LogRecord;
 import dev.replog.common.log.LogStore;
 import dev.replog.common.protocol.Entry;
@@ -12,6 +16,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,25 +55,20 @@ public final class MessageLog {
     private final Scheduler writer;
     /** Writer thread only (and the constructor). */
     private final Map<String, List<Entry>> recentKeys;
-    private final DurabilityListener onDurable;
+    /** Told of every durable seq and truncation, in the order they were added (see {@link #addDurabilityListener}). */
+    private final List<DurabilityListener> listeners = new CopyOnWriteArrayList<>();
     private final RecentEntries recent = new RecentEntries(RECENT_ENTRIES);
     private final Queue<AppendTask> queue = new ConcurrentLinkedQueue<>();
     /** Requests submitted but not yet taken by a writer turn; a turn is scheduled on 0 -> 1. */
     private final AtomicInteger wip = new AtomicInteger();
     private volatile GroupObserver observer = GroupObserver.NONE;
 
-    /**
-     * @param writer    the single thread every append runs on
-     * @param onDurable told the new durable seq after every append becomes durable, and of every
-     *                  truncation
-     */
-    public MessageLog(LogStore store, IdSource ids, MasterEpoch epoch, Scheduler writer, int rememberedKeys,
-            DurabilityListener onDurable) {
+    /** @param writer the single thread every append runs on */
+    public MessageLog(LogStore store, IdSource ids, MasterEpoch epoch, Scheduler writer, int rememberedKeys) {
         this.store = store;
         this.ids = ids;
         this.epoch = epoch;
         this.writer = writer;
-        this.onDurable = onDurable;
         this.recentKeys = new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, List<Entry>> eldest) {
@@ -76,7 +76,22 @@ public final class MessageLog {
             }
         };
         reloadKeys(rememberedKeys);
-        onDurable.durableUpTo(store.durableSeq());
+    }
+
+    /**
+     * Adds a listener of the one fact this log alone announces: "durable up to seq N" (and "cut
+     * after seq N"). Listeners are told in the order they were added, each at once of the durable
+     * seq now (the master's order: {@code DurabilityListeners}).
+     */
+    public void addDurabilityListener(DurabilityListener listener) {
+        listeners.add(listener);
+        listener.durableUpTo(store.durableSeq());
+    }
+
+    private void durableUpTo(long seq) {
+        for (DurabilityListener listener : listeners) {
+            listener.durableUpTo(seq);
+        }
     }
 
     /** Told the size and duration of each group write (for metrics). */
@@ -150,7 +165,7 @@ public final class MessageLog {
                 })
                 .subscribeOn(writer)
                 .flatMap(durable -> Mono.fromFuture(durable, true))
-                .doOnNext(onDurable::durableUpTo);
+                .doOnNext(this::durableUpTo);
     }
 
     /**
@@ -165,7 +180,7 @@ public final class MessageLog {
                 return;
             }
             store.truncateAfter(seq);
-            onDurable.truncatedAfter(seq);
+            listeners.forEach(listener -> listener.truncatedAfter(seq));
             recent.clear();
             recentKeys.values().removeIf(entries -> entries.get(entries.size() - 1).seq() > seq);
             log.warn("Dropped entries {}..{} from this master's log: the cluster's log does not hold them", seq + 1,
@@ -282,7 +297,7 @@ public final class MessageLog {
         // thread led the fsync: a report per request left the watermark behind when all of a
         // group's requests went away during the fsync, and a retry answered from the remembered
         // keys waits on it.
-        durable.thenAccept(onDurable::durableUpTo);
+        durable.thenAccept(this::durableUpTo);
         for (int i = 0; i < group.size(); i++) {
             group.get(i).sink.success(new Pending(new AppendedBatch(groupEntries.get(i), false), durable));
         }

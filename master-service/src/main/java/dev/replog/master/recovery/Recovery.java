@@ -3,15 +3,17 @@ package dev.replog.master.recovery;
 import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.KeyedEntries;
 import dev.replog.common.protocol.ReplicationStatus;
+import dev.replog.master.cluster.RecoveryProgress;
 import dev.replog.master.config.MasterProperties;
-import dev.replog.master.log.DataDirState;
-import dev.replog.master.log.EpochSource;
-import dev.replog.master.log.MasterEpoch;
+import dev.replog.master.datadir.DataDirState;
+import dev.replog.master.epoch.EpochSource;
+import dev.replog.master.epoch.MasterEpoch;
 import dev.replog.master.log.MessageLog;
 import dev.replog.master.replication.ClusterMembers;
 import dev.replog.master.replication.CommonPrefix;
 import dev.replog.master.replication.NodeStatus;
-import dev.replog.master.replication.Replicator;
+import dev.replog.master.replication.Secondary;
+import dev.replog.master.replication.SecondaryLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,7 +48,7 @@ import reactor.core.scheduler.Schedulers;
  * last: another master has led since, and its log is no longer the cluster's.
  */
 @Component
-public class Recovery implements SmartLifecycle {
+public class Recovery implements SmartLifecycle, RecoveryProgress {
 
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
     private static final int PAGE = 1000;
@@ -124,10 +126,10 @@ public class Recovery implements SmartLifecycle {
      * older master still running could have had acknowledged escapes it.
      */
     private Mono<Boolean> attempt() {
-        List<Replicator> answering = members.replicators().stream()
-                .filter(r -> r.lastStatus() != null && r.health().status() != NodeStatus.UNHEALTHY)
+        List<Secondary> answering = members.secondaries().stream()
+                .filter(s -> s.replicator().lastStatus() != null && s.health().status() != NodeStatus.UNHEALTHY)
                 .toList();
-        List<ReplicationStatus> heard = answering.stream().map(Replicator::lastStatus).toList();
+        List<ReplicationStatus> heard = answering.stream().map(s -> s.replicator().lastStatus()).toList();
         long highestEpoch = heard.stream().mapToLong(ReplicationStatus::epoch).max().orElse(0);
         Mono<Void> checked = dataDir.hadState() && highestEpoch > dataDir.takenEpoch()
                 ? Mono.fromRunnable(() -> distrustLog(followedBy(heard, highestEpoch) + " follows epoch " + highestEpoch
@@ -205,12 +207,12 @@ public class Recovery implements SmartLifecycle {
     }
 
     /** Fences these secondaries; those that took the epoch, with their state after. */
-    private Mono<List<Fenced>> fence(List<Replicator> answering, long taken) {
+    private Mono<List<Fenced>> fence(List<Secondary> answering, long taken) {
         return Flux.fromIterable(answering)
-                .flatMap(replicator -> replicator.fence(taken)
-                        .map(status -> new Fenced(replicator, status))
+                .flatMap(secondary -> secondary.log().fence(taken)
+                        .map(status -> new Fenced(secondary, status))
                         .onErrorResume(error -> {
-                            String failure = replicator.node().name() + " (" + error.getMessage() + ")";
+                            String failure = secondary.name() + " (" + error.getMessage() + ")";
                             // once per failure: attempts run every heartbeat
                             if (fenceFailures.add(failure)) {
                                 log.info("Could not fence {} with epoch {}; it does not count until it takes it",
@@ -262,8 +264,8 @@ public class Recovery implements SmartLifecycle {
                 .then(Mono.fromRunnable(() -> {
                     epoch.take(taken);
                     log.info("Recovery done: epoch {}, log at seq {} (fenced {} of {} secondaries); READ_WRITE",
-                            taken, messages.lastSeq(), fenced.size(), members.replicators().size());
-                    members.entriesAppended();
+                            taken, messages.lastSeq(), fenced.size(), members.size());
+                    members.startShipping();
                 }));
     }
 
@@ -277,7 +279,7 @@ public class Recovery implements SmartLifecycle {
      */
     private boolean enoughToRecover(List<ReplicationStatus> statuses, List<ReplicationStatus> seen, String how) {
         long fencedWith = fencingEpoch;
-        int secondaries = members.replicators().size();
+        int secondaries = members.size();
         int quorum = (secondaries + 1) / 2 + 1;
         boolean enough;
         if (dataDir.hadState()) {
@@ -305,7 +307,7 @@ public class Recovery implements SmartLifecycle {
             return Mono.empty();
         }
         Fenced source = ahead.get(0);
-        String name = source.replicator().node().name();
+        String name = source.secondary().name();
         return fetchFrom(source)
                 .flatMap(fetched -> {
                     if (fetched.isEmpty()) {
@@ -327,7 +329,7 @@ public class Recovery implements SmartLifecycle {
      * (written with {@code w=1}, or not yet replicated; no secondary holds them now).
      */
     private Mono<Void> adoptLogOf(Fenced source) {
-        String name = source.replicator().node().name();
+        String name = source.secondary().name();
         long sourceEnd = source.status().ackedSeq();
         return commonPrefix(source)
                 .flatMap(common -> common == sourceEnd ? Mono.just(common)
@@ -358,14 +360,13 @@ public class Recovery implements SmartLifecycle {
         if (highest == 0) {
             return Mono.just(0L);
         }
-        Replicator replicator = source.replicator();
-        return replicator.holdsMastersEntryAt(highest)
-                .flatMap(same -> same ? Mono.just(highest)
-                        : CommonPrefix.search(replicator::holdsMastersEntryAt, 0, highest));
+        SecondaryLog log = source.secondary().log();
+        return log.holdsMastersEntryAt(highest)
+                .flatMap(same -> same ? Mono.just(highest) : CommonPrefix.search(log::holdsMastersEntryAt, 0, highest));
     }
 
     /** A secondary that took this recovery's epoch, and its state right after. */
-    private record Fenced(Replicator replicator, ReplicationStatus status) {
+    private record Fenced(Secondary secondary, ReplicationStatus status) {
     }
 
     /**
@@ -379,7 +380,7 @@ public class Recovery implements SmartLifecycle {
         Map<Long, String> keys = new HashMap<>();
         Map<Long, Long> epochs = new HashMap<>();
         return Flux.range(0, Integer.MAX_VALUE)
-                .concatMap(page -> source.replicator().readLog(firstToRead + (long) page * PAGE, PAGE), 1)
+                .concatMap(page -> source.secondary().log().read(firstToRead + (long) page * PAGE, PAGE), 1)
                 .doOnNext(page -> {
                     keys.putAll(page.keys());
                     epochs.putAll(page.epochs());
@@ -419,6 +420,7 @@ public class Recovery implements SmartLifecycle {
      * For {@code /health} and 503 bodies: what recovery waits for, e.g. {@code fenced 1 of 2
      * secondaries; need every secondary (this master has no state of its own)}, or why its last attempt failed.
      */
+    @Override
     public String waitingFor() {
         return lastWait;
     }

@@ -1,72 +1,69 @@
 package dev.replog.master.replication;
 
-import dev.replog.master.log.MasterEpoch;
+import dev.replog.master.epoch.MasterEpoch;
+import dev.replog.master.log.DurabilityListener;
 import dev.replog.master.writeconcern.AckTracker;
 import dev.replog.master.writeconcern.SupersededException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The secondaries as the master tracks them: their replicators (watermark, health) and clients.
- * Others subscribe to health changes, for example to switch between read-write and read-only.
+ * The secondaries as the master tracks them ({@link Secondary}). Others subscribe to health
+ * changes, for example to switch between read-write and read-only. As a {@link DurabilityListener}
+ * of the master's log it wakes every replicator when entries become durable.
  *
  * <p>When any replicator learns that a newer master exists, this master steps down at once:
  * every replicator stops, every write-concern wait ends 503 Superseded, and no later answer counts
  * (a secondary that took the newer epoch may be gone, and one that lost its data may still answer
  * in the old epoch: see docs/decisions/0010-epoch-floor.md).
  */
-public final class ClusterMembers implements Replicator.Events {
+public final class ClusterMembers implements Replicator.Events, DurabilityListener {
 
-    private final List<Replicator> replicators;
-    private final List<SecondaryClient> clients;
+    private final List<Secondary> secondaries = new ArrayList<>();
     private final AckTracker tracker;
     private final MasterEpoch epoch;
     private final AtomicBoolean superseded = new AtomicBoolean();
     private final List<Runnable> healthListeners = new CopyOnWriteArrayList<>();
-    private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
 
-    ClusterMembers(List<Replicator> replicators, List<SecondaryClient> clients, AckTracker tracker, MasterEpoch epoch) {
-        this.replicators = replicators;
-        this.clients = clients;
+    ClusterMembers(AckTracker tracker, MasterEpoch epoch) {
         this.tracker = tracker;
         this.epoch = epoch;
     }
 
-    public List<Replicator> replicators() {
-        return replicators;
+    /** Adds a secondary while the members are built (before any other bean sees them). */
+    void add(Secondary secondary) {
+        secondaries.add(secondary);
     }
 
-    List<SecondaryClient> clients() {
-        return clients;
+    /** Every secondary, in the order of {@code replog.secondaries}. */
+    public List<Secondary> secondaries() {
+        return List.copyOf(secondaries);
+    }
+
+    /** How many secondaries there are: n - 1. */
+    public int size() {
+        return secondaries.size();
+    }
+
+    /** New entries are durable in the master's log: every replicator ships them (or lingers for more). */
+    @Override
+    public void durableUpTo(long seq) {
+        secondaries.forEach(secondary -> secondary.replicator().wake());
     }
 
     /**
-     * New entries are durable in the log and no writer waits on a secondary for them: wakes every
-     * replicator (which may linger for a bigger batch), then tells the listeners.
+     * A writer waits until secondaries hold {@code seq}: every replicator ships up to it without
+     * lingering.
      */
-    public void entriesAppended() {
-        entriesAppended(0);
+    public void awaited(long seq) {
+        secondaries.forEach(secondary -> secondary.replicator().wakeFor(seq));
     }
 
-    /**
-     * New entries are durable in the log and a writer waits until secondaries hold {@code awaitedSeq}
-     * (0: none does): wakes every replicator, then tells the listeners.
-     */
-    public void entriesAppended(long awaitedSeq) {
-        for (Replicator replicator : replicators) {
-            if (awaitedSeq > 0) {
-                replicator.wakeFor(awaitedSeq);
-            } else {
-                replicator.wake();
-            }
-        }
-        appendListeners.forEach(Runnable::run);
-    }
-
-    /** Called after new entries became durable in the master's log. */
-    public void onEntriesAppended(Runnable listener) {
-        appendListeners.add(listener);
+    /** This master has taken its epoch and leads: every replicator starts shipping. */
+    public void startShipping() {
+        secondaries.forEach(secondary -> secondary.replicator().wake());
     }
 
     public void onHealthChange(Runnable listener) {
@@ -86,7 +83,7 @@ public final class ClusterMembers implements Replicator.Events {
         }
         // the tracker first: from this instant no answer completes a wait, whatever a replicator does
         tracker.supersede(new SupersededException.Supersession(by.node().name(), newerEpoch, epoch.value()));
-        replicators.forEach(Replicator::stop);
+        secondaries.forEach(secondary -> secondary.replicator().stop());
         healthChanged();
     }
 }

@@ -16,23 +16,19 @@ import reactor.core.scheduler.Schedulers;
  */
 final class Heartbeats implements SmartLifecycle {
 
-    private final List<Replicator> replicators;
-    private final List<SecondaryClient> clients;
+    private final List<Secondary> secondaries;
     private final Duration interval;
     private Disposable.Composite running;
 
-    Heartbeats(List<Replicator> replicators, List<SecondaryClient> clients, Duration interval) {
-        this.replicators = replicators;
-        this.clients = clients;
+    Heartbeats(List<Secondary> secondaries, Duration interval) {
+        this.secondaries = List.copyOf(secondaries);
         this.interval = interval;
     }
 
     @Override
     public synchronized void start() {
         running = Disposables.composite();
-        for (int i = 0; i < replicators.size(); i++) {
-            running.add(beat(replicators.get(i), clients.get(i)));
-        }
+        secondaries.forEach(secondary -> running.add(beat(secondary.replicator(), secondary.client())));
     }
 
     private Disposable beat(Replicator replicator, SecondaryClient client) {
@@ -56,7 +52,7 @@ final class Heartbeats implements SmartLifecycle {
             running.dispose();
             running = null;
         }
-        replicators.forEach(Replicator::stop);
+        secondaries.forEach(secondary -> secondary.replicator().stop());
     }
 
     @Override

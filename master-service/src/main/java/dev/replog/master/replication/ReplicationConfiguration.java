@@ -3,7 +3,7 @@ package dev.replog.master.replication;
 import dev.replog.common.web.ClusterSecretHeader;
 import dev.replog.master.config.MasterProperties;
 import dev.replog.master.config.SecondaryNode;
-import dev.replog.master.log.MasterEpoch;
+import dev.replog.master.epoch.MasterEpoch;
 import dev.replog.master.log.MessageLog;
 import dev.replog.master.writeconcern.AckTracker;
 import io.github.resilience4j.core.IntervalFunction;
@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,38 +57,38 @@ class ReplicationConfiguration {
         return registry;
     }
 
+    /** The secondaries, each with its client, replicator and log. */
     @Bean
     ClusterMembers clusterMembers(List<SecondaryNode> secondaryNodes, MessageLog messages, AckTracker tracker,
             MasterProperties properties, MasterEpoch epoch, RetryRegistry retries, WebClient.Builder webClients,
             JsonMapper json, MeterRegistry meters) {
         HttpClient http = HttpClient.create();
-        List<Replicator> replicators = new ArrayList<>();
-        List<SecondaryClient> clients = new ArrayList<>();
-        ClusterMembers members = new ClusterMembers(replicators, clients, tracker, epoch);
+        ClusterMembers members = new ClusterMembers(tracker, epoch);
         Replicator.BatchLimits limits = new Replicator.BatchLimits(properties.replication().maxBatchEntries(),
-                properties.replication().maxBatchBytes().toBytes(), properties.replication().linger());
+                properties.replication().maxBatchBytes().toBytes(), properties.replication().linger(),
+                properties.replication().maxInFlight());
         for (SecondaryNode node : secondaryNodes) {
             NodeHealth health = new NodeHealth(properties.heartbeat().unhealthyAfter());
             SecondaryClient client = new SecondaryClient(node, webClients, http, json, properties.cluster(),
                     properties.replication().requestTimeout(), properties.heartbeat().timeout());
+            SecondaryLog log = new SecondaryLog(node, client, messages);
             Retry retry = retries.retry("replication-" + node.name(), retryConfig(properties.retry(), health));
             Timer roundTrip = Timer.builder("replog.replication.round.trip")
                     .description("Time from sending an append batch to a secondary until its answer (retries included)")
                     .tag("secondary", node.name())
                     .publishPercentileHistogram()
                     .register(meters);
-            Replicator replicator = new Replicator(node, messages, tracker, client, retry, health, epoch, limits,
-                    properties.replication().maxInFlight(), roundTrip, Clock.systemUTC(), members);
+            Replicator replicator = new Replicator(node, messages, tracker, client, log, retry, health, epoch, limits,
+                    roundTrip, Clock.systemUTC(), members);
             observe(replicator, retry, meters);
-            replicators.add(replicator);
-            clients.add(client);
+            members.add(new Secondary(node, client, replicator, log));
         }
         return members;
     }
 
     @Bean
     Heartbeats heartbeats(ClusterMembers members, MasterProperties properties) {
-        return new Heartbeats(members.replicators(), members.clients(), properties.heartbeat().interval());
+        return new Heartbeats(members.secondaries(), properties.heartbeat().interval());
     }
 
     /**

@@ -6,7 +6,7 @@ import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.KeyedEntries;
 import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.master.config.SecondaryNode;
-import dev.replog.master.log.MasterEpoch;
+import dev.replog.master.epoch.MasterEpoch;
 import dev.replog.master.log.MessageLog;
 import dev.replog.master.writeconcern.AckTracker;
 import io.github.resilience4j.reactor.retry.RetryOperator;
@@ -64,6 +64,8 @@ public final class Replicator {
     private final MessageLog messages;
     private final AckTracker tracker;
     private final SecondaryClient client;
+    /** The secondary's log as this master reads it (the search for the last shared entry). */
+    private final SecondaryLog secondaryLog;
     private final Retry retry;
     private final NodeHealth health;
     private final MasterEpoch epoch;
@@ -107,18 +109,19 @@ public final class Replicator {
         void superseded(Replicator by, long newerEpoch);
     }
 
-    Replicator(SecondaryNode node, MessageLog messages, AckTracker tracker, SecondaryClient client, Retry retry,
-            NodeHealth health, MasterEpoch epoch, BatchLimits limits, int maxInFlight, Timer roundTrip, Clock clock,
-            Events events) {
+    Replicator(SecondaryNode node, MessageLog messages, AckTracker tracker, SecondaryClient client,
+            SecondaryLog secondaryLog, Retry retry, NodeHealth health, MasterEpoch epoch, BatchLimits limits,
+            Timer roundTrip, Clock clock, Events events) {
         this.node = node;
         this.messages = messages;
         this.tracker = tracker;
         this.client = client;
+        this.secondaryLog = secondaryLog;
         this.retry = retry;
         this.health = health;
         this.epoch = epoch;
         this.limits = limits;
-        this.maxInFlight = maxInFlight;
+        this.maxInFlight = limits.maxInFlight();
         this.roundTrip = roundTrip;
         this.clock = clock;
         this.events = events;
@@ -153,37 +156,6 @@ public final class Replicator {
     /** The status from the last answered heartbeat; null if it never answered. */
     public ReplicationStatus lastStatus() {
         return lastStatus;
-    }
-
-    /**
-     * Recovery's first word to the secondary, before it reads the secondary's log: an empty batch
-     * with {@code newEpoch} (after seq 0, so it matches any log and, saying nothing of the master's
-     * log's end, rolls nothing back), which the secondary makes durable before it answers and from
-     * then on refuses every older master. Then its status, read after that answer: it holds every
-     * entry an older master could still have had acknowledged (the secondary answers an append only
-     * once everything it applied before is durable), and nothing an older master sends can change it
-     * any more. Like a Raft candidate's vote, which carries the voter's log position.
-     *
-     * @return the status; an error if the secondary is unreachable, fails, or does not follow
-     *         {@code newEpoch} (a still newer master fenced it)
-     */
-    public Mono<ReplicationStatus> fence(long newEpoch) {
-        return client.append(new AppendRequest(newEpoch, 0, 0, List.of()))
-                .flatMap(outcome -> outcome.accepted()
-                        ? client.status()
-                        : Mono.error(new DeliveryException(node.name() + " refused epoch " + newEpoch + " ("
-                                + outcome.reason() + "): it follows epoch " + outcome.epoch())))
-                // a still newer master may have fenced it in between (or it restarted without its
-                // data): then this status vouches for nothing
-                .flatMap(status -> status.epoch() == newEpoch
-                        ? Mono.just(status)
-                        : Mono.error(new DeliveryException(node.name() + " follows epoch " + status.epoch()
-                                + " right after it took epoch " + newEpoch)));
-    }
-
-    /** Reads the secondary's log from {@code fromSeq} (recovery fetches what the master lacks). */
-    public Mono<KeyedEntries> readLog(long fromSeq, int limit) {
-        return client.read(fromSeq, limit);
     }
 
     /**
@@ -413,7 +385,7 @@ public final class Replicator {
      * The fewest entries worth a second request while one is in flight: a quarter of a full batch.
      * Below that they wait for the answer and go out together in the next batch. Every request
      * costs both nodes CPU whatever it carries, and on shared cores small pipelined requests cost
-     * more throughput than the round trip they hide (measured: in the README); a backlog (catch-up,
+     * more throughput than the round trip they hide (docs/decisions/0006-pipelined-replication.md); a backlog (catch-up,
      * bursts, a slow secondary) still fills every slot with large batches.
      */
     private int pipelinedBatchEntries() {
@@ -584,7 +556,7 @@ public final class Replicator {
         }
         log.info("{}'s log holds another entry than this master's at seq {}: searching for the last entry both hold",
                 node.name(), differsAt);
-        CommonPrefix.search(this::holdsMastersEntryAt, 0, differsAt)
+        CommonPrefix.search(secondaryLog::holdsMastersEntryAt, 0, differsAt)
                 .subscribe(shared -> {
                     synchronized (this) {
                         ackedSeq = shared;
@@ -605,17 +577,6 @@ public final class Replicator {
                     searching.set(false);
                     wake();
                 });
-    }
-
-    /**
-     * Whether the secondary's entry at {@code seq} is this master's (the same permanent id): one
-     * read of the secondary's log and one of this master's (off the event loop).
-     */
-    public Mono<Boolean> holdsMastersEntryAt(long seq) {
-        return client.read(seq, 1)
-                .publishOn(Schedulers.boundedElastic()) // this master's log: file reads
-                .map(page -> !page.entries().isEmpty() && page.entries().get(0).seq() == seq
-                        && seq <= messages.lastSeq() && page.entries().get(0).id() == messages.store().idAt(seq));
     }
 
     /** Whether the secondary's entry at {@code seq} is the master's (same permanent id). */
@@ -644,9 +605,10 @@ public final class Replicator {
     }
 
     /**
-     * Batch limits: entries, (approximate, UTF-8 upper bound) message bytes, and how long entries
-     * no writer waits on may be held back for a bigger batch (zero: never).
+     * Batch limits: entries, (approximate, UTF-8 upper bound) message bytes, how long entries no
+     * writer waits on may be held back for a bigger batch (zero: never), and how many batches may
+     * be in flight at once.
      */
-    record BatchLimits(int maxEntries, long maxBytes, Duration linger) {
+    record BatchLimits(int maxEntries, long maxBytes, Duration linger, int maxInFlight) {
     }
 }

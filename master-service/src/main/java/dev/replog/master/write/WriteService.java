@@ -16,8 +16,9 @@ import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /**
- * The master's write path: check the cluster takes writes, append (seq, id, durable here), wake
- * the replicators, then wait, without holding a thread, until {@code w} nodes hold the entry.
+ * The master's write path: check the cluster takes writes, append (seq, id, durable here; the log
+ * tells the ack tracker and the replicators), ask the replicators not to linger when secondaries
+ * must hold the entry, then wait, without holding a thread, until {@code w} nodes hold it.
  */
 @Service
 public class WriteService {
@@ -44,7 +45,7 @@ public class WriteService {
             int required = requiredNodes(command.w());
             cluster.requireWritable();
             return messages.append(command.message(), command.idempotencyKey())
-                    .doOnNext(appended -> members.entriesAppended(awaitedBySecondaries(appended.entry().seq(), required)))
+                    .doOnNext(appended -> awaitedBySecondaries(appended.entry().seq(), required))
                     .flatMap(appended -> awaitConcern(appended.entry().seq(), required, command.timeout())
                             .map(acks -> new WriteResult(appended.entry().seq(), appended.entry().id(), required, acks,
                                     appended.replay())));
@@ -60,7 +61,7 @@ public class WriteService {
             int required = requiredNodes(command.w());
             cluster.requireWritable();
             return messages.appendAll(command.messages(), command.idempotencyKey())
-                    .doOnNext(appended -> members.entriesAppended(awaitedBySecondaries(appended.last().seq(), required)))
+                    .doOnNext(appended -> awaitedBySecondaries(appended.last().seq(), required))
                     .flatMap(appended -> awaitConcern(appended.last().seq(), required, command.timeout())
                             .map(acks -> new BatchResult(appended.first().seq(), appended.last().seq(),
                                     appended.entries().stream().map(Entry::id).toList(), required, acks,
@@ -68,9 +69,14 @@ public class WriteService {
         });
     }
 
-    /** The seq this write waits on secondaries for (0 if the master alone meets its concern). */
-    private static long awaitedBySecondaries(long seq, int required) {
-        return required > 1 ? seq : 0;
+    /**
+     * A write that needs secondaries waits on them for {@code seq}: the replicators ship it without
+     * lingering (the log already told them the entry is durable; that may linger).
+     */
+    private void awaitedBySecondaries(long seq, int required) {
+        if (required > 1) {
+            members.awaited(seq);
+        }
     }
 
     private int requiredNodes(WriteConcern w) {

@@ -1,5 +1,7 @@
 package dev.replog.master.log;
 
+import dev.replog.master.ids.IdSource;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Ids 1, 2, 3, ...: what a sync cluster would hand out, without one. */

@@ -1,5 +1,7 @@
 package dev.replog.master.log;
 
+import dev.replog.master.epoch.MasterEpoch;
+
 import dev.replog.common.log.LogRecord;
 import dev.replog.common.protocol.Entry;
 

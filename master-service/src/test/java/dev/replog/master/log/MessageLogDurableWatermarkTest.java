@@ -25,8 +25,11 @@ class MessageLogDurableWatermarkTest {
     private final Scheduler writer = Schedulers.newSingle("test-log-writer");
     private final DurableOnRelease store = new DurableOnRelease();
     private final AtomicLong durable = new AtomicLong();
-    private final MessageLog messages = new MessageLog(store, new CountingIds(), epochOne(), writer, 100,
-            seq -> durable.accumulateAndGet(seq, Math::max));
+    private final MessageLog messages = new MessageLog(store, new CountingIds(), epochOne(), writer, 100);
+
+    {
+        messages.addDurabilityListener(seq -> durable.accumulateAndGet(seq, Math::max));
+    }
 
     @AfterEach
     void stop() {

@@ -33,7 +33,7 @@ class MessageLogReloadTest {
         InMemoryLogStore store = new InMemoryLogStore();
         store.appendRecords(List.of(record(1, "batch"), record(2, "batch"), record(3, "batch"), record(4, "single"),
                 record(5, ""))).join();
-        MessageLog messages = new MessageLog(store, new CountingIds(), epochOne(), writer, 3, seq -> { });
+        MessageLog messages = new MessageLog(store, new CountingIds(), epochOne(), writer, 3);
 
         AppendedBatch replay = messages.appendAll(List.of("m1", "m2", "m3"), "batch").block(TIMEOUT);
 

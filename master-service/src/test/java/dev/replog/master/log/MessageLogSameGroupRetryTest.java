@@ -36,7 +36,7 @@ class MessageLogSameGroupRetryTest {
     private final Scheduler writer = Schedulers.fromExecutorService(
             Executors.newSingleThreadExecutor(task -> new Thread(task, "test-log-writer")));
     private final RefusingStore store = new RefusingStore();
-    private final MessageLog messages = new MessageLog(store, new CountingIds(), epochOne(), writer, 100, seq -> { });
+    private final MessageLog messages = new MessageLog(store, new CountingIds(), epochOne(), writer, 100);
 
     @AfterEach
     void stop() {

@@ -1,5 +1,7 @@
 package dev.replog.master.log;
 
+import dev.replog.master.ids.IdSource;
+
 import static dev.replog.master.log.LogFixtures.epochOne;
 import static dev.replog.master.log.LogFixtures.record;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +37,7 @@ class MessageLogTruncateTest {
     void droppedEntriesLeaveTheStoreTheMemoryAndTheRememberedKeys() {
         InMemoryLogStore store = new InMemoryLogStore();
         store.appendRecords(List.of(record(1, ""), record(2, "kept"), record(3, ""), record(4, "dropped"))).join();
-        MessageLog messages = new MessageLog(store, idsPast(100), epochOne(), writer, 1000, seq -> { });
+        MessageLog messages = new MessageLog(store, idsPast(100), epochOne(), writer, 1000);
         Appended appended = messages.append("m5", "dropped-too").block(TIMEOUT);
         assertThat(appended.entry().seq()).isEqualTo(5);
         assertThat(messages.recentEntry(5)).as("held in memory for the replicators").isNotNull();
@@ -62,7 +64,8 @@ class MessageLogTruncateTest {
                 record(5, "")));
         store.release();
         AckTracker tracker = new AckTracker(1);
-        MessageLog messages = new MessageLog(store, idsPast(100), epochOne(), writer, 1000, tracker);
+        MessageLog messages = new MessageLog(store, idsPast(100), epochOne(), writer, 1000);
+        messages.addDurabilityListener(tracker);
         assertThat(tracker.watermark(0)).isEqualTo(5);
 
         messages.truncateAfter(3).block(TIMEOUT);
@@ -86,7 +89,7 @@ class MessageLogTruncateTest {
     void truncatingAtTheEndChangesNothing() {
         InMemoryLogStore store = new InMemoryLogStore();
         store.appendRecords(List.of(record(1, ""), record(2, "kept"))).join();
-        MessageLog messages = new MessageLog(store, idsPast(100), epochOne(), writer, 1000, seq -> { });
+        MessageLog messages = new MessageLog(store, idsPast(100), epochOne(), writer, 1000);
 
         messages.truncateAfter(2).block(TIMEOUT);
         messages.truncateAfter(5).block(TIMEOUT);

@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.protocol.Entry;
 import dev.replog.master.MasterApplication;
-import dev.replog.master.log.FakeSyncNode;
+import dev.replog.master.sync.FakeSyncNode;
 import dev.replog.master.replication.InMemorySecondary;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.common.web.ClusterSettings;
 import dev.replog.master.config.SecondaryNode;
 import dev.replog.master.log.CountingIds;
-import dev.replog.master.log.MasterEpoch;
+import dev.replog.master.epoch.MasterEpoch;
 import dev.replog.master.log.MessageLog;
 import dev.replog.master.writeconcern.AckTracker;
 import io.github.resilience4j.retry.Retry;
@@ -58,7 +58,8 @@ class ReplicatorDivergenceTest {
         MasterEpoch epoch = new MasterEpoch();
         epoch.take(2);
         AckTracker tracker = new AckTracker(2);
-        MessageLog messages = new MessageLog(new InMemoryLogStore(), new CountingIds(), epoch, writer, 100, tracker);
+        MessageLog messages = new MessageLog(new InMemoryLogStore(), new CountingIds(), epoch, writer, 100);
+        messages.addDurabilityListener(tracker);
         List<String> texts = new ArrayList<>();
         for (int i = 1; i <= SHARED + DIVERGENT; i++) {
             texts.add("master-" + i);
@@ -89,8 +90,9 @@ class ReplicatorDivergenceTest {
                 new ClusterSettings(""), TIMEOUT, TIMEOUT);
         Timer roundTrip = Timer.builder("round.trip").register(new SimpleMeterRegistry());
         NodeHealth health = new NodeHealth(3);
-        return new Replicator(node, messages, tracker, client, Retry.ofDefaults("s1"), health, epoch,
-                new Replicator.BatchLimits(MAX_BATCH, 1 << 24, Duration.ZERO), 1, roundTrip, Clock.systemUTC(),
+        return new Replicator(node, messages, tracker, client, new SecondaryLog(node, client, messages),
+                Retry.ofDefaults("s1"), health, epoch, new Replicator.BatchLimits(MAX_BATCH, 1 << 24, Duration.ZERO, 1),
+                roundTrip, Clock.systemUTC(),
                 new Replicator.Events() {
                     @Override
                     public void healthChanged() {

@@ -12,7 +12,7 @@ import dev.replog.common.web.ClusterSettings;
 import dev.replog.master.config.SecondaryNode;
 import dev.replog.master.log.CountingIds;
 import dev.replog.master.log.DurableOnRelease;
-import dev.replog.master.log.MasterEpoch;
+import dev.replog.master.epoch.MasterEpoch;
 import dev.replog.master.log.MessageLog;
 import dev.replog.master.writeconcern.AckTracker;
 import io.github.resilience4j.retry.Retry;
@@ -97,7 +97,7 @@ class ReplicatorPipeliningTest {
                 .bindNow();
         epoch = new MasterEpoch();
         epoch.take(1);
-        messages = new MessageLog(new InMemoryLogStore(), new CountingIds(), epoch, writer, 100, seq -> { });
+        messages = new MessageLog(new InMemoryLogStore(), new CountingIds(), epoch, writer, 100);
     }
 
     /** Starts the replicator under test; {@code linger} as {@code replog.replication.linger}. */
@@ -109,8 +109,9 @@ class ReplicatorPipeliningTest {
         Timer roundTrip = Timer.builder("round.trip").register(new SimpleMeterRegistry());
         NodeHealth health = new NodeHealth(3);
         health.answered(Clock.systemUTC().instant()); // what its first heartbeat does: a node starts UNHEALTHY
-        replicator = new Replicator(node, messages, tracker, client, Retry.ofDefaults("fake"), health, epoch,
-                new Replicator.BatchLimits(MAX_BATCH, 1 << 20, linger), 4, roundTrip, Clock.systemUTC(),
+        replicator = new Replicator(node, messages, tracker, client, new SecondaryLog(node, client, messages),
+                Retry.ofDefaults("fake"), health, epoch, new Replicator.BatchLimits(MAX_BATCH, 1 << 20, linger, 4),
+                roundTrip, Clock.systemUTC(),
                 new Replicator.Events() {
                     @Override
                     public void healthChanged() {
@@ -296,11 +297,10 @@ class ReplicatorPipeliningTest {
 
     @Test
     void noEntryIsShippedBeforeItIsDurableOnTheMasterEvenWhenAWriterWaitsOnIt() {
-        // Shipping while the master's fsync runs was tried and dropped (docs/performance-log.md,
-        // eighteenth session): a secondary would show, and a recovery might adopt, an entry the
-        // master loses in a crash.
+        // docs/decisions/0002-ship-only-durable-entries.md: a secondary would show, and a recovery
+        // might adopt, an entry the master loses in a crash.
         DurableOnRelease store = new DurableOnRelease();
-        messages = new MessageLog(store, new CountingIds(), epoch, writer, 100, seq -> { });
+        messages = new MessageLog(store, new CountingIds(), epoch, writer, 100);
         startReplicator(Duration.ZERO);
 
         messages.append("awaited", null).subscribe();

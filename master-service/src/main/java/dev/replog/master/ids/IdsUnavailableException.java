@@ -1,4 +1,4 @@
-package dev.replog.master.log;
+package dev.replog.master.ids;
 
 import dev.replog.common.web.ReplogException;
 import org.springframework.http.HttpStatus;

@@ -1,4 +1,6 @@
-package dev.replog.master.log;
+package dev.replog.master.epoch;
+
+import dev.replog.master.datadir.DurableCounter;
 
 import java.nio.file.Path;
 import reactor.core.publisher.Mono;

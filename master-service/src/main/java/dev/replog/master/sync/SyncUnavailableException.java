@@ -1,11 +1,11 @@
-package dev.replog.master.log;
+package dev.replog.master.sync;
 
 /** No sync-service node gave an answer: the sync cluster is down, unreachable or has no majority. */
-final class SyncUnavailableException extends RuntimeException {
+public final class SyncUnavailableException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    SyncUnavailableException(String message) {
+    public SyncUnavailableException(String message) {
         super(message);
     }
 }

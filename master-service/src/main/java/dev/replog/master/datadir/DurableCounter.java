@@ -1,4 +1,4 @@
-package dev.replog.master.log;
+package dev.replog.master.datadir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,22 +16,22 @@ import java.nio.file.StandardOpenOption;
  * temporary file, fsyncs it, renames it over the old one and fsyncs the directory, so a reader
  * after a crash sees either the old or the new value, never a torn one and never a smaller one.
  */
-final class DurableCounter {
+public final class DurableCounter {
 
     private final Path file;
     private volatile long value;
 
-    DurableCounter(Path file) {
+    public DurableCounter(Path file) {
         this.file = file;
         this.value = readOrZero(file);
     }
 
-    long value() {
+    public long value() {
         return value;
     }
 
     /** Adds {@code delta} and returns the new value once it is durable. */
-    long advance(long delta) {
+    public long advance(long delta) {
         long next = Math.addExact(value, delta);
         write(next);
         value = next;

@@ -1,4 +1,4 @@
-package dev.replog.master.log;
+package dev.replog.master.datadir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,6 @@
-package dev.replog.master.log;
+package dev.replog.master.ids;
+
+import dev.replog.master.datadir.DurableCounter;
 
 import dev.replog.common.log.AppendFailedException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.replog.master.log;
+package dev.replog.master.ids;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,5 +38,24 @@ class LocalIdSourceTest {
         Files.delete(inTheWay);
         assertThat(ids.next()).isEqualTo(3);
         assertThat(new LocalIdSource(dir.resolve("ids"), 2).next()).as("after a restart").isEqualTo(5);
+    }
+
+    @Test
+    void idsKeepIncreasingAcrossRestartsAndSkipTheUnusedRestOfARange() {
+        LocalIdSource ids = new LocalIdSource(dir.resolve("ids"), 10);
+        assertThat(ids.next()).isEqualTo(1);
+        assertThat(ids.next()).isEqualTo(2);
+        LocalIdSource afterRestart = new LocalIdSource(dir.resolve("ids"), 10);
+        assertThat(afterRestart.next()).isEqualTo(11);
+    }
+
+    @Test
+    void idsFoundInARecoveredLogArePassed() {
+        LocalIdSource ids = new LocalIdSource(dir.resolve("ids"), 10);
+        ids.advancePast(2500);
+        assertThat(ids.next()).isEqualTo(2501);
+        ids.advancePast(100);
+        assertThat(ids.next()).isEqualTo(2502);
+        assertThat(new LocalIdSource(dir.resolve("ids"), 10).next()).as("the reservation covered 2502").isGreaterThan(2502);
     }
 }

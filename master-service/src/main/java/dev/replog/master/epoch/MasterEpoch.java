@@ -1,4 +1,4 @@
-package dev.replog.master.log;
+package dev.replog.master.epoch;
 
 /**
  * The epoch this master took when its recovery finished; every append it ships carries it.

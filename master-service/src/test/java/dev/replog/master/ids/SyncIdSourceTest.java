@@ -1,4 +1,9 @@
-package dev.replog.master.log;
+package dev.replog.master.ids;
+
+import dev.replog.master.sync.FakeSyncNode;
+
+import dev.replog.master.sync.SyncClient;
+import dev.replog.master.sync.SyncUnavailableException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,7 +19,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.test.StepVerifier;
 
 /**
- * SyncIdSource and SyncEpochSource against a real HTTP stand-in of the sync cluster (and a second,
+ * SyncIdSource against a real HTTP stand-in of the sync cluster (and a second,
  * dead node: every call must survive it).
  */
 class SyncIdSourceTest {
@@ -192,44 +197,4 @@ class SyncIdSourceTest {
         }
     }
 
-    @Test
-    void epochsIncreaseAndJumpAboveAnEpochSeenOnASecondary() {
-        SyncEpochSource epochs = new SyncEpochSource(client);
-        StepVerifier.create(epochs.takeNewEpoch(0, 0)).expectNext(new EpochSource.NewEpoch(1, false)).verifyComplete();
-        StepVerifier.create(epochs.takeNewEpoch(0, 1)).expectNext(new EpochSource.NewEpoch(2, false)).verifyComplete();
-        StepVerifier.create(epochs.takeNewEpoch(40, 2)).assertNext(epoch -> {
-            assertThat(epoch.epoch()).isGreaterThan(40);
-            assertThat(epoch.othersTookSome()).as("a jump is this master's own").isFalse();
-        }).verifyComplete();
-        long next = sync.next(SyncEpochSource.SEQUENCE);
-        StepVerifier.create(epochs.takeNewEpoch(0, next - 1)).expectNext(new EpochSource.NewEpoch(next, false))
-                .verifyComplete();
-    }
-
-    @Test
-    void anEpochTakenBySomeoneElseSinceThisMastersLastShows() {
-        SyncEpochSource epochs = new SyncEpochSource(client);
-        long mine = epochs.takeNewEpoch(0, 0).block().epoch();
-        long othersEpoch = epochs.takeNewEpoch(0, 0).block().epoch(); // another master, same sequence
-        StepVerifier.create(epochs.takeNewEpoch(0, mine)).expectNext(new EpochSource.NewEpoch(othersEpoch + 1, true))
-                .verifyComplete();
-        // the gap shows through a jump too
-        StepVerifier.create(epochs.takeNewEpoch(50, mine)).assertNext(epoch -> {
-            assertThat(epoch.epoch()).isGreaterThan(50);
-            assertThat(epoch.othersTookSome()).isTrue();
-        }).verifyComplete();
-        // a sequence behind this data dir's epochs (they came from a local counter) is no evidence
-        long behind = sync.next(SyncEpochSource.SEQUENCE);
-        StepVerifier.create(epochs.takeNewEpoch(behind + 10, behind + 10)).assertNext(epoch -> {
-            assertThat(epoch.epoch()).isGreaterThan(behind + 10);
-            assertThat(epoch.othersTookSome()).isFalse();
-        }).verifyComplete();
-    }
-
-    @Test
-    void epochFailsWhileTheSyncClusterIsDown() {
-        sync.down(true);
-        StepVerifier.create(new SyncEpochSource(client).takeNewEpoch(0, 0)).expectError(SyncUnavailableException.class)
-                .verify(Duration.ofSeconds(10));
-    }
 }

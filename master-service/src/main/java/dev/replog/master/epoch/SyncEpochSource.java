@@ -1,4 +1,6 @@
-package dev.replog.master.log;
+package dev.replog.master.epoch;
+
+import dev.replog.master.sync.SyncClient;
 
 import dev.replog.common.protocol.EpochSequence;
 import org.slf4j.Logger;

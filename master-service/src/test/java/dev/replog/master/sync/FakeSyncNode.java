@@ -1,4 +1,4 @@
-package dev.replog.master.log;
+package dev.replog.master.sync;
 
 import java.time.Duration;
 import java.util.List;

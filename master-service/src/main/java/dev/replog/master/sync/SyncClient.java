@@ -1,4 +1,4 @@
-package dev.replog.master.log;
+package dev.replog.master.sync;
 
 import java.net.URI;
 import java.time.Duration;
@@ -17,11 +17,11 @@ import reactor.core.publisher.Mono;
  * timeout, until one answers; a node that answers 503 (it has no majority) counts as a failure.
  * A 4xx answer is a bug on our side and fails the call at once.
  */
-final class SyncClient {
+public final class SyncClient {
 
     /** A range of a named sequence, {@code from..to} inclusive. */
-    record Range(String name, long from, long to) {
-        long size() {
+    public record Range(String name, long from, long to) {
+        public long size() {
             return to - from + 1;
         }
     }
@@ -30,18 +30,18 @@ final class SyncClient {
     private final List<WebClient> nodes;
     private final Duration timeout;
 
-    SyncClient(List<String> urls, WebClient.Builder builder, Duration timeout) {
+    public SyncClient(List<String> urls, WebClient.Builder builder, Duration timeout) {
         this.urls = List.copyOf(urls);
         this.nodes = urls.stream().map(url -> builder.clone().baseUrl(URI.create(url).toString()).build()).toList();
         this.timeout = timeout;
     }
 
-    List<String> urls() {
+    public List<String> urls() {
         return urls;
     }
 
     /** Takes the next range of {@code size} numbers of the sequence {@code name}. */
-    Mono<Range> range(String name, long size) {
+    public Mono<Range> range(String name, long size) {
         if (nodes.isEmpty()) {
             return Mono.error(new SyncUnavailableException("no sync nodes configured (replog.sync.nodes)"));
         }
@@ -97,7 +97,7 @@ final class SyncClient {
     }
 
     /** The sync cluster answered, but refused the request or answered nonsense: retrying will not help. */
-    static final class SyncRefusedException extends IllegalStateException {
+    public static final class SyncRefusedException extends IllegalStateException {
         private static final long serialVersionUID = 1L;
 
         SyncRefusedException(String message) {

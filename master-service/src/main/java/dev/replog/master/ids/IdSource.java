@@ -1,4 +1,6 @@
-package dev.replog.master.log;
+package dev.replog.master.ids;
+
+import dev.replog.master.log.MessageLog;
 
 import reactor.core.publisher.Mono;
 

@@ -1,4 +1,6 @@
-package dev.replog.master.log;
+package dev.replog.master.ids;
+
+import dev.replog.master.sync.SyncClient;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;

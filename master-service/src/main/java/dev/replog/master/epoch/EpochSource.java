@@ -1,4 +1,4 @@
-package dev.replog.master.log;
+package dev.replog.master.epoch;
 
 import reactor.core.publisher.Mono;
 
