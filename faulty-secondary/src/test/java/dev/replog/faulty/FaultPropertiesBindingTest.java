@@ -16,13 +16,13 @@ class FaultPropertiesBindingTest {
             .withUserConfiguration(FaultConfiguration.class);
 
     @Test
-    void every_fault_is_off_by_default() {
+    void everyFaultIsOffByDefault() {
         runner.run(context -> assertThat(context.getBean(FaultProperties.class).toSettings())
                 .isEqualTo(FaultSettings.NONE));
     }
 
     @Test
-    void environment_variables_set_the_faults() {
+    void environmentVariablesSetTheFaults() {
         Map<String, Object> env = Map.of(
                 "REPLOG_FAULTS_ERROR_AFTER_APPEND", "0.5",
                 "REPLOG_FAULTS_DELAY_MS", "250",
@@ -39,7 +39,7 @@ class FaultPropertiesBindingTest {
             "replog.faults.error-after-append=-0.5",
             "replog.faults.delay-ms=60001",
             "replog.faults.delay-jitter-ms=-1"})
-    void an_out_of_range_value_fails_the_start_with_a_clear_message(String property) {
+    void anOutOfRangeValueFailsTheStartWithAClearMessage(String property) {
         runner.withPropertyValues(property).run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("must be");
@@ -48,7 +48,7 @@ class FaultPropertiesBindingTest {
     }
 
     @Test
-    void a_value_of_the_wrong_type_fails_the_start() {
+    void aValueOfTheWrongTypeFailsTheStart() {
         runner.withPropertyValues("replog.faults.down=maybe").run(context -> assertThat(context).hasFailed());
     }
 }

@@ -16,7 +16,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class ObservabilityTest extends SecondaryWebTest {
 
     @Test
-    void health_is_up() {
+    void healthIsUp() {
         client.get().uri("/actuator/health").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP")
@@ -27,7 +27,7 @@ class ObservabilityTest extends SecondaryWebTest {
     }
 
     @Test
-    void prometheus_shows_the_replica_meters() {
+    void prometheusShowsTheReplicaMeters() {
         client.post().uri(ReplicationPaths.APPEND)
                 .bodyValue("{\"epoch\":1,\"prevSeq\":0,\"prevId\":0,\"entries\":[{\"seq\":1,\"id\":10,\"message\":\"m\"}]}")
                 .header("Content-Type", "application/json")
@@ -59,13 +59,13 @@ class ObservabilityTest extends SecondaryWebTest {
     }
 
     @Test
-    void the_metrics_endpoint_lists_the_replica_meters() {
+    void theMetricsEndpointListsTheReplicaMeters() {
         client.get().uri("/actuator/metrics/replog.secondary.acked.seq").exchange()
                 .expectStatus().isOk();
     }
 
     @Test
-    void the_openapi_document_describes_every_endpoint() {
+    void theOpenapiDocumentDescribesEveryEndpoint() {
         client.get().uri("/v3/api-docs").exchange()
                 .expectStatus().isOk()
                 .expectBody()
@@ -77,7 +77,7 @@ class ObservabilityTest extends SecondaryWebTest {
     }
 
     @Test
-    void swagger_ui_is_served() {
+    void swaggerUiIsServed() {
         String location = client.get().uri("/swagger-ui.html").exchange()
                 .expectStatus().isEqualTo(HttpStatus.FOUND)
                 .returnResult(Void.class).getResponseHeaders().getLocation().toString();
