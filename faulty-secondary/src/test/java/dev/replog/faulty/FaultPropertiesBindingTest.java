@@ -9,7 +9,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
-/** {@code replog.faults.*}: off by default, set from the environment, refused when out of range. */
+/**
+ * {@code replog.faults.*}: off by default, set from the environment, refused when out of range; the
+ * test-only {@code replog.testing.*} likewise off by default and set from the environment.
+ */
 class FaultPropertiesBindingTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -31,6 +34,15 @@ class FaultPropertiesBindingTest {
                         .addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment", env)))
                 .run(context -> assertThat(context.getBean(FaultProperties.class).toSettings())
                         .isEqualTo(new FaultSettings(0, 0.5, 250, 0, true)));
+    }
+
+    @Test
+    void theTestOnlyDefectIsOffByDefaultAndSetFromTheEnvironment() {
+        runner.run(context -> assertThat(context.getBean(TestingProperties.class).ackBeforeStore()).isFalse());
+        Map<String, Object> env = Map.of("REPLOG_TESTING_ACK_BEFORE_STORE", "true");
+        runner.withInitializer(context -> context.getEnvironment().getPropertySources()
+                        .addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment", env)))
+                .run(context -> assertThat(context.getBean(TestingProperties.class).ackBeforeStore()).isTrue());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -35,7 +35,6 @@ class SecondaryPropertiesBindingTest {
             assertThat(properties.storage().fsync()).isEqualTo("group");
             assertThat(properties.storage().fsyncMode()).isEqualTo(FsyncMode.GROUP);
             assertThat(properties.storage().segmentBytes()).isEqualTo(DataSize.ofMegabytes(64));
-            assertThat(properties.testing().ackBeforeStore()).as("the test-only defect is off by default").isFalse();
         });
     }
 
