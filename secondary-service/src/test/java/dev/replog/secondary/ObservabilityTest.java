@@ -1,8 +1,10 @@
 package dev.replog.secondary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.protocol.ReplicationPaths;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -34,9 +36,11 @@ class ObservabilityTest extends SecondaryWebTest {
                 .exchange()
                 .expectStatus().isOk();
 
-        String scrape = client.get().uri("/actuator/prometheus").exchange()
-                .expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        // http.server.requests times what WebFlux serves (the append above took the direct path);
+        // a request's timer is recorded as its exchange completes, which may trail its answer
+        client.get().uri(ReplicationPaths.STATUS).exchange().expectStatus().isOk();
+        String scrape = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(this::scrape, body -> body.contains("http_server_requests_seconds"));
 
         assertThat(scrape)
                 .contains("replog_secondary_acked_seq{")
@@ -83,5 +87,11 @@ class ObservabilityTest extends SecondaryWebTest {
                 .returnResult(Void.class).getResponseHeaders().getLocation().toString();
 
         client.get().uri(location).exchange().expectStatus().isOk();
+    }
+
+    private String scrape() {
+        return client.get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
     }
 }
