@@ -181,7 +181,7 @@ class ChaosIT {
             + "(replog.testing.ack-before-store), it reports the acknowledged writes that secondary lacks as lost")
     void checkerReportsLostWritesOfAnAckBeforeStoreSecondary() {
         cluster.heal();
-        NodeProcess liar = cluster.node(ReplogCluster.SECONDARY);
+        NodeProcess liar = cluster.node(ReplogCluster.FAULTY_SECONDARY);
         liar.property("replog.testing.ack-before-store", "true");
         try {
             liar.restart();

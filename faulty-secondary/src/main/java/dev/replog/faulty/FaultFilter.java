@@ -1,23 +1,21 @@
 package dev.replog.faulty;
 
 import dev.replog.common.protocol.ReplicationPaths;
+import dev.replog.common.web.ClusterSecretFilter;
 import dev.replog.faulty.InjectedFaults.Kind;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -25,10 +23,14 @@ import reactor.core.publisher.Mono;
  * (503 to appends and heartbeats), the delay (for every replication request), then, for appends
  * only, {@code errorBeforeAppend} (500, nothing stored) or {@code errorAfterAppend} (stored, then
  * answered 500: the master must retry and the retry must be deduplicated). Public reads, actuator
- * and {@code /faults} are never affected. The settings are read once, when a request arrives.
+ * and {@code /faults} are never affected. The settings are read once, when a request arrives. It
+ * runs after the cluster secret's filter: an outsider gets 401, never a fault.
  */
 @Component
-class FaultFilter implements WebFilter {
+class FaultFilter implements WebFilter, Ordered {
+
+    /** After the cluster secret's filter. */
+    static final int ORDER = ClusterSecretFilter.ORDER + 100;
 
     private static final Logger log = LoggerFactory.getLogger(FaultFilter.class);
     private static final String REPLICATION_PREFIX = "/replication/";
@@ -43,6 +45,11 @@ class FaultFilter implements WebFilter {
         this.injected = injected;
         this.problems = problems;
         this.batches = batches;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
     }
 
     @Override
@@ -91,7 +98,8 @@ class FaultFilter implements WebFilter {
                     return problems.write(exchange.getResponse(), path, HttpStatus.INTERNAL_SERVER_ERROR,
                             "Injected fault", "errorBeforeAppend: the batch was not stored", Kind.ERROR_BEFORE_APPEND);
                 })
-                .onErrorResume(DataBufferLimitException.class, tooLarge -> answerTooLarge(exchange, path));
+                .onErrorResume(DataBufferLimitException.class,
+                        tooLarge -> problems.writeTooLarge(exchange.getResponse(), path));
     }
 
     /** Lets the append happen (the body is replayed to it), then replaces its answer by a 500. */
@@ -99,12 +107,7 @@ class FaultFilter implements WebFilter {
         return batches.read(exchange.getRequest())
                 .flatMap(body -> {
                     String batch = batches.describe(body);
-                    ServerHttpRequest replayed = new ServerHttpRequestDecorator(exchange.getRequest()) {
-                        @Override
-                        public Flux<DataBuffer> getBody() {
-                            return Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)));
-                        }
-                    };
+                    ServerHttpRequest replayed = batches.replayed(exchange.getRequest(), body);
                     AnswerReplacingResponse response = new AnswerReplacingResponse(exchange.getResponse(), real -> {
                         injected.count(Kind.ERROR_AFTER_APPEND);
                         log.info("injected errorAfterAppend for {}: handled (answer was {}), answered 500",
@@ -114,13 +117,8 @@ class FaultFilter implements WebFilter {
                     });
                     return chain.filter(exchange.mutate().request(replayed).response(response).build());
                 })
-                .onErrorResume(DataBufferLimitException.class, tooLarge -> answerTooLarge(exchange, path));
-    }
-
-    private Mono<Void> answerTooLarge(ServerWebExchange exchange, String path) {
-        // the body was consumed while reading it for the fault: it can be neither replayed nor stored
-        return problems.write(exchange.getResponse(), path, HttpStatus.CONTENT_TOO_LARGE, "Payload too large",
-                "request body too large", null);
+                .onErrorResume(DataBufferLimitException.class,
+                        tooLarge -> problems.writeTooLarge(exchange.getResponse(), path));
     }
 
     private static long delayOf(FaultSettings settings) {

@@ -37,4 +37,13 @@ class FaultProblemWriter {
         }
         return problems.write(response, problem);
     }
+
+    /**
+     * The 413 for a body past the size limit, met while a filter read it: consumed, it can be
+     * neither replayed nor stored.
+     */
+    Mono<Void> writeTooLarge(ServerHttpResponse response, String path) {
+        return write(response, path, HttpStatus.CONTENT_TOO_LARGE, "Payload too large", "request body too large",
+                null);
+    }
 }

@@ -28,7 +28,7 @@ class ClusterSecretTest extends SecondaryWebTest {
     }
 
     @Test
-    void an_outsider_gets_401_before_any_fault_and_the_cluster_gets_the_fault() {
+    void anOutsiderGets401BeforeAnyFaultAndTheClusterGetsTheFault() {
         String batch = "{\"epoch\":1,\"prevSeq\":0,\"prevId\":0,\"entries\":[{\"seq\":1,\"id\":1,\"message\":\"m\"}]}";
         client.post().uri(ReplicationPaths.APPEND).contentType(MediaType.APPLICATION_JSON).bodyValue(batch)
                 .exchange()

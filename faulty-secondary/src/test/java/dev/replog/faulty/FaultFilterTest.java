@@ -35,7 +35,7 @@ class FaultFilterTest {
     private final WebFilterChain passThrough = exchange -> Mono.fromRunnable(() -> proceeded.set(true));
 
     @Test
-    void a_delay_holds_the_request_back_before_it_proceeds() {
+    void aDelayHoldsTheRequestBackBeforeItProceeds() {
         FaultFilter filter = filterWith(new FaultSettings(0, 0, 300, 0, false));
         ServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get(ReplicationPaths.STATUS));
 
@@ -52,7 +52,7 @@ class FaultFilterTest {
     }
 
     @Test
-    void the_jitter_adds_at_most_delay_jitter_ms() {
+    void theJitterAddsAtMostDelayJitterMs() {
         FaultFilter filter = filterWith(new FaultSettings(0, 0, 100, 50, false));
         ServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get(ReplicationPaths.STATUS));
 
@@ -67,7 +67,7 @@ class FaultFilterTest {
     }
 
     @Test
-    void requests_outside_replication_pass_straight_through_whatever_the_faults() {
+    void requestsOutsideReplicationPassStraightThroughWhateverTheFaults() {
         FaultFilter filter = filterWith(new FaultSettings(1, 1, 60_000, 0, true));
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/messages"));
 
@@ -78,7 +78,7 @@ class FaultFilterTest {
     }
 
     @Test
-    void down_answers_503_problem_json_without_calling_the_secondary() {
+    void downAnswers503ProblemJsonWithoutCallingTheSecondary() {
         FaultFilter filter = filterWith(new FaultSettings(0, 0, 0, 0, true));
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get(ReplicationPaths.STATUS));
 
@@ -94,7 +94,7 @@ class FaultFilterTest {
     }
 
     @Test
-    void error_after_append_lets_the_append_read_the_body_then_replaces_its_answer() {
+    void errorAfterAppendLetsTheAppendReadTheBodyThenReplacesItsAnswer() {
         FaultFilter filter = filterWith(new FaultSettings(0, 1, 0, 0, false));
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post(ReplicationPaths.APPEND)
                 .contentType(MediaType.APPLICATION_JSON)
@@ -125,7 +125,7 @@ class FaultFilterTest {
     }
 
     @Test
-    void error_before_append_never_calls_the_append() {
+    void errorBeforeAppendNeverCallsTheAppend() {
         FaultFilter filter = filterWith(new FaultSettings(1, 0, 0, 0, false));
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post(ReplicationPaths.APPEND)
                 .contentType(MediaType.APPLICATION_JSON)
@@ -138,7 +138,7 @@ class FaultFilterTest {
     }
 
     @Test
-    void error_probabilities_leave_heartbeats_alone() {
+    void errorProbabilitiesLeaveHeartbeatsAlone() {
         FaultFilter filter = filterWith(new FaultSettings(1, 1, 0, 0, false));
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get(ReplicationPaths.STATUS));
 

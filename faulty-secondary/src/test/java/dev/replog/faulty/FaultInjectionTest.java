@@ -43,7 +43,7 @@ class FaultInjectionTest extends SecondaryWebTest {
     }
 
     @Test
-    void down_answers_503_to_appends_and_heartbeats_and_stores_nothing() {
+    void downAnswers503ToAppendsAndHeartbeatsAndStoresNothing() {
         long acked = status().ackedSeq();
         double before = injected("down");
         setFaults("{\"down\":true}");
@@ -62,7 +62,7 @@ class FaultInjectionTest extends SecondaryWebTest {
     }
 
     @Test
-    void public_reads_actuator_and_faults_are_not_affected_by_down() {
+    void publicReadsActuatorAndFaultsAreNotAffectedByDown() {
         setFaults("{\"down\":true,\"errorBeforeAppend\":1.0,\"delayMs\":0}");
 
         client.get().uri("/messages").exchange().expectStatus().isOk();
@@ -71,7 +71,7 @@ class FaultInjectionTest extends SecondaryWebTest {
     }
 
     @Test
-    void error_after_append_stores_the_batch_answers_500_and_the_retry_is_deduplicated() {
+    void errorAfterAppendStoresTheBatchAnswers500AndTheRetryIsDeduplicated() {
         long acked = status().ackedSeq();
         AppendRequest batch = nextBatch(acked, 3);
         double before = injected("error-after-append");
@@ -91,7 +91,7 @@ class FaultInjectionTest extends SecondaryWebTest {
     }
 
     @Test
-    void error_before_append_answers_500_and_stores_nothing() {
+    void errorBeforeAppendAnswers500AndStoresNothing() {
         long acked = status().ackedSeq();
         AppendRequest batch = nextBatch(acked, 2);
         setFaults("{\"errorBeforeAppend\":1.0}");
@@ -107,7 +107,7 @@ class FaultInjectionTest extends SecondaryWebTest {
     }
 
     @Test
-    void a_delay_holds_replication_answers_back_and_leaves_other_requests_alone() {
+    void aDelayHoldsReplicationAnswersBackAndLeavesOtherRequestsAlone() {
         long acked = status().ackedSeq();
         setFaults("{\"delayMs\":300}");
         double before = injected("delay");
@@ -124,7 +124,7 @@ class FaultInjectionTest extends SecondaryWebTest {
     }
 
     @Test
-    void with_every_fault_off_appends_take_the_direct_path_and_with_one_on_they_meet_the_fault_filter() {
+    void withEveryFaultOffAppendsTakeTheDirectPathAndWithOneOnTheyMeetTheFaultFilter() {
         long acked = status().ackedSeq();
         double direct = directAppends();
         append(nextBatch(acked, 1)).expectStatus().isOk();

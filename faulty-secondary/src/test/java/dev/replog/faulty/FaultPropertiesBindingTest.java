@@ -9,20 +9,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
-/** {@code replog.faults.*}: off by default, set from the environment, refused when out of range. */
+/**
+ * {@code replog.faults.*}: off by default, set from the environment, refused when out of range; the
+ * test-only {@code replog.testing.*} likewise off by default and set from the environment.
+ */
 class FaultPropertiesBindingTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withUserConfiguration(FaultConfiguration.class);
 
     @Test
-    void every_fault_is_off_by_default() {
+    void everyFaultIsOffByDefault() {
         runner.run(context -> assertThat(context.getBean(FaultProperties.class).toSettings())
                 .isEqualTo(FaultSettings.NONE));
     }
 
     @Test
-    void environment_variables_set_the_faults() {
+    void environmentVariablesSetTheFaults() {
         Map<String, Object> env = Map.of(
                 "REPLOG_FAULTS_ERROR_AFTER_APPEND", "0.5",
                 "REPLOG_FAULTS_DELAY_MS", "250",
@@ -33,13 +36,22 @@ class FaultPropertiesBindingTest {
                         .isEqualTo(new FaultSettings(0, 0.5, 250, 0, true)));
     }
 
+    @Test
+    void theTestOnlyDefectIsOffByDefaultAndSetFromTheEnvironment() {
+        runner.run(context -> assertThat(context.getBean(TestingProperties.class).ackBeforeStore()).isFalse());
+        Map<String, Object> env = Map.of("REPLOG_TESTING_ACK_BEFORE_STORE", "true");
+        runner.withInitializer(context -> context.getEnvironment().getPropertySources()
+                        .addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment", env)))
+                .run(context -> assertThat(context.getBean(TestingProperties.class).ackBeforeStore()).isTrue());
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {
             "replog.faults.error-before-append=1.5",
             "replog.faults.error-after-append=-0.5",
             "replog.faults.delay-ms=60001",
             "replog.faults.delay-jitter-ms=-1"})
-    void an_out_of_range_value_fails_the_start_with_a_clear_message(String property) {
+    void anOutOfRangeValueFailsTheStartWithAClearMessage(String property) {
         runner.withPropertyValues(property).run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("must be");
@@ -48,7 +60,7 @@ class FaultPropertiesBindingTest {
     }
 
     @Test
-    void a_value_of_the_wrong_type_fails_the_start() {
+    void aValueOfTheWrongTypeFailsTheStart() {
         runner.withPropertyValues("replog.faults.down=maybe").run(context -> assertThat(context).hasFailed());
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class FaultSettingsTest {
 
     @Test
-    void accepts_the_bounds_of_every_range() {
+    void acceptsTheBoundsOfEveryRange() {
         assertThat(new FaultSettings(0, 0, 0, 0, false)).isEqualTo(FaultSettings.NONE);
         FaultSettings max = new FaultSettings(1, 1, 60_000, 60_000, true);
         assertThat(max.describe())
@@ -17,7 +17,7 @@ class FaultSettingsTest {
     }
 
     @Test
-    void refuses_probabilities_outside_zero_to_one() {
+    void refusesProbabilitiesOutsideZeroToOne() {
         assertThatThrownBy(() -> new FaultSettings(-0.1, 0, 0, 0, false))
                 .isInstanceOf(BadRequestException.class).hasMessageContaining("errorBeforeAppend");
         assertThatThrownBy(() -> new FaultSettings(0, 1.01, 0, 0, false))
@@ -29,7 +29,7 @@ class FaultSettingsTest {
     }
 
     @Test
-    void refuses_delays_outside_zero_to_sixty_seconds() {
+    void refusesDelaysOutsideZeroToSixtySeconds() {
         assertThatThrownBy(() -> new FaultSettings(0, 0, -1, 0, false))
                 .isInstanceOf(BadRequestException.class).hasMessageContaining("delayMs");
         assertThatThrownBy(() -> new FaultSettings(0, 0, 60_001, 0, false))

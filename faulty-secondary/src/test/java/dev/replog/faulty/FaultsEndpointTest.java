@@ -29,7 +29,7 @@ class FaultsEndpointTest extends SecondaryWebTest {
     }
 
     @Test
-    void get_shows_the_faults_in_force() {
+    void getShowsTheFaultsInForce() {
         client.get().uri("/faults").exchange()
                 .expectStatus().isOk()
                 .expectHeader().contentType(MediaType.APPLICATION_JSON)
@@ -38,7 +38,7 @@ class FaultsEndpointTest extends SecondaryWebTest {
     }
 
     @Test
-    void put_replaces_the_fields_present_and_keeps_the_others() {
+    void putReplacesTheFieldsPresentAndKeepsTheOthers() {
         put("{\"errorAfterAppend\":1.0,\"down\":true}").expectStatus().isOk()
                 .expectBody(FaultSettings.class).isEqualTo(new FaultSettings(0.25, 1.0, 100, 20, true));
 
@@ -62,7 +62,7 @@ class FaultsEndpointTest extends SecondaryWebTest {
             "{\"delayJitterMs\":-5}",
             "{\"errorAfterAppend\":1.0,\"delayMs\":-1}",
     })
-    void an_out_of_range_value_is_answered_400_problem_json_and_changes_nothing(String body) {
+    void anOutOfRangeValueIsAnswered400ProblemJsonAndChangesNothing(String body) {
         put(body).expectStatus().isBadRequest()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.detail").exists();
@@ -85,7 +85,7 @@ class FaultsEndpointTest extends SecondaryWebTest {
             "{\"delayMs\":",
             "not json",
     })
-    void an_unknown_field_or_wrong_type_is_answered_400_problem_json_and_changes_nothing(String body) {
+    void anUnknownFieldOrWrongTypeIsAnswered400ProblemJsonAndChangesNothing(String body) {
         put(body).expectStatus().isBadRequest()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
 
@@ -93,7 +93,7 @@ class FaultsEndpointTest extends SecondaryWebTest {
     }
 
     @Test
-    void a_body_that_is_not_json_is_answered_415() {
+    void aBodyThatIsNotJsonIsAnswered415() {
         client.put().uri("/faults").contentType(MediaType.TEXT_PLAIN).bodyValue("{\"down\":true}").exchange()
                 .expectStatus().isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
@@ -102,7 +102,7 @@ class FaultsEndpointTest extends SecondaryWebTest {
     }
 
     @Test
-    void reset_switches_every_fault_off() {
+    void resetSwitchesEveryFaultOff() {
         client.post().uri("/faults/reset").exchange()
                 .expectStatus().isOk()
                 .expectBody(FaultSettings.class).isEqualTo(FaultSettings.NONE);
@@ -111,7 +111,7 @@ class FaultsEndpointTest extends SecondaryWebTest {
     }
 
     @Test
-    void the_openapi_document_describes_the_faults_endpoints() {
+    void theOpenapiDocumentDescribesTheFaultsEndpoints() {
         client.get().uri("/v3/api-docs").exchange()
                 .expectStatus().isOk()
                 .expectBody()

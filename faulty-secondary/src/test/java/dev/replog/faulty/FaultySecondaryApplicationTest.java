@@ -36,7 +36,7 @@ class FaultySecondaryApplicationTest extends SecondaryWebTest {
     private ApplicationContext context;
 
     @Test
-    void it_listens_on_8082_as_faulty_secondary() {
+    void itListensOn8082AsFaultySecondary() {
         assertThat(environment.getProperty("server.port")).isEqualTo("8082");
         assertThat(environment.getProperty("spring.application.name")).isEqualTo("replog-faulty-secondary");
         assertThat(properties.nodeName()).isEqualTo("faulty-secondary");
@@ -47,14 +47,14 @@ class FaultySecondaryApplicationTest extends SecondaryWebTest {
     }
 
     @Test
-    void it_runs_with_the_secondarys_shared_settings() {
+    void itRunsWithTheSecondarysSharedSettings() {
         assertThat(environment.getProperty("spring.http.codecs.max-in-memory-size")).isEqualTo("16MB");
         assertThat(environment.getProperty("management.endpoints.web.exposure.include"))
                 .isEqualTo("health,info,prometheus,metrics");
     }
 
     @Test
-    void faults_given_at_start_up_are_in_force() {
+    void faultsGivenAtStartUpAreInForce() {
         client.get().uri("/faults").exchange()
                 .expectStatus().isOk()
                 .expectBody(FaultSettings.class).isEqualTo(new FaultSettings(0.1, 0.25, 5, 7, true));

@@ -46,7 +46,7 @@ class DurableStorageTest {
     private LogStore store;
 
     @Test
-    void appended_entries_are_in_segment_files_with_the_masters_epoch_and_the_epoch_is_in_its_file()
+    void appendedEntriesAreInSegmentFilesWithTheMastersEpochAndTheEpochIsInItsFile()
             throws IOException {
         assertThat(store).isInstanceOf(FileLogStore.class);
         StringBuilder entries = new StringBuilder();

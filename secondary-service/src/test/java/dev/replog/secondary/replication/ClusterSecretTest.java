@@ -51,7 +51,7 @@ class ClusterSecretTest {
     private WebTestClient client;
 
     @Test
-    void an_append_without_the_secret_is_refused_401_and_stores_nothing() {
+    void anAppendWithoutTheSecretIsRefused401AndStoresNothing() {
         String logBefore = messages();
         String statusBefore = status();
         for (String presented : new String[] {null, "", "wrong", SECRET.substring(1), SECRET + "x"}) {
@@ -86,7 +86,7 @@ class ClusterSecretTest {
     }
 
     @Test
-    void an_append_with_the_secret_is_stored() {
+    void anAppendWithTheSecretIsStored() {
         client.post().uri(ReplicationPaths.APPEND).header(ClusterSettings.SECRET_HEADER, SECRET)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(batch(1, 1, 2)).exchange()
                 .expectStatus().isOk().expectBody(AppendResponse.class).isEqualTo(new AppendResponse(2, 1));
@@ -95,7 +95,7 @@ class ClusterSecretTest {
     }
 
     @Test
-    void the_secret_appears_in_no_actuator_answer_and_no_log_line(CapturedOutput output) {
+    void theSecretAppearsInNoActuatorAnswerAndNoLogLine(CapturedOutput output) {
         // a refused and an accepted request first, so their log lines are in the output
         client.get().uri(ReplicationPaths.STATUS).header(ClusterSettings.SECRET_HEADER, "wrong").exchange()
                 .expectStatus().isUnauthorized();

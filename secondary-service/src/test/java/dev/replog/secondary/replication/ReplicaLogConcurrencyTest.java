@@ -66,7 +66,7 @@ class ReplicaLogConcurrencyTest {
     }
 
     @RepeatedTest(3)
-    void concurrent_deliveries_of_the_same_batches_in_order_store_each_entry_once() throws Exception {
+    void concurrentDeliveriesOfTheSameBatchesInOrderStoreEachEntryOnce() throws Exception {
         runOnEveryThread(thread -> {
             for (AppendRequest batch : allBatches()) {
                 replica.append(batch).block(TIMEOUT);
@@ -81,7 +81,7 @@ class ReplicaLogConcurrencyTest {
     }
 
     @RepeatedTest(3)
-    void concurrent_deliveries_in_random_orders_fill_every_gap_and_store_each_entry_once() throws Exception {
+    void concurrentDeliveriesInRandomOrdersFillEveryGapAndStoreEachEntryOnce() throws Exception {
         runOnEveryThread(thread -> {
             List<AppendRequest> shuffled = new ArrayList<>(allBatches());
             Collections.shuffle(shuffled, new Random(thread));
@@ -99,7 +99,7 @@ class ReplicaLogConcurrencyTest {
     }
 
     @RepeatedTest(3)
-    void batches_in_flight_together_in_any_order_are_all_answered_without_a_refusal() {
+    void batchesInFlightTogetherInAnyOrderAreAllAnsweredWithoutARefusal() {
         replica.close();
         replica = open(TIMEOUT);
         List<AppendRequest> shuffled = new ArrayList<>(allBatches());

@@ -56,7 +56,7 @@ class ReplicaLogDurabilityTest {
 
     @ParameterizedTest(name = "fsync={0}")
     @EnumSource(FsyncMode.class)
-    void a_restarted_replica_has_the_same_log_watermark_and_epoch(FsyncMode fsync) {
+    void aRestartedReplicaHasTheSameLogWatermarkAndEpoch(FsyncMode fsync) {
         start(fsync);
         expectAcked(batch(2, 1, 3), 3, 2);
         expectAcked(batch(2, 4, 5), 5, 2);
@@ -75,7 +75,7 @@ class ReplicaLogDurabilityTest {
     }
 
     @Test
-    void an_epoch_adopted_without_entries_survives_a_restart_and_a_stale_master_is_refused() {
+    void anEpochAdoptedWithoutEntriesSurvivesARestartAndAStaleMasterIsRefused() {
         start(FsyncMode.GROUP);
         expectAcked(batch(1, 1, 2), 2, 1);
         // a new master's first contact: no entries, just its epoch
@@ -97,7 +97,7 @@ class ReplicaLogDurabilityTest {
     }
 
     @Test
-    void the_epoch_is_durable_before_the_batch_that_raised_it_is_answered() {
+    void theEpochIsDurableBeforeTheBatchThatRaisedItIsAnswered() {
         start(FsyncMode.GROUP);
 
         expectAcked(batch(7, 1, 1), 1, 7);
@@ -106,7 +106,7 @@ class ReplicaLogDurabilityTest {
     }
 
     @Test
-    void a_new_epoch_the_disk_refuses_appends_nothing_and_the_resent_batch_is_taken_once_it_can() throws Exception {
+    void aNewEpochTheDiskRefusesAppendsNothingAndTheResentBatchIsTakenOnceItCan() throws Exception {
         start(FsyncMode.GROUP);
         expectAcked(batch(1, 1, 2), 2, 1);
         // the epoch file's temporary name taken by a directory: the OS refuses the write, as a full disk would
@@ -125,7 +125,7 @@ class ReplicaLogDurabilityTest {
     }
 
     @Test
-    void without_its_epoch_file_a_replica_follows_the_epoch_of_its_last_record() throws Exception {
+    void withoutItsEpochFileAReplicaFollowsTheEpochOfItsLastRecord() throws Exception {
         start(FsyncMode.GROUP);
         expectAcked(batch(4, 1, 2), 2, 4);
         stop();
@@ -138,7 +138,7 @@ class ReplicaLogDurabilityTest {
     }
 
     @Test
-    void a_rollback_to_the_masters_last_seq_survives_a_restart() {
+    void aRollbackToTheMastersLastSeqSurvivesARestart() {
         LongUnaryOperator oldMaster = seq -> seq <= 3 ? seq * 10 : seq * 10 + 1;
         start(FsyncMode.GROUP);
         expectAcked(batch(1, 1, 6, oldMaster), 6, 1);
@@ -153,14 +153,14 @@ class ReplicaLogDurabilityTest {
     }
 
     @Test
-    void a_new_node_starts_empty_at_epoch_zero() {
+    void aNewNodeStartsEmptyAtEpochZero() {
         start(FsyncMode.GROUP);
 
         assertThat(replica.status("s")).isEqualTo(new ReplicationStatus("s", 0, 0, 0, 0));
     }
 
     @Test
-    void an_unreadable_epoch_file_stops_the_node_instead_of_forgetting_the_epoch() throws Exception {
+    void anUnreadableEpochFileStopsTheNodeInsteadOfForgettingTheEpoch() throws Exception {
         Files.writeString(dataDir.resolve("epoch"), "seven\n", StandardCharsets.US_ASCII);
         store = FileLogStore.open(dataDir.resolve("log"));
 
@@ -172,7 +172,7 @@ class ReplicaLogDurabilityTest {
     }
 
     @Test
-    void store_calls_run_on_the_writer_thread_and_answers_come_from_the_thread_that_completed_the_write() {
+    void storeCallsRunOnTheWriterThreadAndAnswersComeFromTheThreadThatCompletedTheWrite() {
         store = FileLogStore.open(dataDir.resolve("log"), FsyncMode.GROUP, 4096);
         ThreadRecordingStore recording = new ThreadRecordingStore(store);
         replica = new ReplicaLog(recording, new ReplicaMetrics(new SimpleMeterRegistry(), recording),

@@ -63,7 +63,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void answers_a_batch_that_overtook_its_predecessor_once_the_predecessor_fills_the_gap() {
+    void answersABatchThatOvertookItsPredecessorOnceThePredecessorFillsTheGap() {
         ReplicaLog waiting = open(100, "waiting-epoch", Duration.ofSeconds(30));
         var overtaker = waiting.append(batch(1, 3, 4)).toFuture();
 
@@ -76,7 +76,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void answers_a_held_batch_only_once_the_write_that_applied_it_is_durable() {
+    void answersAHeldBatchOnlyOnceTheWriteThatAppliedItIsDurable() {
         FsyncGatedStore gated = new FsyncGatedStore(new InMemoryLogStore());
         ReplicaLog waiting = new ReplicaLog(gated, new ReplicaMetrics(new SimpleMeterRegistry(), gated),
                 new EpochFile(dataDir.resolve("gated-epoch")), 100, 64, Duration.ofSeconds(30));
@@ -94,7 +94,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void keeps_a_held_batch_of_this_epoch_when_an_earlier_built_batch_names_an_older_end_of_the_log() {
+    void keepsAHeldBatchOfThisEpochWhenAnEarlierBuiltBatchNamesAnOlderEndOfTheLog() {
         ReplicaLog waiting = open(100, "waiting-epoch", Duration.ofSeconds(30));
         AppendRequest later = batch(1, 3, 4);
         var overtaker = waiting.append(new AppendRequest(1, later.prevSeq(), later.prevId(), later.entries(), 4L))
@@ -109,7 +109,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void refuses_a_batch_past_a_gap_after_the_gap_wait_and_still_applies_it_when_the_gap_fills() {
+    void refusesABatchPastAGapAfterTheGapWaitAndStillAppliesItWhenTheGapFills() {
         ReplicaLog waiting = open(100, "waiting-epoch", Duration.ofMillis(100));
 
         expectRejected(waiting, batch(1, 3, 4), RejectReason.GAP, 0, 1);
@@ -119,7 +119,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void refuses_a_waiting_batch_at_once_when_it_is_dropped() {
+    void refusesAWaitingBatchAtOnceWhenItIsDropped() {
         ReplicaLog waiting = open(100, "waiting-epoch", Duration.ofSeconds(30));
         var overtaker = waiting.append(batch(1, 4, 5)).toFuture();
 
@@ -133,7 +133,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void appends_batches_that_continue_the_log() {
+    void appendsBatchesThatContinueTheLog() {
         expectAcked(batch(1, 1, 3), 3, 1);
         expectAcked(batch(1, 4, 5), 5, 1);
 
@@ -143,7 +143,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void answers_a_duplicate_batch_with_the_watermark_and_stores_it_once() {
+    void answersADuplicateBatchWithTheWatermarkAndStoresItOnce() {
         expectAcked(batch(1, 1, 3), 3, 1);
         expectAcked(batch(1, 4, 5), 5, 1);
 
@@ -155,7 +155,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void appends_only_the_new_entries_of_a_batch_that_overlaps_the_log() {
+    void appendsOnlyTheNewEntriesOfABatchThatOverlapsTheLog() {
         expectAcked(batch(1, 1, 3), 3, 1);
 
         expectAcked(batch(1, 2, 6), 6, 1);
@@ -165,7 +165,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void answers_an_empty_batch_with_the_watermark() {
+    void answersAnEmptyBatchWithTheWatermark() {
         expectAcked(new AppendRequest(1, 0, 0, List.of()), 0, 1);
         expectAcked(batch(1, 1, 2), 2, 1);
 
@@ -174,7 +174,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void hides_entries_past_a_gap_until_the_gap_fills() {
+    void hidesEntriesPastAGapUntilTheGapFills() {
         expectAcked(batch(1, 1, 2), 2, 1);
 
         expectRejected(batch(1, 4, 4), RejectReason.GAP, 2, 1);
@@ -191,7 +191,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void applies_held_aside_entries_that_overlap_what_the_gap_filler_brought() {
+    void appliesHeldAsideEntriesThatOverlapWhatTheGapFillerBrought() {
         expectRejected(batch(1, 3, 6), RejectReason.GAP, 0, 1);
 
         expectAcked(batch(1, 1, 4), 6, 1);
@@ -200,7 +200,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void drops_held_aside_entries_that_the_log_already_holds() {
+    void dropsHeldAsideEntriesThatTheLogAlreadyHolds() {
         expectRejected(batch(1, 3, 4), RejectReason.GAP, 0, 1);
 
         expectAcked(batch(1, 1, 5), 5, 1);
@@ -210,7 +210,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void keeps_at_most_max_pending_entries_aside_dropping_the_farthest() {
+    void keepsAtMostMaxPendingEntriesAsideDroppingTheFarthest() {
         ReplicaLog small = open(4, "small-epoch");
         expectRejected(small, batch(1, 3, 4), RejectReason.GAP, 0, 1);
         expectRejected(small, batch(1, 7, 8), RejectReason.GAP, 0, 1);
@@ -225,7 +225,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void refuses_a_stale_epoch_and_changes_nothing() {
+    void refusesAStaleEpochAndChangesNothing() {
         expectAcked(batch(2, 1, 2), 2, 2);
 
         expectRejected(batch(1, 3, 4), RejectReason.STALE_EPOCH, 2, 2);
@@ -238,7 +238,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void follows_a_higher_epoch() {
+    void followsAHigherEpoch() {
         expectAcked(batch(1, 1, 2), 2, 1);
 
         expectAcked(batch(3, 3, 3), 3, 3);
@@ -247,7 +247,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void forgets_entries_held_aside_for_an_older_epoch() {
+    void forgetsEntriesHeldAsideForAnOlderEpoch() {
         expectAcked(batch(1, 1, 2), 2, 1);
         expectRejected(batch(1, 4, 5), RejectReason.GAP, 2, 1);
 
@@ -259,7 +259,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void refuses_a_batch_whose_previous_entry_differs_from_the_log() {
+    void refusesABatchWhosePreviousEntryDiffersFromTheLog() {
         expectAcked(batch(1, 1, 5, OLD_MASTER_ID), 5, 1);
 
         // the master's entry at seq 4 has id 40; this log holds id 41 there
@@ -271,7 +271,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void rolls_back_entries_that_a_newer_master_overwrites() {
+    void rollsBackEntriesThatANewerMasterOverwrites() {
         expectAcked(batch(1, 1, 5, OLD_MASTER_ID), 5, 1);
 
         expectAcked(batch(2, 3, 4), 4, 2);
@@ -281,7 +281,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void rolls_back_entries_that_a_master_of_the_same_epoch_overwrites() {
+    void rollsBackEntriesThatAMasterOfTheSameEpochOverwrites() {
         expectAcked(batch(1, 1, 5, OLD_MASTER_ID), 5, 1);
         // the new master's first contact: its epoch is adopted, nothing else changes
         expectAcked(new AppendRequest(2, 1, 10, List.of()), 5, 2);
@@ -292,7 +292,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void refuses_a_message_over_the_size_limit_and_changes_nothing() {
+    void refusesAMessageOverTheSizeLimitAndChangesNothing() {
         String big = "é".repeat(33); // 66 bytes in UTF-8, 33 chars
         AppendRequest request = new AppendRequest(1, 0, 0, List.of(new Entry(1, 10, big)));
 
@@ -305,7 +305,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void counts_utf8_bytes_of_messages_exactly() {
+    void countsUtf8BytesOfMessagesExactly() {
         assertThat(ReplicaLog.utf8LongerThan("abcd", 4)).isFalse();
         assertThat(ReplicaLog.utf8LongerThan("abcde", 4)).isTrue();
         assertThat(ReplicaLog.utf8LongerThan("€€", 6)).isFalse();
@@ -315,7 +315,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void stores_each_entry_with_the_epoch_of_the_master_that_shipped_it() {
+    void storesEachEntryWithTheEpochOfTheMasterThatShippedIt() {
         expectAcked(batch(1, 1, 2), 2, 1);
         expectAcked(batch(3, 3, 4), 4, 3);
 
@@ -324,7 +324,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void an_empty_batch_with_the_masters_last_seq_rolls_back_what_lies_past_it() {
+    void anEmptyBatchWithTheMastersLastSeqRollsBackWhatLiesPastIt() {
         expectAcked(batch(1, 1, 5, OLD_MASTER_ID), 5, 1);
 
         // a new master whose log ends at seq 3 (same entries as this log up to there)
@@ -336,7 +336,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void a_batch_with_the_masters_last_seq_rolls_back_what_lies_past_it() {
+    void aBatchWithTheMastersLastSeqRollsBackWhatLiesPastIt() {
         expectAcked(batch(1, 1, 5), 5, 1);
 
         expectAcked(new AppendRequest(2, 2, 20, entries(3, 3), 3L), 3, 2);
@@ -348,7 +348,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void the_masters_last_seq_changes_nothing_when_the_log_ends_before_it() {
+    void theMastersLastSeqChangesNothingWhenTheLogEndsBeforeIt() {
         expectAcked(batch(1, 1, 3), 3, 1);
 
         expectAcked(new AppendRequest(1, 3, 30, List.of(), 9L), 3, 1);
@@ -359,7 +359,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void a_refused_batch_rolls_nothing_back_the_master_trims_once_the_logs_match() {
+    void aRefusedBatchRollsNothingBackTheMasterTrimsOnceTheLogsMatch() {
         expectAcked(batch(1, 1, 5, OLD_MASTER_ID), 5, 1);
 
         // the new master's log ends at seq 4 with id 40; this log holds id 41 there
@@ -373,7 +373,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void a_stale_last_seq_of_the_same_master_never_rolls_back_entries_that_master_shipped() {
+    void aStaleLastSeqOfTheSameMasterNeverRollsBackEntriesThatMasterShipped() {
         expectAcked(batch(2, 1, 5), 5, 2);
 
         // sent before entries 4..5 existed, delivered after them (a delayed request)
@@ -384,7 +384,7 @@ class ReplicaLogTest {
     }
 
     @Test
-    void reports_its_watermark_last_id_and_epoch_as_status() {
+    void reportsItsWatermarkLastIdAndEpochAsStatus() {
         assertThat(replica.status("s1")).isEqualTo(new ReplicationStatus("s1", 0, 0, 0, 0));
 
         expectAcked(batch(4, 1, 3), 3, 4);

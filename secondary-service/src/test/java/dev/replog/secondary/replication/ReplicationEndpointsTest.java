@@ -45,7 +45,7 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
     private int port;
 
     @Test
-    void in_order_batches_are_acknowledged_with_the_watermark() {
+    void inOrderBatchesAreAcknowledgedWithTheWatermark() {
         append(batch(1, 1, 3)).expectStatus().isOk()
                 .expectBody(AppendResponse.class).isEqualTo(new AppendResponse(3, 1));
         append(batch(1, 4, 5)).expectStatus().isOk()
@@ -55,7 +55,7 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
     }
 
     @Test
-    void a_batch_of_several_megabytes_is_accepted() {
+    void aBatchOfSeveralMegabytesIsAccepted() {
         String nearlyOneMiB = "m".repeat(1_000_000);
         List<Entry> big = List.of(new Entry(1, 1, nearlyOneMiB), new Entry(2, 2, nearlyOneMiB),
                 new Entry(3, 3, nearlyOneMiB));
@@ -64,7 +64,7 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
     }
 
     @Test
-    void entries_are_shown_as_seq_id_and_message() {
+    void entriesAreShownAsSeqIdAndMessage() {
         append(batch(1, 1, 1)).expectStatus().isOk();
 
         client.get().uri("/messages/1").exchange()
@@ -77,7 +77,7 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
     }
 
     @Test
-    void entries_are_read_back_with_the_idempotency_keys_and_epochs_they_were_written_with() {
+    void entriesAreReadBackWithTheIdempotencyKeysAndEpochsTheyWereWrittenWith() {
         append(new AppendRequest(1, 0, 0, entries(1, 3), 3L, Map.of(1L, "order-1", 3L, "order-3")))
                 .expectStatus().isOk();
 
@@ -94,7 +94,7 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
     }
 
     @Test
-    void a_duplicate_batch_is_answered_200_with_the_watermark_and_stored_once() {
+    void aDuplicateBatchIsAnswered200WithTheWatermarkAndStoredOnce() {
         append(batch(1, 1, 3)).expectStatus().isOk();
         append(batch(1, 4, 4)).expectStatus().isOk();
 
@@ -105,7 +105,7 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
     }
 
     @Test
-    void entries_past_a_gap_are_hidden_until_the_gap_fills() {
+    void entriesPastAGapAreHiddenUntilTheGapFills() {
         append(batch(1, 1, 2)).expectStatus().isOk();
 
         append(batch(1, 4, 4)).expectStatus().isEqualTo(HttpStatus.CONFLICT)
@@ -124,7 +124,7 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
     }
 
     @Test
-    void a_stale_epoch_is_refused_with_409_and_changes_nothing() {
+    void aStaleEpochIsRefusedWith409AndChangesNothing() {
         append(batch(2, 1, 2)).expectStatus().isOk();
 
         append(batch(1, 3, 3)).expectStatus().isEqualTo(HttpStatus.CONFLICT)
@@ -139,7 +139,7 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
     }
 
     @Test
-    void a_batch_that_does_not_follow_the_log_is_refused_with_409_and_a_watermark_before_it() {
+    void aBatchThatDoesNotFollowTheLogIsRefusedWith409AndAWatermarkBeforeIt() {
         LongUnaryOperator otherIds = seq -> seq * 10 + 1;
         append(batch(1, 1, 3, otherIds)).expectStatus().isOk();
 
@@ -154,7 +154,7 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
     }
 
     @Test
-    void entries_a_newer_master_does_not_have_are_rolled_back() {
+    void entriesANewerMasterDoesNotHaveAreRolledBack() {
         LongUnaryOperator oldMaster = seq -> seq <= 2 ? seq * 10 : seq * 10 + 1;
         append(batch(1, 1, 4, oldMaster)).expectStatus().isOk();
 
@@ -165,7 +165,7 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
     }
 
     @Test
-    void status_reports_name_watermark_last_id_epoch_and_the_epoch_of_the_last_entry() {
+    void statusReportsNameWatermarkLastIdEpochAndTheEpochOfTheLastEntry() {
         assertThat(status()).isEqualTo(new ReplicationStatus("secondary-under-test", 0, 0, 0, 0));
 
         append(batch(3, 1, 2)).expectStatus().isOk();
@@ -177,7 +177,7 @@ class ReplicationEndpointsTest extends SecondaryWebTest {
     }
 
     @Test
-    void concurrent_deliveries_over_http_store_each_entry_exactly_once() {
+    void concurrentDeliveriesOverHttpStoreEachEntryExactlyOnce() {
         List<AppendRequest> deliveries = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < 100; i++) {

@@ -89,14 +89,14 @@ class ClusterSecretTest {
     private Membership membership;
 
     @Test
-    void the_node_sends_the_secret_to_its_peers_and_so_joins() {
+    void theNodeSendsTheSecretToItsPeersAndSoJoins() {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> membership.status() == Membership.Status.VOTING);
         assertThat(PEER_SAW).isNotEmpty().allMatch(SECRET::equals);
     }
 
     @Test
-    void paxos_requests_without_the_secret_are_refused_401_and_change_nothing() {
+    void paxosRequestsWithoutTheSecretAreRefused401AndChangeNothing() {
         String keysBefore = keys();
         String prepare = "{\"key\":\"seq.t-" + UUID.randomUUID() + "\",\"ballot\":{\"counter\":7,\"nodeId\":2}}";
         for (String path : List.of("/paxos/prepare", "/paxos/accept")) {
@@ -120,7 +120,7 @@ class ClusterSecretTest {
     }
 
     @Test
-    void a_paxos_request_with_the_secret_is_served() {
+    void aPaxosRequestWithTheSecretIsServed() {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> membership.status() == Membership.Status.VOTING);
         String key = "seq.t-" + UUID.randomUUID();
@@ -132,7 +132,7 @@ class ClusterSecretTest {
     }
 
     @Test
-    void the_secret_appears_in_no_actuator_answer_and_no_log_line(CapturedOutput output) {
+    void theSecretAppearsInNoActuatorAnswerAndNoLogLine(CapturedOutput output) {
         client.get().uri("/paxos/keys").header(ClusterSettings.SECRET_HEADER, "wrong").exchange()
                 .expectStatus().isUnauthorized();
         for (String path : List.of("/actuator", "/actuator/env", "/actuator/env/replog.cluster.secret",
