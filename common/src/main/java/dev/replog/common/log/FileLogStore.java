@@ -1,5 +1,6 @@
 package dev.replog.common.log;
 
+import dev.replog.common.io.DurableFiles;
 import dev.replog.common.protocol.Entry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,13 +19,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,18 +37,12 @@ import org.slf4j.LoggerFactory;
  * <h2>Durability</h2>
  * The single writer writes each batch with one positional write, then publishes the new
  * {@link #lastSeq()}. What happens next depends on the {@link FsyncMode}: {@code ALWAYS} fsyncs
- * inline; {@code NONE} does not; {@code GROUP} commits in groups led by the appending threads: an
- * append made while no fsync runs leads one itself, taking the last written seq, fsyncing once and
- * completing the futures of every append up to that seq, and goes on while appends made meanwhile
- * wait; an append made while another thread's fsync runs only queues, and that thread's next fsync
- * covers it. One fsync covers everything appended while the previous one ran, with no thread
- * hand-off: on nodes whose one writer already gathers every waiting request into one append, a
- * separate fsync thread cost a wake-up per write and per fsync, and the writer's next turn took
- * whatever had arrived in the meantime, about two entries, instead of the six an fsync covered
- * (the cluster made 31% more writes without it, see docs/performance-log.md). Those futures
- * complete <em>on the leading thread</em> (so do their dependants, e.g. a {@code Mono.fromFuture}
- * pipeline); an append that leads returns its future completed. A segment roll fsyncs the sealed
- * segment and the directory in every mode; so do truncation and {@link #close()}. An I/O error from a write (a full disk, a file-size limit) is undone (the file
+ * inline; {@code NONE} does not; {@code GROUP} commits in groups led by the appending threads
+ * ({@link GroupCommit}): one fsync covers everything appended while the previous one ran, and the
+ * futures it covers complete <em>on the leading thread</em> (so do their dependants, e.g. a
+ * {@code Mono.fromFuture} pipeline); an append that leads returns its future completed. A segment
+ * roll fsyncs the sealed segment and the directory in every mode; so do truncation and
+ * {@link #close()}. An I/O error from a write (a full disk, a file-size limit) is undone (the file
  * is cut back) and reported to the caller as {@link AppendFailedException}; a failed fsync leaves
  * the page cache in an unknown state, so it fails the store ({@link LogStoreFailedException}):
  * pending futures fail, later writes throw, and a restart recovers from what is on disk.
@@ -65,10 +56,10 @@ import org.slf4j.LoggerFactory;
  * {@link StampedLock} read and retry under its read lock if a truncation overlapped.
  *
  * <h2>Recovery</h2>
- * {@link #open} checks every record of every segment. In sealed segments any defect (bad length,
- * CRC, seq) is corruption a crash cannot cause: {@link CorruptLogException}. In the last segment the
- * first defect marks a torn or corrupt tail, which is cut off (and logged at WARN with the file,
- * offset and the number of bytes cut).
+ * {@link #open} checks every record of every segment ({@link LogRecovery}). In sealed segments any
+ * defect (bad length, CRC, seq) is corruption a crash cannot cause: {@link CorruptLogException}. In
+ * the last segment the first defect marks a torn or corrupt tail, which is cut off (and logged at
+ * WARN with the file, offset and the number of bytes cut).
  */
 public final class FileLogStore implements LogStore {
 
@@ -113,9 +104,9 @@ public final class FileLogStore implements LogStore {
     final ReentrantLock flushLock = new ReentrantLock(true);
     /** Excludes readers from truncation and close; appends never touch it. */
     private final StampedLock readGuard = new StampedLock();
-    /** Appends waiting for an fsync, in seq order (GROUP only). */
-    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicReference<LogStoreFailedException> failure = new AtomicReference<>();
+    private final StoreFailure failure;
+    /** Queues appends for their fsync and leads it (GROUP only). */
+    private final GroupCommit groupCommit;
     private volatile boolean closed;
     private final LongAdder fsyncs = new LongAdder();
     /** Writer-owned, reused buffer for batches up to {@link #RETAINED_WRITE_BUFFER_BYTES}. */
@@ -139,14 +130,14 @@ public final class FileLogStore implements LogStore {
         this.fsyncObserver = Objects.requireNonNull(observer, "observer");
     }
 
-    private record Pending(long seq, CompletableFuture<Long> future) {
-    }
-
     private FileLogStore(Path dir, FsyncMode mode, long segmentBytes) throws IOException {
         this.dir = dir;
         this.mode = mode;
         this.segmentBytes = segmentBytes;
         this.zeroFillBytes = (int) Math.min(ZERO_FILL_BYTES, segmentBytes);
+        this.failure = new StoreFailure(dir);
+        this.groupCommit = new GroupCommit(flushLock, failure, () -> !closed && lastSeq > durableSeq,
+                this::fsyncWritten);
         Files.createDirectories(dir);
         lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
@@ -158,7 +149,7 @@ public final class FileLogStore implements LogStore {
             if (dirLock == null) {
                 throw new IllegalStateException("log directory " + dir + " is already in use by another log store");
             }
-            recover();
+            startFrom(new LogRecovery(dir, fsyncs).recover());
         } catch (IOException | RuntimeException e) {
             releaseDirectory();
             throw e;
@@ -199,98 +190,14 @@ public final class FileLogStore implements LogStore {
 
     // ---------------------------------------------------------------- recovery
 
-    private void recover() throws IOException {
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(dir)) {
-            // 20-digit zero-padded names: lexical order is seq order
-            files = listing.filter(p -> Segment.FILE_NAME.matcher(p.getFileName().toString()).matches())
-                    .sorted()
-                    .toList();
-        }
-        List<Segment> recovered = new ArrayList<>();
-        long next = 1;
-        if (files.isEmpty()) {
-            Segment first = Segment.create(dir, 1);
-            try {
-                fsyncDirectory();
-            } catch (IOException e) {
-                first.close();
-                throw e;
-            }
-            recovered.add(first);
-        }
-        for (int i = 0; i < files.size(); i++) {
-            Path file = files.get(i);
-            boolean sealed = i < files.size() - 1;
-            long base = Long.parseLong(file.getFileName().toString().substring(0, 20));
-            if (base != next) {
-                throw new CorruptLogException(file, 0, i == 0
-                        ? "the log must start at seq 1, its first segment starts at seq " + base
-                        : "segment starts at seq " + base + " but the previous segment ends at seq " + (next - 1)
-                                + " (a segment is missing or damaged)");
-            }
-            Segment.Scan scan = Segment.scan(file, base);
-            if (sealed) {
-                if (scan.problem() != null) {
-                    throw new CorruptLogException(file, scan.validBytes(), scan.problem() + " in a sealed segment");
-                }
-                if (scan.count() == 0) {
-                    throw new CorruptLogException(file, 0, "a sealed segment holds no records");
-                }
-            } else if (scan.problem() != null) {
-                cutTornTail(file, scan, base);
-            }
-            recovered.add(Segment.existing(base, file, scan.ends(), scan.count()));
-            next = base + scan.count();
-        }
-        segments = recovered.toArray(new Segment[0]);
+    /** Takes the log that recovery found: everything on disk is durable. */
+    private void startFrom(LogRecovery.Recovered recovered) {
+        segments = recovered.segments();
         active = segments[segments.length - 1];
-        lastSeq = next - 1;
-        durableSeq = next - 1;
+        lastSeq = recovered.lastSeq();
+        durableSeq = recovered.lastSeq();
         log.info("Opened log {} (fsync={}): seq 1..{} in {} segment(s)", dir, mode.name().toLowerCase(), lastSeq,
                 segments.length);
-    }
-
-    /**
-     * Cuts the last segment back to its valid records. Zeros after them are the end of the log as
-     * the writer leaves it ({@link #zeroFillAhead}; a clean {@link #close} cuts them itself, a crash
-     * does not); anything else is a torn or corrupt tail, and said so.
-     */
-    private void cutTornTail(Path file, Segment.Scan scan, long base) throws IOException {
-        boolean zeros;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            zeros = onlyZeros(ch, scan.validBytes(), scan.fileBytes());
-            ch.truncate(scan.validBytes());
-            ch.force(false);
-            fsyncs.increment();
-        }
-        if (zeros) {
-            log.debug("Log {}: cut {} bytes of zeros written ahead from {}", dir, scan.fileBytes() - scan.validBytes(),
-                    file.getFileName());
-            return;
-        }
-        log.warn("Log {}: cut {} bytes of torn or corrupt tail from {} at offset {} ({}); the log now ends at seq {}",
-                dir, scan.fileBytes() - scan.validBytes(), file.getFileName(), scan.validBytes(), scan.problem(),
-                base + scan.count() - 1);
-    }
-
-    /** Whether bytes {@code from..to-1} of the file are all zero. */
-    private static boolean onlyZeros(FileChannel ch, long from, long to) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(READ_CHUNK_BYTES);
-        for (long p = from; p < to; ) {
-            buf.clear().limit((int) Math.min(buf.capacity(), to - p));
-            int n = ch.read(buf, p);
-            if (n < 0) {
-                break;
-            }
-            for (int i = 0; i < n; i++) {
-                if (buf.get(i) != 0) {
-                    return false;
-                }
-            }
-            p += n;
-        }
-        return true;
     }
 
     // ---------------------------------------------------------------- reads
@@ -466,7 +373,7 @@ public final class FileLogStore implements LogStore {
     /** Like {@link #append}, storing each record's epoch and idempotency key too. */
     @Override
     public CompletableFuture<Long> appendRecords(List<LogRecord> records) {
-        Pending queued;
+        CompletableFuture<Long> queued;
         writerLock.lock();
         try {
             ensureWritable();
@@ -518,24 +425,21 @@ public final class FileLogStore implements LogStore {
                     try {
                         force(seg);
                     } catch (IOException e) {
-                        return CompletableFuture.failedFuture(fail("fsync of " + seg.path, e));
+                        return CompletableFuture.failedFuture(failure.fail("fsync of " + seg.path, e));
                     }
                     fsyncObserver.fsynced(System.nanoTime() - started, encoded.length);
                     durableSeq = newLast;
                     return CompletableFuture.completedFuture(newLast);
                 default:
-                    queued = new Pending(newLast, new CompletableFuture<>());
-                    pending.add(queued); // before lastSeq: the fsync that covers newLast must find it
+                    queued = groupCommit.queue(newLast); // before lastSeq: the fsync that covers newLast must find it
                     lastSeq = newLast;
             }
         } finally {
             writerLock.unlock();
-            if (failure.get() != null) {
-                failPending(); // outside the lock; also catches a queued append a failing leader missed
-            }
+            groupCommit.failQueuedIfFailed(); // outside the lock; also catches a queued append a failing leader missed
         }
-        leadGroupFsyncs(); // outside the writer's lock: other threads may append (and queue) meanwhile
-        return queued.future();
+        groupCommit.lead(); // outside the writer's lock: other threads may append (and queue) meanwhile
+        return queued;
     }
 
     private ByteBuffer writeBuffer(int size) {
@@ -562,7 +466,7 @@ public final class FileLogStore implements LogStore {
                 seg.writer().truncate(position);
             } catch (IOException repair) {
                 e.addSuppressed(repair);
-                throw fail("undoing a failed write to " + seg.path, e);
+                throw failure.fail("undoing a failed write to " + seg.path, e);
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
@@ -578,11 +482,11 @@ public final class FileLogStore implements LogStore {
      * (not past the segment size), written half a chunk before the records reach them. Records
      * written over zeros that are on disk already change neither the file's size nor its extents,
      * so their fsync ({@code fdatasync}) flushes data only, where one that grows the file must also
-     * commit metadata through the file system's journal: measured here (600-byte records on ext4),
-     * 126-135 µs and 41-47 µs of CPU per fsync instead of 192-213 µs and 68-70 µs. The fsync that
-     * covers a new chunk of zeros pays for that once. Recovery takes the zeros for the end of the
-     * log, and {@link #close} and a roll cut them off. Failing to write them (a full disk) only stops
-     * this for the segment: the records are written, the zeros are an optimisation.
+     * commit metadata through the file system's journal, which makes it markedly slower (figures in
+     * docs/durability-and-recovery.md). The fsync that covers a new chunk of zeros pays for that
+     * once. Recovery takes the zeros for the end of the log, and {@link #close} and a roll cut them
+     * off. Failing to write them (a full disk) only stops this for the segment: the records are
+     * written, the zeros are an optimisation.
      */
     private void zeroFillAhead(Segment seg, long end) {
         long from = seg.fileBytes();
@@ -629,7 +533,7 @@ public final class FileLogStore implements LogStore {
             next = Segment.create(dir, nextSeq);
             fsyncDirectory();
         } catch (IOException e) {
-            throw fail("rolling " + old.path + " to a new segment", e);
+            throw failure.fail("rolling " + old.path + " to a new segment", e);
         }
         flushLock.lock(); // a leading thread must not be forcing the old writer while it closes
         try {
@@ -676,14 +580,7 @@ public final class FileLogStore implements LogStore {
     }
 
     private void fsyncDirectory() throws IOException {
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(dir, StandardOpenOption.READ);
-        } catch (IOException e) {
-            return; // platforms that cannot open a directory (Windows) cannot fsync one either
-        }
-        try (ch) {
-            ch.force(true);
+        if (DurableFiles.fsyncDirectory(dir)) {
             fsyncs.increment();
         }
     }
@@ -691,101 +588,29 @@ public final class FileLogStore implements LogStore {
     // ---------------------------------------------------------------- group commit
 
     /**
-     * Leads group fsyncs while appended records are not yet durable, unless another thread leads
-     * one now: that thread checks again once its fsync is done, so an append queued behind it is
-     * covered either by it or by the thread that queued it (the usual work-in-progress hand-over:
-     * a leader reads {@code lastSeq} after releasing the lock, a follower publishes it before trying
-     * the lock). Never throws: a failed fsync fails the store and its queued appends.
+     * The fsync of one group commit, called holding {@link #flushLock}: fsyncs every record written
+     * so far and returns the durable seq.
+     *
+     * @throws LogStoreFailedException when the fsync failed, which failed the store
      */
-    private void leadGroupFsyncs() {
-        while (failure.get() == null && !closed && lastSeq > durableSeq && tryLeading()) {
-            if (!commitGroupAndUnlock()) {
-                break;
-            }
-        }
-        failPending(); // only does something once the store failed
-    }
-
-    /**
-     * Takes {@link #flushLock} if it is free and nobody waits for it: a waiting truncation settles
-     * every queued append itself, a waiting roll's appender leads once it has written, and a
-     * waiting close fsyncs what is left.
-     */
-    private boolean tryLeading() {
-        try {
-            return flushLock.tryLock(0, TimeUnit.SECONDS); // unlike tryLock(), keeps the lock's fairness
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return flushLock.tryLock();
-        }
-    }
-
-    /**
-     * One group commit, called with {@link #flushLock} just taken: fsyncs what is written, releases
-     * the lock and then completes every append the fsync covered (their callbacks run on this
-     * thread and may call the store). False when the fsync failed, which fails the store.
-     */
-    private boolean commitGroupAndUnlock() {
+    private long fsyncWritten() {
         long target = lastSeq; // read before active: a roll fsyncs the old segment first
         Segment seg = active;
-        long synced;
-        List<Pending> done = new ArrayList<>();
-        try {
-            if (target > durableSeq) {
-                Runnable hook = beforeGroupFsync;
-                if (hook != null) {
-                    hook.run();
-                }
-                long started = System.nanoTime();
+        if (target > durableSeq) {
+            Runnable hook = beforeGroupFsync;
+            if (hook != null) {
+                hook.run();
+            }
+            long started = System.nanoTime();
+            try {
                 force(seg);
-                fsyncObserver.fsynced(System.nanoTime() - started, target - durableSeq);
-                durableSeq = target;
+            } catch (IOException e) {
+                throw failure.fail("group fsync of " + seg.path, e);
             }
-            synced = durableSeq;
-            for (Pending p = pending.peek(); p != null && p.seq() <= synced; p = pending.peek()) {
-                done.add(pending.poll());
-            }
-        } catch (IOException e) {
-            fail("group fsync of " + seg.path, e);
-            return false;
-        } catch (RuntimeException | Error e) {
-            fail("unexpected error in a group fsync", new IOException(e));
-            return false;
-        } finally {
-            flushLock.unlock();
+            fsyncObserver.fsynced(System.nanoTime() - started, target - durableSeq);
+            durableSeq = target;
         }
-        for (Pending p : done) {
-            p.future().complete(synced);
-        }
-        return true;
-    }
-
-    /** Marks the store failed (first cause wins); the caller fails the pending appends. */
-    private LogStoreFailedException fail(String what, IOException cause) {
-        LogStoreFailedException f = new LogStoreFailedException("log store " + dir + " failed (" + what
-                + "); it accepts no more writes, restart the node to recover from disk: " + cause, cause);
-        if (failure.compareAndSet(null, f)) {
-            log.error(f.getMessage(), cause);
-        }
-        return failure.get();
-    }
-
-    /**
-     * Fails every pending append once the store failed. Called with no lock held: the futures'
-     * callbacks run on this thread and may call the store. Not on a close: {@link #close}'s final
-     * fsync covers every append written before it, and it settles what is left itself.
-     */
-    private void failPending() {
-        RuntimeException cause = failure.get();
-        if (cause != null) {
-            failPending(cause);
-        }
-    }
-
-    private void failPending(RuntimeException cause) {
-        for (Pending p = pending.poll(); p != null; p = pending.poll()) {
-            p.future().completeExceptionally(cause);
-        }
+        return durableSeq;
     }
 
     @Override
@@ -815,36 +640,27 @@ public final class FileLogStore implements LogStore {
                 return;
             }
             long removed = lastSeq - keepLast;
-            List<Pending> settled = new ArrayList<>();
+            Runnable settleQueued;
             long stamp = readGuard.writeLock();
             flushLock.lock();
             try {
-                truncateLocked(keepLast, settled);
+                settleQueued = truncateLocked(keepLast);
             } catch (IOException e) {
-                throw fail("truncating after seq " + keepLast, e);
+                throw failure.fail("truncating after seq " + keepLast, e);
             } finally {
                 flushLock.unlock();
                 readGuard.unlockWrite(stamp);
             }
             log.info("Log {}: dropped {} entries after seq {}", dir, removed, keepLast);
-            for (Pending p : settled) { // outside the locks: callbacks may read the store
-                if (p.seq() <= keepLast) {
-                    p.future().complete(keepLast);
-                } else {
-                    p.future().completeExceptionally(new IllegalStateException(
-                            "entries up to seq " + p.seq() + " were truncated before they were durable"));
-                }
-            }
+            settleQueued.run(); // outside the locks: callbacks may read the store
         } finally {
             writerLock.unlock();
-            if (failure.get() != null) {
-                failPending();
-            }
+            groupCommit.failQueuedIfFailed();
         }
     }
 
-    /** Truncates disk and index; moves every pending append to {@code settled}, to complete unlocked. */
-    private void truncateLocked(long keepLast, List<Pending> settled) throws IOException {
+    /** Truncates disk and index; returns what settles every queued append, to run unlocked. */
+    private Runnable truncateLocked(long keepLast) throws IOException {
         Segment[] segs = segments;
         int holder = segmentIndex(segs, keepLast + 1); // holds the first entry to drop
         int keep = segs[holder].baseSeq == keepLast + 1 && holder > 0 ? holder - 1 : holder;
@@ -866,9 +682,7 @@ public final class FileLogStore implements LogStore {
         active = tail;
         lastSeq = keepLast;
         durableSeq = keepLast; // everything up to it is fsynced now (older segments at their roll)
-        for (Pending p = pending.poll(); p != null; p = pending.poll()) {
-            settled.add(p);
-        }
+        return groupCommit.takeQueuedForTruncation(keepLast);
     }
 
     /**
@@ -887,17 +701,17 @@ public final class FileLogStore implements LogStore {
             writerLock.unlock();
         }
         if (mode == FsyncMode.GROUP && failure.get() == null) {
-            finalGroupFsync();
+            groupCommit.commitLast();
         } else if (mode == FsyncMode.NONE && failure.get() == null) {
             try {
                 force(active);
             } catch (IOException e) {
-                fail("final fsync of " + active.path, e);
+                failure.fail("final fsync of " + active.path, e);
             }
         }
         // none unless the store failed: the final fsync covered every append written before the close
         RuntimeException failed = failure.get();
-        failPending(failed != null ? failed
+        groupCommit.failQueued(failed != null ? failed
                 : new IllegalStateException("log store " + dir + " closed before the append was durable"));
         if (failure.get() == null) {
             try {
@@ -905,7 +719,7 @@ public final class FileLogStore implements LogStore {
                     force(active);
                 }
             } catch (IOException e) {
-                fail("cutting the zeros off " + active.path + " at close", e);
+                failure.fail("cutting the zeros off " + active.path + " at close", e);
             }
         }
         long stamp = readGuard.writeLock();
@@ -918,15 +732,6 @@ public final class FileLogStore implements LogStore {
             readGuard.unlockWrite(stamp);
         }
         log.info("Closed log {} at seq {} (durable {})", dir, lastSeq, durableSeq);
-    }
-
-    /**
-     * The last group fsync at close: waits for a leading thread's fsync, then covers what is left
-     * (also when called from a completion callback on the leading thread, which holds no lock then).
-     */
-    private void finalGroupFsync() {
-        flushLock.lock();
-        commitGroupAndUnlock();
     }
 
     private void releaseDirectory() {

@@ -1,5 +1,6 @@
 package dev.replog.common.log;
 
+import dev.replog.common.text.Utf8;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
@@ -159,16 +160,10 @@ final class RecordCodec {
      * unpaired surrogate into {@code '?'}, and a store must never hand back other text than it took.
      */
     private static byte[] utf8(String text, String what, long seq) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                    i++;
-                } else {
-                    throw new IllegalArgumentException(what + " of seq " + seq
-                            + " is not valid Unicode: unpaired surrogate at index " + i);
-                }
-            }
+        int surrogate = Utf8.unpairedSurrogate(text);
+        if (surrogate >= 0) {
+            throw new IllegalArgumentException(what + " of seq " + seq
+                    + " is not valid Unicode: unpaired surrogate at index " + surrogate);
         }
         return text.getBytes(StandardCharsets.UTF_8);
     }

@@ -1,5 +1,6 @@
 package dev.replog.common.protocol;
 
+import dev.replog.common.text.Utf8;
 import java.util.Objects;
 
 /**
@@ -16,26 +17,10 @@ public record Entry(long seq, long id, String message) {
             throw new IllegalArgumentException("id must be >= 1, was " + id);
         }
         Objects.requireNonNull(message, "message");
-        int surrogate = unpairedSurrogate(message);
+        int surrogate = Utf8.unpairedSurrogate(message);
         if (surrogate >= 0) {
             throw new IllegalArgumentException("message holds an unpaired UTF-16 surrogate at index " + surrogate
                     + ", which has no UTF-8 form");
         }
-    }
-
-    /**
-     * The index of the first surrogate in {@code text} that is not half of a pair, or -1. Such a
-     * string (JSON allows {@code "\ud800"}) has no UTF-8 form: it could be stored only altered.
-     */
-    public static int unpairedSurrogate(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

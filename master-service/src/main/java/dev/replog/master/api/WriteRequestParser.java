@@ -1,8 +1,8 @@
 package dev.replog.master.api;
 
 import dev.replog.common.protocol.AppendRequest;
-import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.WriteConcern;
+import dev.replog.common.text.Utf8;
 import dev.replog.common.web.BadRequestException;
 import dev.replog.common.web.PayloadTooLargeException;
 import dev.replog.master.config.MasterProperties;
@@ -127,7 +127,7 @@ class WriteRequestParser {
             }
             String message = item.asString();
             refuseUnpairedSurrogate(message, "messages[" + i + "]");
-            long size = utf8Bytes(message);
+            long size = Utf8.byteLength(message);
             if (size > maxMessageBytes) {
                 throw new PayloadTooLargeException("messages[" + i + "] is larger than " + maxMessageBytes
                         + " bytes (replog.max-message-bytes)");
@@ -159,16 +159,6 @@ class WriteRequestParser {
         return node.isObject() ? "an object" : "a string";
     }
 
-    /** UTF-8 length, without encoding when every character is ASCII-sized. */
-    private static long utf8Bytes(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= 0x80) {
-                return text.getBytes(StandardCharsets.UTF_8).length;
-            }
-        }
-        return text.length();
-    }
-
     private String message(JsonNode root) {
         JsonNode node = root.get("message");
         if (node == null) {
@@ -179,9 +169,7 @@ class WriteRequestParser {
         }
         String message = node.asString();
         refuseUnpairedSurrogate(message, "message");
-        if (message.length() > maxMessageBytes
-                || (message.length() * 3L > maxMessageBytes
-                        && message.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes)) {
+        if (Utf8.longerThan(message, maxMessageBytes)) {
             throw new PayloadTooLargeException("message is larger than " + maxMessageBytes
                     + " bytes (replog.max-message-bytes)");
         }
@@ -189,7 +177,7 @@ class WriteRequestParser {
     }
 
     private static void refuseUnpairedSurrogate(String message, String field) {
-        int surrogate = Entry.unpairedSurrogate(message);
+        int surrogate = Utf8.unpairedSurrogate(message);
         if (surrogate >= 0) {
             throw new BadRequestException("\"" + field + "\" holds an unpaired UTF-16 surrogate at index " + surrogate
                     + " (an escape such as \\ud800 without its pair); it has no UTF-8 form");

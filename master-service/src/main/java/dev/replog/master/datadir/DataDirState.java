@@ -1,11 +1,10 @@
 package dev.replog.master.datadir;
 
+import dev.replog.common.io.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,9 +111,7 @@ public final class DataDirState {
     /** Recovery completed: from now on the log is this master's own state. Blocking file I/O. */
     public void recovered() {
         try {
-            if (Files.deleteIfExists(marker)) {
-                DurableCounter.fsyncDirectory(marker.toAbsolutePath().getParent());
-            }
+            DurableFiles.deleteIfExists(marker);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + marker, e);
         }
@@ -122,12 +119,8 @@ public final class DataDirState {
 
     private static void createDurably(Path marker) {
         try {
-            Path dir = marker.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            try (FileChannel channel = FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            DurableCounter.fsyncDirectory(dir);
+            Files.createDirectories(marker.toAbsolutePath().getParent());
+            DurableFiles.createEmpty(marker);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + marker, e);
         }

@@ -1,20 +1,16 @@
 package dev.replog.master.datadir;
 
+import dev.replog.common.io.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
- * A number kept in one file that only ever grows and survives any crash: each advance writes a
- * temporary file, fsyncs it, renames it over the old one and fsyncs the directory, so a reader
- * after a crash sees either the old or the new value, never a torn one and never a smaller one.
+ * A number kept in one file that only ever grows and survives any crash: each advance
+ * {@link DurableFiles#replace replaces} the file whole, so a reader after a crash sees either the
+ * old or the new value, never a torn one and never a smaller one.
  */
 public final class DurableCounter {
 
@@ -53,31 +49,10 @@ public final class DurableCounter {
 
     private void write(long next) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve(file.getFileName() + ".tmp");
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap((next + "\n").getBytes(StandardCharsets.US_ASCII)));
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            fsyncDirectory(dir);
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            DurableFiles.replace(file, (next + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot persist counter " + file, e);
-        }
-    }
-
-    /** Makes a rename or a new file in {@code dir} durable, where the file system allows. */
-    static void fsyncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some file systems refuse to open directories; the rename itself is still atomic there.
         }
     }
 }

@@ -1,22 +1,18 @@
 package dev.replog.secondary.replication;
 
+import dev.replog.common.io.DurableFiles;
 import dev.replog.common.log.AppendFailedException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The highest master epoch this node has accepted, kept in one small file ({@code data-dir/epoch})
- * that survives any crash: each write goes to a temporary file, which is fsynced, renamed over the
- * old one and followed by an fsync of the directory, so after a crash the file holds the old or the
- * new value, never a torn one. A node that forgot its epoch could accept a stale master again.
+ * that survives any crash: each write {@link DurableFiles#replace replaces} it whole, so after a
+ * crash the file holds the old or the new value, never a torn one. A node that forgot its epoch
+ * could accept a stale master again.
  *
  * <p>Not thread-safe: {@link ReplicaLog}'s single writer is the one caller of {@link #write}.
  */
@@ -66,39 +62,12 @@ final class EpochFile {
 
     /** Stores {@code epoch}; returns once it is durable. */
     void write(long epoch) {
-        Path dir = file.getParent();
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(dir);
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap((epoch + "\n").getBytes(StandardCharsets.US_ASCII));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            fsyncDirectory(dir);
+            Files.createDirectories(file.getParent());
+            DurableFiles.replace(file, (epoch + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new AppendFailedException("cannot persist epoch " + epoch + " to " + file
                     + ", nothing was appended: " + e, e);
-        }
-    }
-
-    private static void fsyncDirectory(Path dir) throws IOException {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(dir, StandardOpenOption.READ);
-        } catch (IOException e) {
-            return; // platforms that cannot open a directory (Windows) cannot fsync one either
-        }
-        try (channel) {
-            channel.force(true);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.AppendResponse;
 import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.ReplicationStatus;
+import dev.replog.common.text.Utf8;
 import dev.replog.common.web.PayloadTooLargeException;
 import dev.replog.secondary.config.SecondaryProperties;
 import java.time.Duration;
@@ -466,33 +467,10 @@ class ReplicaLog implements AutoCloseable, ReplicaEpoch {
 
     private void requireMessagesWithinLimit(AppendRequest request) {
         for (Entry entry : request.entries()) {
-            if (utf8LongerThan(entry.message(), maxMessageBytes)) {
+            if (Utf8.longerThan(entry.message(), maxMessageBytes)) {
                 throw new PayloadTooLargeException("the message at seq " + entry.seq() + " is over "
                         + maxMessageBytes + " bytes (replog.max-message-bytes)");
             }
         }
-    }
-
-    /** Whether {@code text} takes more than {@code limit} bytes in UTF-8, counting no further than needed. */
-    static boolean utf8LongerThan(String text, long limit) {
-        if (text.length() * 3L <= limit) {
-            return false; // at most 3 bytes per UTF-16 unit
-        }
-        long bytes = 0;
-        for (int i = 0; i < text.length() && bytes <= limit; i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4; // a surrogate pair is one 4-byte code point
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes > limit;
     }
 }

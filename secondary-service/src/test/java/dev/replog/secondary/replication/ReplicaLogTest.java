@@ -13,6 +13,7 @@ import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.AppendResponse;
 import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.ReplicationStatus;
+import dev.replog.common.text.Utf8;
 import dev.replog.common.web.PayloadTooLargeException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -306,16 +307,16 @@ class ReplicaLogTest {
 
     @Test
     void countsUtf8BytesOfMessagesExactly() {
-        assertThat(ReplicaLog.utf8LongerThan("abcd", 4)).isFalse();
-        assertThat(ReplicaLog.utf8LongerThan("abcde", 4)).isTrue();
-        assertThat(ReplicaLog.utf8LongerThan("€€", 6)).isFalse();
-        assertThat(ReplicaLog.utf8LongerThan("€€", 5)).isTrue();
-        assertThat(ReplicaLog.utf8LongerThan("😀", 4)).isFalse();
-        assertThat(ReplicaLog.utf8LongerThan("😀😀", 7)).isTrue();
+        assertThat(Utf8.longerThan("abcd", 4)).isFalse();
+        assertThat(Utf8.longerThan("abcde", 4)).isTrue();
+        assertThat(Utf8.longerThan("€€", 6)).isFalse();
+        assertThat(Utf8.longerThan("€€", 5)).isTrue();
+        assertThat(Utf8.longerThan("😀", 4)).isFalse();
+        assertThat(Utf8.longerThan("😀😀", 7)).isTrue();
     }
 
     @Test
-    void storesEachEntryWithTheEpochOfTheMasterThatShippedIt() {
+    void storesEachEntryWithTheEpochOfTheMasterThatWroteIt() {
         expectAcked(batch(1, 1, 2), 2, 1);
         expectAcked(batch(3, 3, 4), 4, 3);
 

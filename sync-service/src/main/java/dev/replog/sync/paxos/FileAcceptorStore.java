@@ -1,16 +1,12 @@
 package dev.replog.sync.paxos;
 
+import dev.replog.common.io.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -21,11 +17,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One file per key under {@code <data-dir>/paxos/}, named {@code <key>.json}: each save writes a
- * temporary file, fsyncs it, renames it over the old one and fsyncs the directory, so after any
- * crash a key's file holds either its old or its new state, never a torn one. Each file carries a
- * CRC32C of its state; a file that cannot be read or whose checksum does not match stops the node
- * from starting (it must never vote from a state it does not have).
+ * One file per key under {@code <data-dir>/paxos/}, named {@code <key>.json}: each save
+ * {@link DurableFiles#replace replaces} the file whole, so after any crash a key's file holds either
+ * its old or its new state, never a torn one. Each file carries a CRC32C of its state; a file that
+ * cannot be read or whose checksum does not match stops the node from starting (it must never vote
+ * from a state it does not have).
  *
  * <p>The file {@code MEMBER} records that the node has been a voting member: a data directory
  * without it belongs to a node that must first find out whether it has to re-join. The file
@@ -62,7 +58,7 @@ public final class FileAcceptorStore implements AcceptorStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (name.endsWith(".tmp")) {
+                if (name.endsWith(DurableFiles.TEMP_SUFFIX)) {
                     Files.deleteIfExists(file); // a save that crashed before its rename: never took effect
                 } else if (name.endsWith(SUFFIX)) {
                     String key = name.substring(0, name.length() - SUFFIX.length());
@@ -139,35 +135,13 @@ public final class FileAcceptorStore implements AcceptorStore {
     }
 
     private void writeDurably(Path file, byte[] bytes) {
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            fsyncDirectory();
+            DurableFiles.replace(file, bytes);
         } catch (IOException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             log.error("Cannot persist {} ({}): the old state stays in force and this node does not vote on it "
                     + "until it can write again", file, reason);
             throw new AcceptorStorageException(reason);
-        }
-    }
-
-    private void fsyncDirectory() {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some file systems refuse to open directories; the rename itself is still atomic there.
         }
     }
 
