@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class CompareTableTest {
 
     @Test
-    void one_round_shows_the_runs_and_their_plain_quotients() {
+    void oneRoundShowsTheRunsAndTheirPlainQuotients() {
         List<Run> runs = List.of(
                 run("replog", 1, "3", 64, 12459, 12.6),
                 run("redis-always", 1, "3", 64, 18872, 9.0),
@@ -27,7 +27,7 @@ class CompareTableTest {
     }
 
     @Test
-    void several_rounds_show_the_median_run_and_the_median_of_the_rounds_ratios() {
+    void severalRoundsShowTheMedianRunAndTheMedianOfTheRoundsRatios() {
         // round 2 is a dip of Redis, round 1 one of replog's: the ratio of the medians (11 vs 15)
         // would say 0.73x; the rounds themselves say 2.5x, 0.28x and 2.0x
         List<Run> runs = List.of(
@@ -46,7 +46,7 @@ class CompareTableTest {
     }
 
     @Test
-    void a_ratio_pairs_only_runs_of_the_same_round() {
+    void aRatioPairsOnlyRunsOfTheSameRound() {
         List<Run> ours = List.of(run("replog", 1, "1", 16, 900, 1), run("replog", 2, "1", 16, 1_000, 1));
         List<Run> theirs = List.of(run("redis-everysec", 2, "1", 16, 4_000, 1), run("redis-everysec", 3, "1", 16, 10, 1));
 
@@ -58,7 +58,7 @@ class CompareTableTest {
     }
 
     @Test
-    void the_p99_goal_takes_the_median_of_the_rounds_p99() {
+    void theP99GoalTakesTheMedianOfTheRoundsP99() {
         List<Run> runs = new ArrayList<>();
         runs.add(run("replog", 1, "3", 16, 6_000, 30.0)); // one bad round does not fail the goal
         runs.add(run("replog", 2, "3", 16, 8_000, 7.5));
@@ -68,7 +68,7 @@ class CompareTableTest {
     }
 
     @Test
-    void the_round_comes_from_the_label() {
+    void theRoundComesFromTheLabel() {
         assertThat(CompareTable.median(CompareTable.cell(List.of(
                 run("replog", 1, "2", 16, 1, 1), run("replog", 2, "2", 16, 3, 1), run("replog", 3, "2", 16, 2, 1)),
                 "replog", "2", 16))).map(Run::round).hasValue(3);

@@ -46,7 +46,7 @@ class HttpConnectionTest {
     }
 
     @Test
-    void sends_one_request_per_post_with_the_body_and_its_length() throws Exception {
+    void sendsOneRequestPerPostWithTheBodyAndItsLength() throws Exception {
         server.answer(ok("{}"), ok("{}"));
 
         http.post("/messages?w=3", json("{\"message\":\"a\"}"));
@@ -61,7 +61,7 @@ class HttpConnectionTest {
     }
 
     @Test
-    void reads_headers_in_any_case_and_a_chunked_body() throws Exception {
+    void readsHeadersInAnyCaseAndAChunkedBody() throws Exception {
         server.answer("HTTP/1.1 503 Service Unavailable\r\nTRANSFER-ENCODING:  Chunked \r\n\r\n"
                 + "5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nTrailer: x\r\n\r\n",
                 "HTTP/1.1 201 Created\r\ncontent-length: 17\r\n\r\n{\"seq\":7,\"id\":42}");
@@ -77,7 +77,7 @@ class HttpConnectionTest {
     }
 
     @Test
-    void opens_a_new_connection_after_connection_close() throws Exception {
+    void opensANewConnectionAfterConnectionClose() throws Exception {
         server.answer("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", ok("again"));
 
         assertThat(http.post("/messages", json("{}")).text()).isEqualTo("ok");
@@ -86,7 +86,7 @@ class HttpConnectionTest {
     }
 
     @Test
-    void retries_once_on_a_new_connection_when_the_server_closed_the_idle_one() throws Exception {
+    void retriesOnceOnANewConnectionWhenTheServerClosedTheIdleOne() throws Exception {
         server.answer(ok("first"));
         assertThat(http.post("/messages", json("{}")).text()).isEqualTo("first");
         server.closeAfterNextRequest();
@@ -97,7 +97,7 @@ class HttpConnectionTest {
     }
 
     @Test
-    void gives_up_when_the_fresh_connection_fails_too() {
+    void givesUpWhenTheFreshConnectionFailsToo() {
         server.answer("SSH-2.0-OpenSSH\r\n\r\n", "SSH-2.0-OpenSSH\r\n\r\n");
 
         assertThatThrownBy(() -> http.post("/messages", json("{}")))

@@ -72,7 +72,7 @@ class ClusterSecretTest extends MasterWebTest {
     }
 
     @Test
-    void heartbeats_and_appends_to_a_secondary_carry_the_secret() {
+    void heartbeatsAndAppendsToASecondaryCarryTheSecret() {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> SECONDARY_SAW.stream().anyMatch(seen -> seen.startsWith("/replication/status")));
         await().atMost(Duration.ofSeconds(20)).until(() -> web.post().uri("/messages?w=1")
@@ -84,7 +84,7 @@ class ClusterSecretTest extends MasterWebTest {
     }
 
     @Test
-    void the_secret_appears_in_no_actuator_answer_and_no_log_line(CapturedOutput output) {
+    void theSecretAppearsInNoActuatorAnswerAndNoLogLine(CapturedOutput output) {
         for (String path : List.of("/actuator", "/actuator/env", "/actuator/env/replog.cluster.secret",
                 "/actuator/configprops", "/actuator/health", "/actuator/info", "/actuator/metrics",
                 "/actuator/prometheus", "/health")) {
