@@ -116,8 +116,12 @@ public final class DirectRoutes {
                 Supplier<Mono<Answer>> handling) {
             long started = System.nanoTime();
             return Mono.defer(handling)
-                    .onErrorResume(error -> Mono.just(
-                            problem -> problems.write(problem, ProblemHandler.problemOf(error, request))))
+                    .onErrorResume(error -> Mono.just(answered -> {
+                        if (error instanceof ReplogException replog) {
+                            replog.addHeaders(answered.getHeaders(), request);
+                        }
+                        return problems.write(answered, ProblemHandler.problemOf(error, request));
+                    }))
                     .flatMap(answer -> answer.sendTo(response))
                     .doOnSuccess(sent -> timer(response).record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
         }

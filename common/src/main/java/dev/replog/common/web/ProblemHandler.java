@@ -39,7 +39,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ReplogException.class)
     public Mono<ResponseEntity<ProblemDetail>> handleReplog(ReplogException ex, ServerWebExchange exchange) {
-        return respond(problemOf(ex, exchange));
+        HttpHeaders headers = new HttpHeaders();
+        ex.addHeaders(headers, exchange.getRequest());
+        return Mono.just(ResponseEntity.status(ex.status())
+                .headers(headers)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problemOf(ex, exchange)));
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.replog.common.web;
 
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
  * A typed error that {@link ProblemHandler} turns into an RFC 9457 problem+json answer.
@@ -32,5 +34,13 @@ public abstract class ReplogException extends RuntimeException {
     /** Extra problem members, in addition to type, title, status, detail and instance. */
     public Map<String, Object> properties() {
         return Map.of();
+    }
+
+    /**
+     * Headers the answer carries besides the problem (a redirect's {@code Location}, a
+     * {@code Retry-After}); {@code request} is the request answered.
+     */
+    public void addHeaders(HttpHeaders headers, ServerHttpRequest request) {
+        // none by default
     }
 }

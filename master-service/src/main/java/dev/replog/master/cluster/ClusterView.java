@@ -1,6 +1,8 @@
 package dev.replog.master.cluster;
 
 import dev.replog.common.protocol.ReplicationStatus;
+import dev.replog.common.protocol.ActiveMaster;
+import dev.replog.common.web.NotActiveMasterException;
 import dev.replog.master.config.MasterProperties;
 import dev.replog.master.epoch.MasterEpoch;
 import dev.replog.master.log.MessageLog;
@@ -31,15 +33,17 @@ public class ClusterView {
     private final MasterEpoch epoch;
     private final MasterProperties properties;
     private final RecoveryProgress recovery;
+    private final LeaderView leader;
     private Mode lastMode;
 
     public ClusterView(ClusterMembers members, MessageLog messages, MasterEpoch epoch, MasterProperties properties,
-            RecoveryProgress recovery, MeterRegistry meters) {
+            RecoveryProgress recovery, LeaderView leader, MeterRegistry meters) {
         this.members = members;
         this.messages = messages;
         this.epoch = epoch;
         this.properties = properties;
         this.recovery = recovery;
+        this.leader = leader;
         this.lastMode = mode();
         members.onHealthChange(this::logModeChange);
         Gauge.builder("replog.cluster.nodes.up", this, ClusterView::nodesUp)
@@ -76,6 +80,13 @@ public class ClusterView {
      * master has taken over, else READ_ONLY.
      */
     public Mode mode() {
+        Role role = leader.role();
+        if (role == Role.STANDBY) {
+            return Mode.STANDBY;
+        }
+        if (role == Role.DEPOSED && !epoch.taken()) {
+            return Mode.READ_ONLY; // stepped down before its recovery took an epoch
+        }
         if (!epoch.taken()) {
             return Mode.RECOVERING;
         }
@@ -97,8 +108,23 @@ public class ClusterView {
         return null;
     }
 
-    /** @throws ReadOnlyException unless writes are accepted now */
+    /**
+     * @throws NotActiveMasterException on an instance that is not the active master: a redirect to
+     *                                  the one it knows of, or "No master" while it knows of none
+     * @throws ReadOnlyException        unless writes are accepted now
+     */
     public void requireWritable() {
+        Role role = leader.role();
+        if (role != Role.ACTIVE) {
+            ActiveMaster active = leader.activeMaster();
+            if (active != null) {
+                throw NotActiveMasterException.redirect(properties.nodeName(), active.url(), active.epoch());
+            }
+            if (role == Role.STANDBY) {
+                throw NotActiveMasterException.noMaster(properties.nodeName(),
+                        "the lease is free or its holder unknown: a takeover runs");
+            }
+        }
         Mode mode = mode();
         if (mode != Mode.READ_WRITE) {
             Replicator newer = supersededBy();
@@ -126,7 +152,8 @@ public class ClusterView {
         Mode mode = mode();
         return new ClusterHealth(mode.name(), epoch.value(), lastSeq, quorum(), nodesUp(), nodes,
                 new ClusterHealth.Ids(messages.ids().source(), messages.ids().remaining()),
-                mode == Mode.RECOVERING ? recovery.waitingFor() : null);
+                mode == Mode.RECOVERING ? recovery.waitingFor() : null, leader.role().name(), leader.activeMaster(),
+                leader.lastTakeover());
     }
 
     private synchronized void logModeChange() {

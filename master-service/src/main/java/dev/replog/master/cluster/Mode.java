@@ -7,5 +7,7 @@ public enum Mode {
     /** Fewer than a quorum of nodes are reachable: writes answer 503, reads work. */
     READ_ONLY,
     /** The master is restoring its log from the secondaries: writes answer 503, reads work. */
-    RECOVERING
+    RECOVERING,
+    /** A standby master instance: writes are redirected (307) to the active master, reads work. */
+    STANDBY
 }

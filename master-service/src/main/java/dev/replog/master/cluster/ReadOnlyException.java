@@ -2,7 +2,10 @@ package dev.replog.master.cluster;
 
 import dev.replog.common.web.ReplogException;
 import java.util.Map;
+import dev.replog.common.web.NotActiveMasterException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
  * The master does not accept writes now (no quorum, still recovering, or superseded by a newer
@@ -40,6 +43,14 @@ public class ReadOnlyException extends ReplogException {
         }
         return "the cluster is read-only: " + nodesUp + " of " + clusterSize + " nodes are up, "
                 + "writes need a quorum of " + quorum + "; reads work, writes resume when enough nodes return";
+    }
+
+    /** While recovering (a takeover runs) or superseded: when to try again, as "No master" says it. */
+    @Override
+    public void addHeaders(HttpHeaders headers, ServerHttpRequest request) {
+        if (mode == Mode.RECOVERING || "Superseded".equals(title())) {
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(NotActiveMasterException.RETRY_AFTER.toSeconds()));
+        }
     }
 
     @Override

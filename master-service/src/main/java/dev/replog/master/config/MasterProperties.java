@@ -32,6 +32,9 @@ import org.springframework.validation.annotation.Validated;
  * @param batch           limits of {@code POST /messages/batch}
  * @param cluster         the cluster secret ({@code replog.cluster.secret}) the master sends with every internal
  *                        request (to secondaries and sync nodes)
+ * @param advertisedUrl   this instance's base URL as clients reach it: the {@code Location} of redirects to it and
+ *                        what it tells the secondaries; empty: {@code http://127.0.0.1:<server port>}
+ * @param lease           who leads among the master instances (with the sync cluster only)
  */
 @Validated
 @ConfigurationProperties(prefix = "replog")
@@ -47,7 +50,34 @@ public record MasterProperties(
         @DefaultValue @Valid Storage storage,
         @DefaultValue @Valid Sync sync,
         @DefaultValue @Valid Batch batch,
-        @DefaultValue @NotNull ClusterSettings cluster) {
+        @DefaultValue @NotNull ClusterSettings cluster,
+        @DefaultValue("") String advertisedUrl,
+        @DefaultValue @Valid Lease lease) {
+
+    /**
+     * The lease in the sync cluster that says which master instance should lead (a lock named
+     * {@code replog-master}). Who can lead is decided by epochs on the secondaries, never by this
+     * lease: it only decides which instance tries.
+     *
+     * @param name           the lock's name: master instances of one cluster share it (clusters sharing one sync
+     *                       cluster each need their own)
+     * @param ttl            how long the lease lasts unless renewed: a dead master is replaced about this long
+     *                       after its last renewal
+     * @param renewInterval  how often the active master renews it (well below {@code ttl}: a few renewals may fail
+     *                       before it runs out)
+     * @param standbyPoll    how long one standby's acquire waits in the lock's queue before it asks again (and
+     *                       learns the current holder, whom it redirects writes to)
+     * @param exitOnStepDown whether a master that stepped down (a newer epoch seen, or the lease passed to another)
+     *                       exits with status 75 after ending its waiting writes, for its supervisor to restart it
+     *                       as a standby; false: it stays up redirecting writes, and never leads again until restarted
+     */
+    public record Lease(
+            @DefaultValue("replog-master") @jakarta.validation.constraints.Pattern(regexp = "[a-z0-9._-]{1,64}") String name,
+            @DefaultValue("2s") @NotNull Duration ttl,
+            @DefaultValue("400ms") @NotNull Duration renewInterval,
+            @DefaultValue("1s") @NotNull Duration standbyPoll,
+            @DefaultValue("true") boolean exitOnStepDown) {
+    }
 
     /**
      * @param interval       time between two heartbeats to one secondary

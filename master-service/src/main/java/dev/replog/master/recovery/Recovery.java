@@ -91,6 +91,38 @@ public class Recovery implements SmartLifecycle, RecoveryProgress {
         this.takenAtStart = dataDir.takenEpoch();
     }
 
+    /**
+     * A check that this master may still take an epoch now: with the lease, that it still holds
+     * it (an error otherwise, and the attempt is retried or the master steps down).
+     */
+    @FunctionalInterface
+    public interface LeaseCheck {
+        /** No lease (no sync cluster): this master is the only one. */
+        LeaseCheck NONE = () -> Mono.empty();
+
+        Mono<Void> confirm();
+    }
+
+    private volatile LeaseCheck leaseCheck = LeaseCheck.NONE;
+    private volatile Runnable onLeading = () -> { };
+
+    /** Started by {@code Leadership} once this instance should lead, never by the context itself. */
+    @Override
+    public boolean isAutoStartup() {
+        return false;
+    }
+
+    /**
+     * Recovers and then leads: {@code leaseCheck} confirms before each new epoch is taken that this
+     * instance still should lead; {@code onLeading} runs once the epoch is this master's and writes
+     * are taken.
+     */
+    public void begin(LeaseCheck leaseCheck, Runnable onLeading) {
+        this.leaseCheck = leaseCheck;
+        this.onLeading = onLeading;
+        start();
+    }
+
     @Override
     public void start() {
         log.info("RECOVERING: log at seq {}; waiting to hear from the secondaries", messages.lastSeq());
@@ -185,7 +217,7 @@ public class Recovery implements SmartLifecycle, RecoveryProgress {
         }
         // With the sync cluster: while it is unreachable this fails and the master stays
         // RECOVERING, trying again next tick.
-        return Mono.defer(() -> {
+        return leaseCheck.confirm().then(Mono.defer(() -> {
                     long lastTaken = dataDir.takenEpoch();
                     return epochs.takeNewEpoch(highestEpoch, lastTaken).flatMap(taken -> Mono.fromRunnable(() -> {
                         if (taken.othersTookSome()) {
@@ -199,7 +231,7 @@ public class Recovery implements SmartLifecycle, RecoveryProgress {
                         // recorded before any secondary follows it: a restart must not take it for another master's
                         dataDir.tookEpoch(taken.epoch());
                     }).subscribeOn(Schedulers.boundedElastic()).thenReturn(taken.epoch()));
-                })
+                }))
                 .doOnNext(taken -> {
                     fencingEpoch = taken;
                     log.info("Took epoch {}; fencing the secondaries with it before reading their logs", taken);
@@ -266,6 +298,7 @@ public class Recovery implements SmartLifecycle, RecoveryProgress {
                     log.info("Recovery done: epoch {}, log at seq {} (fenced {} of {} secondaries); READ_WRITE",
                             taken, messages.lastSeq(), fenced.size(), members.size());
                     members.startShipping();
+                    onLeading.run();
                 }));
     }
 

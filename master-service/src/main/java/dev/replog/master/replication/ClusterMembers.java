@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The secondaries as the master tracks them ({@link Secondary}). Others subscribe to health
@@ -26,6 +27,7 @@ public final class ClusterMembers implements Replicator.Events, DurabilityListen
     private final MasterEpoch epoch;
     private final AtomicBoolean superseded = new AtomicBoolean();
     private final List<Runnable> healthListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<SupersededException.Supersession>> stepDownListeners = new CopyOnWriteArrayList<>();
 
     ClusterMembers(AckTracker tracker, MasterEpoch epoch) {
         this.tracker = tracker;
@@ -78,12 +80,31 @@ public final class ClusterMembers implements Replicator.Events, DurabilityListen
     /** The first word of a newer master, from any replicator: stop everything, end every wait, once. */
     @Override
     public void superseded(Replicator by, long newerEpoch) {
+        stepDown(SupersededException.Supersession.byEpoch(by.node().name(), newerEpoch, epoch.value()));
+    }
+
+    /**
+     * This master no longer leads ({@code by} says how it knows): every wait ends 503 Superseded,
+     * every replicator stops, and the listeners of {@link #onStepDown} hear it; once.
+     */
+    public void stepDown(SupersededException.Supersession by) {
         if (!superseded.compareAndSet(false, true)) {
             return;
         }
         // the tracker first: from this instant no answer completes a wait, whatever a replicator does
-        tracker.supersede(new SupersededException.Supersession(by.node().name(), newerEpoch, epoch.value()));
+        tracker.supersede(by);
         secondaries.forEach(secondary -> secondary.replicator().stop());
         healthChanged();
+        stepDownListeners.forEach(listener -> listener.accept(by));
+    }
+
+    /** {@code listener} hears the first {@link #stepDown}, however this master learned it no longer leads. */
+    public void onStepDown(Consumer<SupersededException.Supersession> listener) {
+        stepDownListeners.add(listener);
+    }
+
+    /** Whether this master has stepped down. */
+    public boolean steppedDown() {
+        return superseded.get();
     }
 }

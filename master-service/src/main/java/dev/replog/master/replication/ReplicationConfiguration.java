@@ -1,6 +1,8 @@
 package dev.replog.master.replication;
 
 import dev.replog.common.web.ClusterSecretHeader;
+import dev.replog.common.protocol.ActiveMaster;
+import dev.replog.master.config.AdvertisedUrl;
 import dev.replog.master.config.MasterProperties;
 import dev.replog.master.config.SecondaryNode;
 import dev.replog.master.epoch.MasterEpoch;
@@ -17,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -60,17 +63,19 @@ class ReplicationConfiguration {
     /** The secondaries, each with its client, replicator and log. */
     @Bean
     ClusterMembers clusterMembers(List<SecondaryNode> secondaryNodes, MessageLog messages, AckTracker tracker,
-            MasterProperties properties, MasterEpoch epoch, RetryRegistry retries, WebClient.Builder webClients,
-            JsonMapper json, MeterRegistry meters) {
+            MasterProperties properties, MasterEpoch epoch, AdvertisedUrl url, RetryRegistry retries,
+            WebClient.Builder webClients, JsonMapper json, MeterRegistry meters) {
         HttpClient http = HttpClient.create();
         ClusterMembers members = new ClusterMembers(tracker, epoch);
         Replicator.BatchLimits limits = new Replicator.BatchLimits(properties.replication().maxBatchEntries(),
                 properties.replication().maxBatchBytes().toBytes(), properties.replication().linger(),
                 properties.replication().maxInFlight());
+        // told to every secondary once this master leads: they redirect writes to it
+        Supplier<ActiveMaster> self = () -> epoch.taken() ? new ActiveMaster(url.get(), epoch.value()) : null;
         for (SecondaryNode node : secondaryNodes) {
             NodeHealth health = new NodeHealth(properties.heartbeat().unhealthyAfter());
             SecondaryClient client = new SecondaryClient(node, webClients, http, json, properties.cluster(),
-                    properties.replication().requestTimeout(), properties.heartbeat().timeout());
+                    properties.replication().requestTimeout(), properties.heartbeat().timeout(), self);
             SecondaryLog log = new SecondaryLog(node, client, messages);
             Retry retry = retries.retry("replication-" + node.name(), retryConfig(properties.retry(), health));
             Timer roundTrip = Timer.builder("replog.replication.round.trip")

@@ -12,6 +12,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import java.time.Duration;
+import java.util.function.Supplier;
+import dev.replog.common.protocol.ActiveMaster;
 import java.util.List;
 import java.util.Map;
 import dev.replog.common.protocol.Entry;
@@ -38,9 +40,14 @@ final class SecondaryClient {
     private final JsonMapper json;
     private final Duration appendTimeout;
     private final Duration statusTimeout;
+    /** This master once it leads (null before): sent with every request, so the secondaries know whom to redirect to. */
+    private final Supplier<ActiveMaster> self;
+    /** {@link #appends} with {@link ActiveMaster#HEADER} of {@link #leadingAs}; built once per epoch. */
+    private volatile HttpClient leaderAppends;
+    private volatile ActiveMaster leadingAs;
 
     SecondaryClient(SecondaryNode node, WebClient.Builder builder, HttpClient http, JsonMapper json,
-            ClusterSettings cluster, Duration appendTimeout, Duration statusTimeout) {
+            ClusterSettings cluster, Duration appendTimeout, Duration statusTimeout, Supplier<ActiveMaster> self) {
         this.node = node;
         this.web = builder.clone().baseUrl(node.url().toString()).build();
         this.appends = http.baseUrl(node.url().toString()).headers(headers -> {
@@ -52,12 +59,28 @@ final class SecondaryClient {
         this.json = json;
         this.appendTimeout = appendTimeout;
         this.statusTimeout = statusTimeout;
+        this.self = self;
+    }
+
+    /** The append client, with the header naming this master once it leads (one client per epoch, not per request). */
+    private HttpClient appendClient() {
+        ActiveMaster leading = self.get();
+        if (leading == null) {
+            return appends;
+        }
+        HttpClient client = leaderAppends;
+        if (client == null || !leading.equals(leadingAs)) {
+            client = appends.headers(headers -> headers.set(ActiveMaster.HEADER, leading.headerValue()));
+            leaderAppends = client;
+            leadingAs = leading;
+        }
+        return client;
     }
 
     /** Ships one batch; a 409 is an outcome (the secondary's watermark), other failures errors. */
     Mono<AppendOutcome> append(AppendRequest request) {
         return Mono.fromCallable(() -> json.writeValueAsBytes(request))
-                .flatMap(body -> appends.post().uri(ReplicationPaths.APPEND)
+                .flatMap(body -> appendClient().post().uri(ReplicationPaths.APPEND)
                         .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
                         .responseSingle((response, content) -> content.asByteArray()
                                 .defaultIfEmpty(new byte[0])
@@ -68,7 +91,13 @@ final class SecondaryClient {
 
     /** The secondary's status: the heartbeat. */
     Mono<ReplicationStatus> status() {
+        ActiveMaster leading = self.get();
         return web.get().uri(ReplicationPaths.STATUS)
+                .headers(headers -> {
+                    if (leading != null) {
+                        headers.set(ActiveMaster.HEADER, leading.headerValue());
+                    }
+                })
                 .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
                         ? response.bodyToMono(ReplicationStatus.class)
                         : failure(response))

@@ -18,8 +18,7 @@ public class SupersededException extends ReplogException {
 
     SupersededException(Supersession by, long seq, int acks, int w) {
         super(HttpStatus.SERVICE_UNAVAILABLE, "Superseded", "a newer master has taken over while this write waited: "
-                + by.node() + " follows epoch " + by.newerEpoch() + ", this master has epoch " + by.epoch()
-                + ". Entry " + seq + " was held by " + acks + " of the " + w + " nodes required; it may or may not "
+                + by.evidence() + "; this master has epoch " + by.epoch() + ". Entry " + seq + " was held by " + acks + " of the " + w + " nodes required; it may or may not "
                 + "survive in the newer master's log (an indefinite outcome, like a timeout): read it there, or "
                 + "retry there with the same Idempotency-Key");
         this.seq = seq;
@@ -33,9 +32,14 @@ public class SupersededException extends ReplogException {
     }
 
     /**
-     * Who superseded this master: {@code node} follows {@code newerEpoch}, above this master's
-     * {@code epoch}.
+     * How this master knows it was superseded ({@code evidence}, e.g. "secondary-1 follows epoch 7"
+     * or "the lease passed to http://host:8083"), and the {@code epoch} it led with.
      */
-    public record Supersession(String node, long newerEpoch, long epoch) {
+    public record Supersession(String evidence, long epoch) {
+
+        /** {@code node} follows {@code newerEpoch}, above this master's {@code epoch}. */
+        public static Supersession byEpoch(String node, long newerEpoch, long epoch) {
+            return new Supersession(node + " follows epoch " + newerEpoch, epoch);
+        }
     }
 }

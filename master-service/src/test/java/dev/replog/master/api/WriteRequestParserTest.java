@@ -28,7 +28,8 @@ class WriteRequestParserTest {
                     new MasterProperties.Replication(1000, DataSize.ofMegabytes(4), Duration.ofSeconds(10), 4, Duration.ofMillis(5)),
                     new MasterProperties.Ids(1000, Duration.ofSeconds(2)), new MasterProperties.Storage("group", DataSize.ofMegabytes(64)),
                     new MasterProperties.Sync(List.of(), Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(2)),
-                    new MasterProperties.Batch(3, DataSize.ofBytes(40)), new ClusterSettings(null)));
+                    new MasterProperties.Batch(3, DataSize.ofBytes(40)), new ClusterSettings(null), "",
+                    new MasterProperties.Lease("replog-master", Duration.ofSeconds(2), Duration.ofMillis(400), Duration.ofSeconds(1), true)));
 
     @Test
     void wDefaultsToOne() {

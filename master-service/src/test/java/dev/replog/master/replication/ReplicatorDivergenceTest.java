@@ -87,7 +87,7 @@ class ReplicatorDivergenceTest {
     private Replicator replicatorOf(MessageLog messages, AckTracker tracker, MasterEpoch epoch) {
         SecondaryNode node = new SecondaryNode(1, "s1", URI.create(secondary.asSecondary().substring("s1=".length())));
         SecondaryClient client = new SecondaryClient(node, WebClient.builder(), HttpClient.create(), JsonMapper.shared(),
-                new ClusterSettings(""), TIMEOUT, TIMEOUT);
+                new ClusterSettings(""), TIMEOUT, TIMEOUT, () -> null);
         Timer roundTrip = Timer.builder("round.trip").register(new SimpleMeterRegistry());
         NodeHealth health = new NodeHealth(3);
         return new Replicator(node, messages, tracker, client, new SecondaryLog(node, client, messages),

@@ -105,7 +105,7 @@ class ReplicatorPipeliningTest {
         AckTracker tracker = new AckTracker(2);
         SecondaryNode node = new SecondaryNode(1, "fake", URI.create("http://127.0.0.1:" + secondary.port()));
         SecondaryClient client = new SecondaryClient(node, WebClient.builder(), HttpClient.create(), JsonMapper.shared(),
-                new ClusterSettings(""), TIMEOUT, TIMEOUT);
+                new ClusterSettings(""), TIMEOUT, TIMEOUT, () -> null);
         Timer roundTrip = Timer.builder("round.trip").register(new SimpleMeterRegistry());
         NodeHealth health = new NodeHealth(3);
         health.answered(Clock.systemUTC().instant()); // what its first heartbeat does: a node starts UNHEALTHY

@@ -18,6 +18,8 @@ import reactor.netty.resources.LoopResources;
 /**
  * An in-JVM stand-in for the sync-service's sequence endpoint (one node that is its own majority):
  * {@code POST /sequences/{name}/ranges {"size": N}} hands out consecutive ranges starting at 1.
+ * {@code POST /locks/{name}/acquire} and {@code /release} keep leases with tokens as the sync-service
+ * does (an acquire that finds the lock held answers 409 with the holder at once, without queueing).
  * {@link #down(boolean)} makes it answer 503 as a node without a majority does.
  */
 public final class FakeSyncNode implements AutoCloseable {
@@ -39,7 +41,13 @@ public final class FakeSyncNode implements AutoCloseable {
                                 .asString().defaultIfEmpty("")
                                 .flatMap(body -> range(request.param("name"), body, response)))
                         .get("/sequences/{name}", (request, response) -> json(response, 200, "{\"name\":\""
-                                + request.param("name") + "\",\"next\":" + next(request.param("name")) + "}")))
+                                + request.param("name") + "\",\"next\":" + next(request.param("name")) + "}"))
+                        .post("/locks/{name}/acquire", (request, response) -> request.receive().aggregate()
+                                .asString().defaultIfEmpty("")
+                                .flatMap(body -> acquire(request.param("name"), body, response)))
+                        .post("/locks/{name}/release", (request, response) -> request.receive().aggregate()
+                                .asString().defaultIfEmpty("")
+                                .flatMap(body -> release(request.param("name"), body, response))))
                 .bindNow();
     }
 
@@ -86,6 +94,75 @@ public final class FakeSyncNode implements AutoCloseable {
         requestedSizes.add(size);
         long from = sequences.computeIfAbsent(name, k -> new AtomicLong(1)).getAndAdd(size);
         return json(response, 200, "{\"name\":\"" + name + "\",\"from\":" + from + ",\"to\":" + (from + size - 1) + "}");
+    }
+
+    /** One lock's lease: its holder, token and end (epoch millis). */
+    private record Lease(String holder, long token, long expiresAt) {
+    }
+
+    private final Map<String, Lease> locks = new ConcurrentHashMap<>();
+    private static final Pattern OWNER = Pattern.compile("\"owner\"\\s*:\\s*\"([^\"]*)\"");
+    private static final Pattern TTL = Pattern.compile("\"ttlMs\"\\s*:\\s*(\\d+)");
+    private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*(\\d+)");
+
+    private Mono<Void> acquire(String name, String body, HttpServerResponse response) {
+        if (down) {
+            return problem(response, 503, "no majority");
+        }
+        Matcher owner = OWNER.matcher(body);
+        Matcher ttl = TTL.matcher(body);
+        if (!owner.find() || !ttl.find()) {
+            return problem(response, 400, "owner and ttlMs are required");
+        }
+        long now = System.currentTimeMillis();
+        String who = owner.group(1);
+        Lease before;
+        Lease after;
+        synchronized (locks) {
+            before = locks.get(name);
+            boolean held = before != null && before.expiresAt() > now;
+            if (held && !before.holder().equals(who)) {
+                after = null;
+            } else {
+                long token = held ? before.token() : (before == null ? 0 : before.token()) + 1;
+                after = new Lease(who, token, now + Long.parseLong(ttl.group(1)));
+                locks.put(name, after);
+            }
+        }
+        if (after == null) {
+            return response.status(409).header("Content-Type", "application/problem+json")
+                    .sendString(Mono.just("{\"status\":409,\"title\":\"Lock held\",\"holder\":\"" + before.holder()
+                            + "\",\"expiresAt\":\"" + java.time.Instant.ofEpochMilli(before.expiresAt()) + "\"}"))
+                    .then();
+        }
+        return json(response, 200, "{\"name\":\"" + name + "\",\"owner\":\"" + who + "\",\"token\":" + after.token()
+                + ",\"expiresAt\":\"" + java.time.Instant.ofEpochMilli(after.expiresAt()) + "\"}");
+    }
+
+    private Mono<Void> release(String name, String body, HttpServerResponse response) {
+        if (down) {
+            return problem(response, 503, "no majority");
+        }
+        Matcher owner = OWNER.matcher(body);
+        Matcher token = TOKEN.matcher(body);
+        if (!owner.find() || !token.find()) {
+            return problem(response, 400, "owner and token are required");
+        }
+        synchronized (locks) {
+            Lease lease = locks.get(name);
+            if (lease == null || !lease.holder().equals(owner.group(1))
+                    || lease.token() != Long.parseLong(token.group(1))) {
+                return problem(response, 409, "not the holder");
+            }
+            locks.put(name, new Lease(lease.holder(), lease.token(), 0));
+        }
+        return json(response, 200, "{\"released\":true}");
+    }
+
+    /** The holder of lock {@code name} while its lease lasts; null otherwise. */
+    public String holder(String name) {
+        Lease lease = locks.get(name);
+        return lease != null && lease.expiresAt() > System.currentTimeMillis() ? lease.holder() : null;
     }
 
     private static Mono<Void> problem(HttpServerResponse response, int status, String detail) {

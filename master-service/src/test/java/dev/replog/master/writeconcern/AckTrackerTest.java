@@ -106,7 +106,7 @@ class AckTrackerTest {
         tracker.secondaryAcked(1, 5);
         tracker.awaitAcks(6, 2).subscribe(completed::set, pending::set);
 
-        tracker.supersede(new SupersededException.Supersession("s2", 9, 4));
+        tracker.supersede(SupersededException.Supersession.byEpoch("s2", 9, 4));
         assertThat(pending.get()).isInstanceOfSatisfying(SupersededException.class, superseded -> {
             assertThat(superseded.status().value()).isEqualTo(503);
             assertThat(superseded.title()).isEqualTo("Superseded");

@@ -1,5 +1,6 @@
 package dev.replog.secondary.replication;
 
+import dev.replog.common.protocol.ActiveMaster;
 import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.ReplicationPaths;
 import dev.replog.common.web.BadRequestException;
@@ -73,7 +74,7 @@ class DirectAppendPath implements WebHttpHandlerBuilderCustomizer {
             return webflux.handle(request, response);
         }
         return appends.respond(request, response, () -> RequestBodies.read(request, maxBodyBytes)
-                .flatMap(body -> controller.append(parse(body)))
+                .flatMap(body -> controller.append(parse(body), request.getHeaders().getFirst(ActiveMaster.HEADER)))
                 .map(appended -> routes.json(HttpStatus.OK, appended, headers -> { })));
     }
 

@@ -1,7 +1,11 @@
 package dev.replog.secondary.replication;
 
 import dev.replog.common.log.LogStore;
+import dev.replog.common.protocol.ActiveMaster;
 import dev.replog.common.protocol.AppendRequest;
+import dev.replog.secondary.leader.KnownMaster;
+import io.swagger.v3.oas.annotations.Parameter;
+import org.springframework.web.bind.annotation.RequestHeader;
 import dev.replog.common.protocol.AppendResponse;
 import dev.replog.common.protocol.KeyedEntries;
 import dev.replog.common.protocol.ReplicationPaths;
@@ -34,8 +38,11 @@ class ReplicationController {
     private final LogStore store;
     private final SecondaryProperties properties;
     private final LogTail tail;
+    private final KnownMaster knownMaster;
 
-    ReplicationController(ReplicaLog replicaLog, LogStore store, SecondaryProperties properties, LogTail tail) {
+    ReplicationController(ReplicaLog replicaLog, LogStore store, SecondaryProperties properties, LogTail tail,
+            KnownMaster knownMaster) {
+        this.knownMaster = knownMaster;
         this.replicaLog = replicaLog;
         this.store = store;
         this.properties = properties;
@@ -71,7 +78,9 @@ class ReplicationController {
     @ApiResponse(responseCode = "503", description = "Epoch unknown: the node lost its epoch file and has not yet "
             + "learned the newest epoch from the sync cluster; nothing changed, the master retries",
             content = @Content(mediaType = PROBLEM))
-    Mono<AppendResponse> append(@RequestBody AppendRequest request) {
+    Mono<AppendResponse> append(@RequestBody AppendRequest request,
+            @Parameter(hidden = true) @RequestHeader(name = ActiveMaster.HEADER, required = false) String master) {
+        knownMaster.heard(master);
         Duration delay = properties.replication().delay();
         Mono<AppendResponse> appended = replicaLog.append(request)
                 .doOnNext(response -> tail.advanced(response.ackedSeq()));
@@ -87,7 +96,9 @@ class ReplicationController {
                     + "the log is) and, only while the node takes no appends, waitingFor (what it waits for: a node "
                     + "that lost its epoch file learns the newest epoch from the sync cluster first).")
     @ApiResponse(responseCode = "200", description = "The replica's state")
-    Mono<ReplicationStatus> status() {
+    Mono<ReplicationStatus> status(
+            @Parameter(hidden = true) @RequestHeader(name = ActiveMaster.HEADER, required = false) String master) {
+        knownMaster.heard(master);
         // reads the log on disk and may wait for the writer's lock: not on the event loop
         return Mono.fromSupplier(() -> replicaLog.status(properties.nodeName()))
                 .subscribeOn(Schedulers.boundedElastic());
