@@ -1,8 +1,16 @@
 package dev.replog.cluster;
 
-import static dev.replog.cluster.LogChecks.assertProblem;
+import static dev.replog.cluster.fixture.LogChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replog.cluster.fixture.ClusterExtension;
+import dev.replog.cluster.fixture.HttpResult;
+import dev.replog.cluster.fixture.LogEntry;
+import dev.replog.cluster.fixture.NodeKind;
+import dev.replog.cluster.fixture.NodeProcess;
+import dev.replog.cluster.fixture.ReplogClient;
+import dev.replog.cluster.fixture.ReplogCluster;
+import dev.replog.cluster.fixture.Written;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

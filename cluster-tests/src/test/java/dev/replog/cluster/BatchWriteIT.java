@@ -1,8 +1,13 @@
 package dev.replog.cluster;
 
-import static dev.replog.cluster.LogChecks.assertWellFormed;
+import static dev.replog.cluster.fixture.LogChecks.assertWellFormed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replog.cluster.fixture.ClusterExtension;
+import dev.replog.cluster.fixture.HttpResult;
+import dev.replog.cluster.fixture.LogEntry;
+import dev.replog.cluster.fixture.ReplogClient;
+import dev.replog.cluster.fixture.ReplogCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import dev.replog.cluster.fixture.ChaosClients;
+import dev.replog.cluster.fixture.ChaosSettings;
+import dev.replog.cluster.fixture.ClusterExtension;
+import dev.replog.cluster.fixture.Nemesis;
+import dev.replog.cluster.fixture.NodeProcess;
+import dev.replog.cluster.fixture.ReplogClient;
+import dev.replog.cluster.fixture.ReplogCluster;
 import dev.replog.history.CheckReport;
 import dev.replog.history.Checker;
 import dev.replog.history.History;

@@ -3,6 +3,8 @@ package dev.replog.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.replog.cluster.fixture.HttpResult;
+import dev.replog.cluster.fixture.ReplogClient;
 import java.io.File;
 import java.net.URI;
 import java.nio.file.Path;

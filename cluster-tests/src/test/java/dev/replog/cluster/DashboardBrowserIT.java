@@ -2,6 +2,11 @@ package dev.replog.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replog.cluster.fixture.Browser;
+import dev.replog.cluster.fixture.ClusterExtension;
+import dev.replog.cluster.fixture.NodeProcess;
+import dev.replog.cluster.fixture.ReplogClient;
+import dev.replog.cluster.fixture.ReplogCluster;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -1,8 +1,14 @@
 package dev.replog.cluster;
 
-import static dev.replog.cluster.LogChecks.assertWellFormed;
+import static dev.replog.cluster.fixture.LogChecks.assertWellFormed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replog.cluster.fixture.ClusterExtension;
+import dev.replog.cluster.fixture.LogEntry;
+import dev.replog.cluster.fixture.NodeProcess;
+import dev.replog.cluster.fixture.ReplogClient;
+import dev.replog.cluster.fixture.ReplogCluster;
+import dev.replog.cluster.fixture.WriteLoad;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;

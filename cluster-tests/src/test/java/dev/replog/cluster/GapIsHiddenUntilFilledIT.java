@@ -1,18 +1,23 @@
 package dev.replog.cluster;
 
-import static dev.replog.cluster.LogChecks.append;
-import static dev.replog.cluster.LogChecks.assertProblem;
-import static dev.replog.cluster.LogChecks.entry;
+import static dev.replog.cluster.fixture.LogChecks.append;
+import static dev.replog.cluster.fixture.LogChecks.assertProblem;
+import static dev.replog.cluster.fixture.LogChecks.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.replog.cluster.fixture.ClusterExtension;
+import dev.replog.cluster.fixture.HttpResult;
+import dev.replog.cluster.fixture.LogEntry;
+import dev.replog.cluster.fixture.ReplogClient;
+import dev.replog.cluster.fixture.ReplogCluster;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 /**

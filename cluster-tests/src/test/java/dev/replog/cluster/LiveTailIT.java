@@ -2,6 +2,11 @@ package dev.replog.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replog.cluster.fixture.ClusterExtension;
+import dev.replog.cluster.fixture.LogEntry;
+import dev.replog.cluster.fixture.ReplogClient;
+import dev.replog.cluster.fixture.ReplogCluster;
+import dev.replog.cluster.fixture.Written;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

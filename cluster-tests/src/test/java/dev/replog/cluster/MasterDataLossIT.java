@@ -1,10 +1,17 @@
 package dev.replog.cluster;
 
-import static dev.replog.cluster.LogChecks.assertProblem;
-import static dev.replog.cluster.LogChecks.assertWellFormed;
+import static dev.replog.cluster.fixture.LogChecks.assertProblem;
+import static dev.replog.cluster.fixture.LogChecks.assertWellFormed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.replog.cluster.fixture.ClusterExtension;
+import dev.replog.cluster.fixture.HttpResult;
+import dev.replog.cluster.fixture.LogEntry;
+import dev.replog.cluster.fixture.NodeProcess;
+import dev.replog.cluster.fixture.ReplogClient;
+import dev.replog.cluster.fixture.ReplogCluster;
+import dev.replog.cluster.fixture.Written;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;

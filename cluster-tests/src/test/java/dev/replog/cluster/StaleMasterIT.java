@@ -1,11 +1,18 @@
 package dev.replog.cluster;
 
-import static dev.replog.cluster.LogChecks.append;
-import static dev.replog.cluster.LogChecks.assertProblem;
-import static dev.replog.cluster.LogChecks.entry;
+import static dev.replog.cluster.fixture.LogChecks.append;
+import static dev.replog.cluster.fixture.LogChecks.assertProblem;
+import static dev.replog.cluster.fixture.LogChecks.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.replog.cluster.fixture.ClusterExtension;
+import dev.replog.cluster.fixture.HttpResult;
+import dev.replog.cluster.fixture.LogEntry;
+import dev.replog.cluster.fixture.NodeProcess;
+import dev.replog.cluster.fixture.ReplogClient;
+import dev.replog.cluster.fixture.ReplogCluster;
+import dev.replog.cluster.fixture.Written;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -3,6 +3,10 @@ package dev.replog.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.replog.cluster.fixture.ClusterExtension;
+import dev.replog.cluster.fixture.HttpResult;
+import dev.replog.cluster.fixture.NodeProcess;
+import dev.replog.cluster.fixture.ReplogCluster;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,13 +8,12 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.junit.ArchTests;
 import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.library.GeneralCodingRules;
+import dev.replog.common.testing.ArchitectureRules;
 import dev.replog.secondary.SecondaryApplication;
 import dev.replog.secondary.replication.DirectAppendGate;
 import dev.replog.secondary.replication.ReplicaEpoch;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * The faulty-secondary is the secondary's own code, unchanged, with faults in front of it: it
@@ -24,12 +23,7 @@ import reactor.core.publisher.Mono;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule mainCodeNeverBlocksOnAPublisher = noClasses()
-            .should().callMethod(Mono.class, "block")
-            .orShould().callMethod(Flux.class, "blockFirst")
-            .orShould().callMethod(Flux.class, "blockLast")
-            .orShould().callMethod(Thread.class, "sleep", long.class)
-            .because("a blocked Reactor thread stalls every request on it");
+    static final ArchTests rulesOfEveryService = ArchTests.in(ArchitectureRules.class);
 
     @ArchTest
     static final ArchRule theSecondaryIsReachedOnlyThroughItsSeams = noClasses()
@@ -43,10 +37,4 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("dev.replog.common.log..")
             .because("whatever this node holds, the secondary's own code stored: a fault only delays, refuses "
                     + "or replaces answers");
-
-    @ArchTest
-    static final ArchRule beansAreInjectedThroughConstructors = GeneralCodingRules.NO_CLASSES_SHOULD_USE_FIELD_INJECTION;
-
-    @ArchTest
-    static final ArchRule outputGoesThroughTheLogger = GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;
 }

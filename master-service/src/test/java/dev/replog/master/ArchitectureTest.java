@@ -1,29 +1,22 @@
 package dev.replog.master;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
+import dev.replog.common.testing.ArchitectureRules;
 
 @AnalyzeClasses(packages = "dev.replog.master", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule mainCodeNeverBlocksOnAPublisher = noClasses()
-            .should().callMethod(Mono.class, "block")
-            .orShould().callMethod(Flux.class, "blockFirst")
-            .orShould().callMethod(Flux.class, "blockLast")
-            .orShould().callMethod(Thread.class, "sleep", long.class)
-            .because("a blocked Reactor thread stalls every request on it");
+    static final ArchRule mainCodeNeverBlocksOnAPublisher = ArchitectureRules.mainCodeNeverBlocksOnAPublisher;
 
     @ArchTest
-    static final ArchRule featurePackagesHaveNoCycles = slices()
-            .matching("dev.replog.master.(*)..").should().beFreeOfCycles();
+    static final ArchRule featurePackagesHaveNoCycles = ArchitectureRules.featurePackagesHaveNoCycles(
+            "dev.replog.master");
 
     /** The HTTP layer speaks to the write path, the log and the cluster view, never to replicators. */
     @ArchTest

@@ -2,16 +2,14 @@ package dev.replog.secondary;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.junit.ArchTests;
 import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.library.GeneralCodingRules;
+import dev.replog.common.testing.ArchitectureRules;
 import org.springframework.context.annotation.Bean;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * The secondary's layering: {@code config} (settings, the log store) underlies {@code replication}
@@ -21,16 +19,11 @@ import reactor.core.publisher.Mono;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule mainCodeNeverBlocksOnAPublisher = noClasses()
-            .should().callMethod(Mono.class, "block")
-            .orShould().callMethod(Flux.class, "blockFirst")
-            .orShould().callMethod(Flux.class, "blockLast")
-            .orShould().callMethod(Thread.class, "sleep", long.class)
-            .because("a blocked Reactor thread stalls every request on it");
+    static final ArchTests rulesOfEveryService = ArchTests.in(ArchitectureRules.class);
 
     @ArchTest
-    static final ArchRule featurePackagesHaveNoCycles = slices()
-            .matching("dev.replog.secondary.(*)..").should().beFreeOfCycles();
+    static final ArchRule featurePackagesHaveNoCycles = ArchitectureRules.featurePackagesHaveNoCycles(
+            "dev.replog.secondary");
 
     @ArchTest
     static final ArchRule publicReadsDoNotReachIntoReplication = noClasses()
@@ -52,10 +45,4 @@ class ArchitectureTest {
             .should().beAnnotatedWith(Bean.class)
             .because("the faulty-secondary scans dev.replog.secondary without SecondaryApplication: a bean "
                     + "declared there would be missing from it");
-
-    @ArchTest
-    static final ArchRule beansAreInjectedThroughConstructors = GeneralCodingRules.NO_CLASSES_SHOULD_USE_FIELD_INJECTION;
-
-    @ArchTest
-    static final ArchRule outputGoesThroughTheLogger = GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;
 }

@@ -5,15 +5,13 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.junit.ArchTests;
 import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.library.GeneralCodingRules;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
+import dev.replog.common.testing.ArchitectureRules;
 
 /**
  * The sync node's layering: {@code paxos} (CASPaxos: acceptor, proposer) at the bottom; the
@@ -25,12 +23,7 @@ import reactor.core.publisher.Mono;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule mainCodeNeverBlocksOnAPublisher = noClasses()
-            .should().callMethod(Mono.class, "block")
-            .orShould().callMethod(Flux.class, "blockFirst")
-            .orShould().callMethod(Flux.class, "blockLast")
-            .orShould().callMethod(Thread.class, "sleep", long.class)
-            .because("a blocked Reactor thread stalls every request on it");
+    static final ArchTests rulesOfEveryService = ArchTests.in(ArchitectureRules.class);
 
     @ArchTest
     static final ArchRule paxosStandsAlone = noClasses()
@@ -60,15 +53,8 @@ class ArchitectureTest {
             .because("locks and sequences are separate services on the same proposer");
 
     @ArchTest
-    static final ArchRule noCyclesBesidesTheWiring = slices()
-            .matching("dev.replog.sync.(*)..").should().beFreeOfCycles()
+    static final ArchRule noCyclesBesidesTheWiring = ArchitectureRules.featurePackagesHaveNoCycles("dev.replog.sync")
             .ignoreDependency(nameMatching("dev\\.replog\\.sync\\.config\\.SyncConfiguration(\\$.*)?"), alwaysTrue())
             .because("every package may use the settings and the wiring (SyncConfiguration) uses every "
                     + "package; apart from the wiring's dependencies, none is circular");
-
-    @ArchTest
-    static final ArchRule beansAreInjectedThroughConstructors = GeneralCodingRules.NO_CLASSES_SHOULD_USE_FIELD_INJECTION;
-
-    @ArchTest
-    static final ArchRule outputGoesThroughTheLogger = GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;
 }

@@ -6,27 +6,19 @@ import static org.awaitility.Awaitility.await;
 import dev.replog.common.log.InMemoryLogStore;
 import dev.replog.common.log.LogRecord;
 import dev.replog.common.protocol.ReplicationStatus;
-import dev.replog.common.web.ClusterSettings;
 import dev.replog.master.config.SecondaryNode;
 import dev.replog.master.log.CountingIds;
 import dev.replog.master.epoch.MasterEpoch;
 import dev.replog.master.log.MessageLog;
 import dev.replog.master.writeconcern.AckTracker;
-import io.github.resilience4j.retry.Retry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.http.client.HttpClient;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A secondary whose log holds a long tail an older master wrote (10,000 entries that differ from
@@ -86,21 +78,8 @@ class ReplicatorDivergenceTest {
 
     private Replicator replicatorOf(MessageLog messages, AckTracker tracker, MasterEpoch epoch) {
         SecondaryNode node = new SecondaryNode(1, "s1", URI.create(secondary.asSecondary().substring("s1=".length())));
-        SecondaryClient client = new SecondaryClient(node, WebClient.builder(), HttpClient.create(), JsonMapper.shared(),
-                new ClusterSettings(""), TIMEOUT, TIMEOUT, () -> null);
-        Timer roundTrip = Timer.builder("round.trip").register(new SimpleMeterRegistry());
-        NodeHealth health = new NodeHealth(3);
-        return new Replicator(node, messages, tracker, client, new SecondaryLog(node, client, messages),
-                Retry.ofDefaults("s1"), health, epoch, new Replicator.BatchLimits(MAX_BATCH, 1 << 24, Duration.ZERO, 1),
-                roundTrip, Clock.systemUTC(),
-                new Replicator.Events() {
-                    @Override
-                    public void healthChanged() {
-                    }
-
-                    @Override
-                    public void superseded(Replicator by, long newerEpoch) {
-                    }
-                });
+        return TestReplicators.replicator(node, messages, tracker, epoch, new NodeHealth(3),
+                new Replicator.BatchLimits(MAX_BATCH, 1 << 24, Duration.ZERO, 1), TIMEOUT,
+                TestReplicators.ignoredEvents());
     }
 }

@@ -8,16 +8,12 @@ import dev.replog.common.log.LogRecord;
 import dev.replog.common.protocol.AppendRequest;
 import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.ReplicationStatus;
-import dev.replog.common.web.ClusterSettings;
 import dev.replog.master.config.SecondaryNode;
 import dev.replog.master.log.CountingIds;
 import dev.replog.master.log.DurableOnRelease;
 import dev.replog.master.epoch.MasterEpoch;
 import dev.replog.master.log.MessageLog;
 import dev.replog.master.writeconcern.AckTracker;
-import io.github.resilience4j.retry.Retry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,14 +26,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
@@ -104,24 +98,11 @@ class ReplicatorPipeliningTest {
     private void startReplicator(Duration linger) {
         AckTracker tracker = new AckTracker(2);
         SecondaryNode node = new SecondaryNode(1, "fake", URI.create("http://127.0.0.1:" + secondary.port()));
-        SecondaryClient client = new SecondaryClient(node, WebClient.builder(), HttpClient.create(), JsonMapper.shared(),
-                new ClusterSettings(""), TIMEOUT, TIMEOUT, () -> null);
-        Timer roundTrip = Timer.builder("round.trip").register(new SimpleMeterRegistry());
         NodeHealth health = new NodeHealth(3);
         health.answered(Clock.systemUTC().instant()); // what its first heartbeat does: a node starts UNHEALTHY
-        replicator = new Replicator(node, messages, tracker, client, new SecondaryLog(node, client, messages),
-                Retry.ofDefaults("fake"), health, epoch, new Replicator.BatchLimits(MAX_BATCH, 1 << 20, linger, 4),
-                roundTrip, Clock.systemUTC(),
-                new Replicator.Events() {
-                    @Override
-                    public void healthChanged() {
-                    }
-
-                    @Override
-                    public void superseded(Replicator by, long newerEpoch) {
-                        supersessions.incrementAndGet();
-                    }
-                });
+        replicator = TestReplicators.replicator(node, messages, tracker, epoch, health,
+                new Replicator.BatchLimits(MAX_BATCH, 1 << 20, linger, 4), TIMEOUT,
+                TestReplicators.onSuperseded(supersessions::incrementAndGet));
     }
 
     @AfterEach
