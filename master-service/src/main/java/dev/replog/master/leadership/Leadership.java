@@ -132,7 +132,9 @@ public class Leadership implements SmartLifecycle, LeaderView {
         if (!running || role != Role.STANDBY) {
             return;
         }
-        loop = Mono.defer(() -> sync.acquire(lease.name(), owner, lease.ttl(), lease.standbyPoll()))
+        // while it knows no holder, it asks without queueing first: /health and redirects name the holder at once
+        Duration wait = holder == null ? Duration.ZERO : lease.standbyPoll();
+        loop = Mono.defer(() -> sync.acquire(lease.name(), owner, lease.ttl(), wait))
                 .subscribe(this::granted, this::notGranted);
     }
 
@@ -251,9 +253,21 @@ public class Leadership implements SmartLifecycle, LeaderView {
                                 + "as a standby"
                         : "This instance takes no writes until it is restarted");
         if (exit) {
-            Mono.delay(EXIT_GRACE).subscribe(tick -> new Thread(() -> System.exit(
-                    SpringApplication.exit(context, () -> EXIT_STEPPED_DOWN)), "step-down-exit").start());
+            Mono.delay(EXIT_GRACE).subscribe(tick -> exitForTheSupervisor());
         }
+    }
+
+    /**
+     * Closes the context and exits with {@value #EXIT_STEPPED_DOWN}. Not a daemon thread: once the
+     * context is closed no other thread keeps the JVM up, and it would end with status 0 first.
+     */
+    private void exitForTheSupervisor() {
+        Thread exit = new Thread(() -> {
+            SpringApplication.exit(context, () -> EXIT_STEPPED_DOWN);
+            System.exit(EXIT_STEPPED_DOWN);
+        }, "step-down-exit");
+        exit.setDaemon(false);
+        exit.start();
     }
 
     /** On a planned stop the lease is released, so that a standby takes over at once. */
