@@ -49,6 +49,18 @@ function renderHealth(health) {
   const recovering = $('#recovering');
   recovering.textContent = health.recovering ?? '';
   recovering.hidden = !health.recovering;
+  // failover: which instance this is, which one leads, and the last takeover this instance made
+  $('#role').textContent = health.role ?? '';
+  const active = $('#active-master');
+  active.hidden = !health.activeMaster || health.role === 'ACTIVE';
+  active.textContent = health.activeMaster ? 'active master ' + health.activeMaster.url : '';
+  const takeover = $('#last-takeover');
+  takeover.hidden = !health.lastTakeover;
+  if (health.lastTakeover) {
+    const t = health.lastTakeover;
+    takeover.textContent = 'took over ' + new Date(t.leaseTakenAt).toLocaleTimeString()
+      + (t.from ? ' from ' + t.from : '') + (t.tookMillis != null ? ' in ' + t.tookMillis + ' ms' : '');
+  }
   $('#epoch').textContent = health.epoch;
   $('#last-seq').textContent = health.lastSeq;
   $('#nodes-up').textContent = health.nodesUp;

@@ -170,7 +170,8 @@ class FailoverIT {
     @Test
     @Order(4)
     @DisplayName("the sync cluster losing its majority while the master is healthy: writes go on (prefetched ids, "
-            + "the epoch still fences), no takeover starts until the sync cluster is back")
+            + "the epoch still fences), no takeover starts, and none once the sync cluster is back: the master "
+            + "still leads")
     void noTakeoverWithoutTheSyncCluster() {
         NodeProcess active = cluster.activeMaster();
         NodeProcess standby = other(active);
@@ -190,8 +191,12 @@ class FailoverIT {
             sync.get(0).start();
             sync.get(1).start();
         }
+        // the standby may get the lease that lapsed meanwhile, but the master still leads: it hands it back
+        await("the master to lead on once the sync cluster is back").during(Duration.ofSeconds(6))
+                .atMost(Duration.ofSeconds(15))
+                .until(() -> "ACTIVE".equals(ReplogCluster.roleOf(active))
+                        && "STANDBY".equals(ReplogCluster.roleOf(standby)));
         Written.created(active.client().write("sync-back", 2), 2, N);
-        assertThat(ReplogCluster.roleOf(standby)).isEqualTo("STANDBY");
     }
 
     @Test

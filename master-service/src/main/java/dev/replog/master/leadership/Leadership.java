@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,6 +27,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -56,6 +58,8 @@ public class Leadership implements SmartLifecycle, LeaderView {
     /** Time for the 503s of the waits a step-down ended to reach their clients before the process exits. */
     private static final Duration EXIT_GRACE = Duration.ofMillis(500);
     private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(2);
+    /** How long the former holder has to say it still leads before a takeover goes ahead. */
+    private static final Duration HOLDER_CHECK_TIMEOUT = Duration.ofMillis(500);
 
     private final MasterProperties.Lease lease;
     private final boolean withLease;
@@ -70,6 +74,10 @@ public class Leadership implements SmartLifecycle, LeaderView {
     private final Counter renewals;
     private final Counter renewalFailures;
     private final Timer takeoverTime;
+    private final Counter handBacks;
+    private final WebClient web;
+    /** Whether the last lease this standby got was handed back (logged once per streak). */
+    private volatile boolean handedBack;
 
     private volatile Role role = Role.STANDBY;
     private volatile boolean running;
@@ -89,7 +97,9 @@ public class Leadership implements SmartLifecycle, LeaderView {
     }
 
     public Leadership(MasterProperties properties, SyncClient sync, Recovery recovery, ClusterMembers members,
-            MasterEpoch epoch, AdvertisedUrl url, ConfigurableApplicationContext context, MeterRegistry meters) {
+            MasterEpoch epoch, AdvertisedUrl url, ConfigurableApplicationContext context, MeterRegistry meters,
+            WebClient.Builder webClients) {
+        this.web = webClients.build();
         this.lease = properties.lease();
         this.withLease = properties.sync().enabled();
         this.sync = sync;
@@ -109,6 +119,9 @@ public class Leadership implements SmartLifecycle, LeaderView {
                 .description("From taking the lease to taking writes: the part of a takeover's write unavailability "
                         + "this instance spends (the rest is the old lease running out)")
                 .publishPercentileHistogram().register(meters);
+        this.handBacks = Counter.builder("replog.leadership.lease.handbacks")
+                .description("Leases a standby got and gave back because the former holder still led")
+                .register(meters);
         Gauge.builder("replog.leadership.active", this, leadership -> leadership.role == Role.ACTIVE ? 1 : 0)
                 .description("1 while this instance is the active master (or takes over), else 0").register(meters);
     }
@@ -163,6 +176,50 @@ public class Leadership implements SmartLifecycle, LeaderView {
         }
         Holder before = holder;
         String from = before == null ? null : before.url();
+        if (from == null) {
+            takeOver(grant, null);
+            return;
+        }
+        loop = stillLeads(from).subscribe(leads -> {
+            if (leads) {
+                handBack(grant, from);
+            } else {
+                takeOver(grant, from);
+            }
+        });
+    }
+
+    /**
+     * Whether the instance at {@code url} answers that it is the active master and takes writes:
+     * then it only could not renew (the sync cluster was unreachable from it), and a takeover would
+     * cost the cluster a pause for nothing. A frozen or dead one does not answer in time.
+     */
+    private Mono<Boolean> stillLeads(String url) {
+        return web.get().uri(url + "/health").retrieve().bodyToMono(Map.class)
+                .map(health -> "ACTIVE".equals(health.get("role")) && "READ_WRITE".equals(health.get("mode")))
+                .timeout(HOLDER_CHECK_TIMEOUT)
+                .onErrorReturn(false)
+                .defaultIfEmpty(false);
+    }
+
+    /**
+     * The lease came to this standby while its holder still leads: it gives the lease back and
+     * stays out of the queue for a lease's time, so that the holder's next renewal takes it again.
+     */
+    private void handBack(SyncClient.Grant grant, String leader) {
+        if (!handedBack) {
+            log.info("STANDBY: got the lease {} but {} still leads (it could not renew); handing the lease back",
+                    lease.name(), leader);
+            handedBack = true;
+        }
+        handBacks.increment();
+        loop = sync.release(lease.name(), owner, grant.token()).onErrorResume(error -> Mono.empty())
+                .then(Mono.delay(lease.ttl()))
+                .subscribe(tick -> awaitLease());
+    }
+
+    private void takeOver(SyncClient.Grant grant, String from) {
+        handedBack = false;
         token = grant.token();
         holder = null;
         role = Role.ACTIVE;
