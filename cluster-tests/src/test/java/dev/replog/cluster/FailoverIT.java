@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.replog.cluster.fixture.ClusterExtension;
 import dev.replog.cluster.fixture.FailoverClients;
 import dev.replog.cluster.fixture.HttpResult;
-import dev.replog.cluster.fixture.LogEntry;
 import dev.replog.cluster.fixture.NodeProcess;
 import dev.replog.cluster.fixture.ReplogCluster;
 import dev.replog.cluster.fixture.Written;
@@ -17,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -71,14 +68,14 @@ class FailoverIT {
         FailoverClients load = load("kill", 2);
         try {
             for (int takeover = 1; takeover <= 2; takeover++) {
-                awaitMoreAcks(load, 50);
+                load.awaitMoreAcks(50, TAKEOVER);
                 NodeProcess old = cluster.activeMaster();
                 NodeProcess standby = other(old);
                 old.kill();
                 await("the standby " + standby.name() + " to take over").atMost(TAKEOVER).ignoreExceptions()
                         .until(() -> "ACTIVE".equals(ReplogCluster.roleOf(standby))
                                 && "READ_WRITE".equals(standby.client().mode()));
-                awaitMoreAcks(load, 50);
+                load.awaitMoreAcks(50, TAKEOVER);
                 JsonNode health = standby.client().health();
                 assertThat(health.path("lastTakeover").path("epoch").asLong()).as("takeover in %s", health)
                         .isEqualTo(health.path("epoch").asLong());
@@ -136,7 +133,7 @@ class FailoverIT {
         FailoverClients load = load("pause", 2);
         CompletableFuture<HttpResult> waiting;
         try {
-            awaitMoreAcks(load, 50);
+            load.awaitMoreAcks(50, TAKEOVER);
             // a w=3 write that cannot complete while the faulty-secondary fails every append
             faulty.client().faults(Map.of("errorBeforeAppend", 1.0));
             waiting = old.client().writeAsync("waits-on-the-old-master", 3);
@@ -146,7 +143,7 @@ class FailoverIT {
             faulty.client().faults(Map.of("errorBeforeAppend", 0.0));
             await("the standby to take over from the paused master").atMost(TAKEOVER).ignoreExceptions()
                     .until(() -> "READ_WRITE".equals(standby.client().mode()));
-            awaitMoreAcks(load, 50);
+            load.awaitMoreAcks(50, TAKEOVER);
             old.resume();
             HttpResult answer = waiting.get(60, TimeUnit.SECONDS);
             JsonNode problem = assertProblem(answer, 503);
@@ -156,7 +153,7 @@ class FailoverIT {
             old.start();
             await("the old master to rejoin as the standby").atMost(TAKEOVER)
                     .until(() -> "STANDBY".equals(ReplogCluster.roleOf(old)));
-            awaitMoreAcks(load, 20);
+            load.awaitMoreAcks(20, TAKEOVER);
         } finally {
             if (old.isPaused()) {
                 old.resume();
@@ -229,12 +226,6 @@ class FailoverIT {
         return new FailoverClients(masters, 6, w, prefix, cluster.clusterSecret()).start();
     }
 
-    private static void awaitMoreAcks(FailoverClients load, int more) {
-        long target = load.ackCount() + more;
-        await("acknowledged writes to reach " + target).atMost(TAKEOVER).pollInterval(Duration.ofMillis(100))
-                .until(() -> load.ackCount() >= target || !load.unexpected().isEmpty());
-        assertThat(load.unexpected()).as("answers outside the contract: %s", load).isEmpty();
-    }
 
     private static NodeProcess other(NodeProcess master) {
         return cluster.masters().stream().filter(m -> m != master).findFirst().orElseThrow();
@@ -242,19 +233,8 @@ class FailoverIT {
 
     /** Every acknowledged write is in the converged log at its seq, and no message is in it twice. */
     private static void assertNothingLostOrDuplicated(FailoverClients load) {
-        assertThat(load.unexpected()).as("answers outside the contract: %s", load).isEmpty();
         await("one master to lead").atMost(TAKEOVER).ignoreExceptions()
                 .until(() -> "READ_WRITE".equals(cluster.client().mode()));
-        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(60));
-        Map<Long, LogEntry> bySeq = log.stream().collect(Collectors.toMap(LogEntry::seq, Function.identity()));
-        for (FailoverClients.Ack ack : load.acked()) {
-            LogEntry entry = bySeq.get(ack.seq());
-            assertThat(entry).as("acknowledged %s", ack).isNotNull();
-            assertThat(entry.message()).as("the entry at the seq of acknowledged %s", ack).isEqualTo(ack.message());
-            assertThat(entry.id()).as("the id of acknowledged %s", ack).isEqualTo(ack.id());
-        }
-        Map<String, Long> copies = log.stream().collect(Collectors.groupingBy(LogEntry::message, Collectors.counting()));
-        assertThat(copies.entrySet().stream().filter(e -> e.getValue() > 1).toList())
-                .as("messages in the log more than once").isEmpty();
+        load.assertNothingLostOrDuplicatedIn(cluster.awaitConverged(Duration.ofSeconds(60)));
     }
 }
