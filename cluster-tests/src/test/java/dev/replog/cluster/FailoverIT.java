@@ -95,8 +95,9 @@ class FailoverIT {
 
     @Test
     @Order(2)
-    @DisplayName("a write to the standby or a secondary is redirected (307) to the active master, and a retried "
-            + "Idempotency-Key answers the original seq from the new master after a takeover")
+    @DisplayName("a write to the standby or a secondary is redirected (307) to the active master, only the active "
+            + "master is ready, and a retried Idempotency-Key answers the original seq from the new master after a "
+            + "takeover")
     void writesFindTheActiveMasterAndKeysSurviveATakeover() {
         NodeProcess active = cluster.activeMaster();
         NodeProcess standby = other(active);
@@ -109,6 +110,11 @@ class FailoverIT {
                 "{\"messages\":[\"a\"]}", "application/json", Map.of(), Duration.ofSeconds(5));
         assertThat(toSecondary.status()).as("%s", toSecondary).isEqualTo(307);
         assertThat(toSecondary.header("Location")).contains(base + "/messages/batch");
+
+        // orchestrators: only the active master is ready; a healthy standby is live
+        assertThat(active.client().get("/actuator/health/readiness").status()).isEqualTo(200);
+        assertThat(standby.client().get("/actuator/health/readiness").status()).isEqualTo(503);
+        assertThat(standby.client().get("/actuator/health/liveness").status()).isEqualTo(200);
 
         Written first = Written.created(active.client().write("keyed", 2, "key-across-takeover"), 2, N);
         active.kill();
