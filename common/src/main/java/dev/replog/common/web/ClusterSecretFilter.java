@@ -68,6 +68,20 @@ public final class ClusterSecretFilter implements WebFilter, Ordered {
                 + " header is " + why + " (replog.cluster.secret)"));
     }
 
+    /**
+     * Whether a request to {@code path} (a path or path template such as
+     * {@code /replication/append}) needs the secret: what the node's OpenAPI document marks as
+     * internal ({@link ApiDocument}).
+     */
+    public boolean guards(String path) {
+        for (String segment : path.split("/")) {
+            if (!segment.isEmpty()) {
+                return guarded.contains(segment.toLowerCase(Locale.ROOT));
+            }
+        }
+        return false;
+    }
+
     private boolean isInternal(ServerWebExchange exchange) {
         for (PathContainer.Element element : exchange.getRequest().getPath().pathWithinApplication().elements()) {
             if (element instanceof PathContainer.PathSegment segment && !segment.valueToMatch().isEmpty()) {

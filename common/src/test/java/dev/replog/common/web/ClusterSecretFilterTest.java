@@ -46,6 +46,16 @@ class ClusterSecretFilterTest {
     }
 
     @Test
+    void theOpenapiDocumentMarksAsInternalThePathTemplatesItGuards() {
+        assertThat(secured.guards("/replication/append")).isTrue();
+        assertThat(secured.guards("/paxos/{phase}")).isTrue();
+        assertThat(secured.guards("/Replication")).isTrue();
+        assertThat(secured.guards("/messages")).isFalse();
+        assertThat(secured.guards("/messages/replication")).isFalse();
+        assertThat(secured.guards("/")).isFalse();
+    }
+
+    @Test
     void aWrongSecretIsRefusedAndTheAnswerDoesNotEchoIt() {
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/replication/append")
                 .header(ClusterSettings.SECRET_HEADER, "guess-" + SECRET));

@@ -3,12 +3,14 @@ package dev.replog.master.api;
 import dev.replog.master.cluster.ClusterHealth;
 import dev.replog.master.cluster.ClusterView;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code GET /health}: the cluster as the master sees it (Spring's own health is at /actuator/health). */
 @RestController
+@Tag(name = "health", description = "The cluster as this node sees it")
 class HealthController {
 
     private final ClusterView cluster;

@@ -3,6 +3,7 @@ package dev.replog.master.dashboard;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
@@ -37,7 +38,8 @@ class NodeFaultsController {
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "A node's faults in force", description = "The node's own GET /faults, relayed.")
     @ApiResponse(responseCode = "200", description = "The settings in force",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, examples = @ExampleObject(SETTINGS)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object"),
+                    examples = @ExampleObject(SETTINGS)))
     @ApiResponse(responseCode = "404", description = "No such node, or the node has no /faults (master, plain secondary)",
             content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "502", description = "The node did not answer within replog.heartbeat.timeout, or failed",
@@ -51,10 +53,14 @@ class NodeFaultsController {
             description = "Forwarded to the node's PUT /faults: fields present replace the current value, the "
                     + "others keep theirs (errorBeforeAppend, errorAfterAppend, delayMs, delayJitterMs, down).",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON_VALUE, examples = @ExampleObject("{\"down\": true}"))))
+                    mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object"),
+                    examples = @ExampleObject("{\"down\": true}"))))
     @ApiResponse(responseCode = "200", description = "The settings now in force",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, examples = @ExampleObject(SETTINGS)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object"),
+                    examples = @ExampleObject(SETTINGS)))
     @ApiResponse(responseCode = "400", description = "The node refused the change (its detail relayed); nothing changed",
+            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "415", description = "The body is not JSON; nothing changed",
             content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "404", description = "No such node, or the node has no /faults (master, plain secondary)",
             content = @Content(mediaType = PROBLEM))

@@ -6,12 +6,14 @@ import dev.replog.common.protocol.ActiveMaster;
 import dev.replog.secondary.config.SecondaryProperties;
 import dev.replog.secondary.leader.KnownMaster;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code GET /health}: this replica and the active master it follows (Spring's own health is at /actuator/health). */
 @RestController
+@Tag(name = "health", description = "This node's view of the cluster")
 class HealthController {
 
     private final LogStore store;

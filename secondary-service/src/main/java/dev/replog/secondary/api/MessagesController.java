@@ -7,6 +7,7 @@ import dev.replog.common.web.LogTail;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -45,6 +46,8 @@ class MessagesController {
             description = "One event per entry (event: entry, id: <seq>, data: {seq, id, message}): the history from "
                     + "the entry after Last-Event-ID, else from ?from= (default 1), then each entry as it becomes "
                     + "durable here, without gap or duplicate; entries past a gap appear only once it is filled.")
+    @ApiResponse(responseCode = "200", description = "The event stream (event: entry, id: <seq>, data: the entry)",
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "400", description = "from or Last-Event-ID not a non-negative integer",
             content = @Content(mediaType = PROBLEM))
     Flux<ServerSentEvent<Entry>> stream(
@@ -60,8 +63,11 @@ class MessagesController {
     @ApiResponse(responseCode = "400", description = "from or limit not a non-negative integer, or limit over 10000",
             content = @Content(mediaType = PROBLEM))
     Mono<List<Entry>> messages(
-            @Parameter(description = "first seq (default 1)") @RequestParam(required = false) String from,
-            @Parameter(description = "at most this many entries (default and maximum 10000)")
+            @Parameter(description = "first seq (default 1)",
+                    schema = @Schema(type = "integer", format = "int64", minimum = "0"))
+            @RequestParam(required = false) String from,
+            @Parameter(description = "at most this many entries (default and maximum 10000)",
+                    schema = @Schema(type = "integer", minimum = "0", maximum = "10000"))
             @RequestParam(required = false) String limit) {
         return Mono.fromSupplier(() -> LogQuery.page(store, from, limit))
                 .subscribeOn(Schedulers.boundedElastic());
@@ -73,7 +79,8 @@ class MessagesController {
     @ApiResponse(responseCode = "400", description = "seq not a positive integer", content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "404", description = "This replica does not show that seq (yet)",
             content = @Content(mediaType = PROBLEM))
-    Mono<Entry> message(@PathVariable String seq) {
+    Mono<Entry> message(@Parameter(schema = @Schema(type = "integer", format = "int64", minimum = "1"))
+            @PathVariable String seq) {
         return Mono.fromSupplier(() -> LogQuery.one(store, seq))
                 .subscribeOn(Schedulers.boundedElastic());
     }

@@ -2,10 +2,13 @@ package dev.replog.secondary.api;
 
 import dev.replog.common.protocol.ActiveMaster;
 import dev.replog.common.web.NotActiveMasterException;
+import dev.replog.secondary.config.ApiDocumentation;
 import dev.replog.secondary.config.SecondaryProperties;
 import dev.replog.secondary.leader.KnownMaster;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
@@ -38,9 +41,10 @@ class WritesController {
             description = "A secondary takes no writes: 307 to the same path on the active master it last heard "
                     + "from (within 3 s), else 503 No master with Retry-After.")
     @ApiResponse(responseCode = "307", description = "Location: the same request on the active master",
-            content = @Content(mediaType = PROBLEM))
+            content = @Content(mediaType = PROBLEM, schema = @Schema(ref = ApiDocumentation.ACTIVE_MASTER)))
     @ApiResponse(responseCode = "503", description = "No master known now (a takeover runs); Retry-After says when "
-            + "to try again", content = @Content(mediaType = PROBLEM))
+            + "to try again", headers = @Header(name = "Retry-After", description = "seconds",
+                    schema = @Schema(type = "integer")), content = @Content(mediaType = PROBLEM))
     Mono<Void> write() {
         return Mono.error(() -> {
             ActiveMaster active = master.current();

@@ -12,9 +12,11 @@ import dev.replog.common.protocol.ReplicationPaths;
 import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.common.web.LogQuery;
 import dev.replog.common.web.LogTail;
+import dev.replog.secondary.config.ApiDocumentation;
 import dev.replog.secondary.config.SecondaryProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
@@ -29,7 +31,7 @@ import reactor.core.scheduler.Schedulers;
 
 /** The internal endpoints the master calls: append batches, heartbeats and recovery reads. */
 @RestController
-@Tag(name = "replication", description = "Internal: called by the master")
+@Tag(name = "replication", description = "Internal: called by the master, with the cluster secret")
 class ReplicationController {
 
     private static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
@@ -71,13 +73,17 @@ class ReplicationController {
     @ApiResponse(responseCode = "409", description = "Refused: reason stale-epoch, gap (the gap did not fill "
             + "within replog.replication.gap-wait; the batch stays aside until it does) or mismatch; members "
             + "ackedSeq and epoch say where to resume",
-            content = @Content(mediaType = PROBLEM))
+            content = @Content(mediaType = PROBLEM, schema = @Schema(ref = ApiDocumentation.APPEND_REJECTED)))
     @ApiResponse(responseCode = "413", description = "A message is over replog.max-message-bytes; nothing changed",
             content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "415", description = "Not JSON", content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "503", description = "Epoch unknown: the node lost its epoch file and has not yet "
-            + "learned the newest epoch from the sync cluster; nothing changed, the master retries",
+            + "learned the newest epoch from the sync cluster; nothing changed, the master retries. Also Log write "
+            + "failed (appended: false) and Log store failed (the node takes no appends until it is restarted)",
             content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "507", description = "The node's disk is full: nothing of the batch was stored "
+            + "(appended: false); the master retries", content = @Content(mediaType = PROBLEM,
+                    schema = @Schema(ref = ApiDocumentation.NOT_APPENDED)))
     Mono<AppendResponse> append(@RequestBody AppendRequest request,
             @Parameter(hidden = true) @RequestHeader(name = ActiveMaster.HEADER, required = false) String master) {
         knownMaster.heard(master);
@@ -114,7 +120,12 @@ class ReplicationController {
             + "epochs: {seq: epoch}}")
     @ApiResponse(responseCode = "400", description = "from or limit not a non-negative integer, or limit over 10000",
             content = @Content(mediaType = PROBLEM))
-    Mono<KeyedEntries> entries(@RequestParam(required = false) String from,
+    Mono<KeyedEntries> entries(
+            @Parameter(description = "first seq (default 1)",
+                    schema = @Schema(type = "integer", format = "int64", minimum = "0"))
+            @RequestParam(required = false) String from,
+            @Parameter(description = "at most this many entries (default and maximum 10000)",
+                    schema = @Schema(type = "integer", minimum = "0", maximum = "10000"))
             @RequestParam(required = false) String limit) {
         return Mono.fromSupplier(() -> LogQuery.keyedPage(store, from, limit))
                 .subscribeOn(Schedulers.boundedElastic());

@@ -1,9 +1,17 @@
 package dev.replog.sync.lock;
 
 import dev.replog.common.web.BadRequestException;
+import dev.replog.sync.config.ApiDocumentation;
 import dev.replog.sync.paxos.Keys;
 import java.time.Duration;
 import java.util.Map;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -15,7 +23,12 @@ import reactor.core.publisher.Mono;
 /** {@code POST /locks/{name}/acquire} and {@code POST /locks/{name}/release}. */
 @RestController
 @RequestMapping("/locks")
+@Tag(name = "locks", description = "Leases with fencing tokens (the master's lease among them)")
 class LockController {
+
+    private static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+    private static final String NO_MAJORITY = "No majority answered, or contention did not settle, within "
+            + "replog.sync.backoff.give-up-after: indefinite, the change may have been decided";
 
     static final long MAX_TTL_MS = 86_400_000;
     static final long MAX_WAIT_MS = 300_000;
@@ -37,7 +50,25 @@ class LockController {
     }
 
     @PostMapping("/{name}/acquire")
-    Mono<LockService.Grant> acquire(@PathVariable String name, @RequestBody AcquireRequest request,
+    @Operation(summary = "Acquire or renew a lease",
+            description = "{owner, ttlMs (1..86400000), waitMs (0..300000, default 0)}: grants the lock for ttlMs "
+                    + "with a fencing token that strictly increases per lock; the holder acquiring again renews the "
+                    + "lease with the same token. Waiters queue first in, first out while they keep asking (one that "
+                    + "stops asking drops out after 2 s).")
+    @ApiResponse(responseCode = "200", description = "Granted: {name, owner, token, expiresAt}")
+    @ApiResponse(responseCode = "400", description = "A bad name, owner (1..128 characters), ttlMs or waitMs, a "
+            + "malformed body, or a bad Replog-Operation-Id", content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "409", description = "Lock held: not granted within waitMs; holder and expiresAt say "
+            + "who holds it until when. Also a copy of an acquire decided after its owner released the grant",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(ref = ApiDocumentation.LOCK_HELD)))
+    @ApiResponse(responseCode = "415", description = "The body is not JSON", content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "503", description = NO_MAJORITY, content = @Content(mediaType = PROBLEM,
+            schema = @Schema(ref = ApiDocumentation.NO_MAJORITY)))
+    Mono<LockService.Grant> acquire(
+            @Parameter(schema = @Schema(pattern = ApiDocumentation.NAME_PATTERN)) @PathVariable String name,
+            @RequestBody AcquireRequest request,
+            @Parameter(description = "makes a retried acquire safe: a copy decided while the lease it got lasts "
+                    + "answers that grant", schema = @Schema(type = "string", minLength = 1, maxLength = 128))
             @RequestHeader(name = LockService.OPERATION_ID, required = false) String operationId) {
         requireName(name);
         String owner = requireOwner(request.owner());
@@ -51,7 +82,19 @@ class LockController {
     }
 
     @PostMapping("/{name}/release")
-    Mono<Map<String, Boolean>> release(@PathVariable String name, @RequestBody ReleaseRequest request) {
+    @Operation(summary = "Release a lease", description = "{owner, token}: idempotent, the same release again "
+            + "answers 200.")
+    @ApiResponse(responseCode = "200", description = "{\"released\": true}")
+    @ApiResponse(responseCode = "400", description = "A bad name, owner or token, or a malformed body",
+            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "409", description = "Not the lock holder: another owner or token holds the lock, or "
+            + "the lease expired", content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "415", description = "The body is not JSON", content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "503", description = NO_MAJORITY, content = @Content(mediaType = PROBLEM,
+            schema = @Schema(ref = ApiDocumentation.NO_MAJORITY)))
+    Mono<Map<String, Boolean>> release(
+            @Parameter(schema = @Schema(pattern = ApiDocumentation.NAME_PATTERN)) @PathVariable String name,
+            @RequestBody ReleaseRequest request) {
         requireName(name);
         String owner = requireOwner(request.owner());
         long token = within("token", request.token(), 1, Long.MAX_VALUE, null);
