@@ -69,7 +69,7 @@ public record MasterProperties(
      *                       learns the current holder, whom it redirects writes to)
      * @param exitOnStepDown whether a master that stepped down (a newer epoch seen, or the lease passed to another)
      *                       exits with status 75 after ending its waiting writes, for its supervisor to restart it
-     *                       as a standby; false: it stays up redirecting writes, and never leads again until restarted
+     *                       as a standby; false: it stays up taking no writes (503), and never leads again until restarted
      */
     public record Lease(
             @DefaultValue("replog-master") @jakarta.validation.constraints.Pattern(regexp = "[a-z0-9._-]{1,64}") String name,

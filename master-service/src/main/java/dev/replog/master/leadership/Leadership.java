@@ -89,6 +89,10 @@ public class Leadership implements SmartLifecycle, LeaderView {
     private volatile Takeover lastTakeover;
     private volatile long takeoverStarted;
     private volatile Disposable loop;
+    /** The active master's renewals, apart from {@link #loop} so that no standby callback overwrites it. */
+    private volatile Disposable renewals;
+    /** The last holder learned from the lock; not forgotten on an error, so a hand-back still asks it. */
+    private volatile String lastLeader;
     /** Why the last renewal failed ("" while renewals succeed): each kind of failure is logged once. */
     private volatile String renewalTrouble = "";
     private volatile String unreachable = "";
@@ -155,6 +159,11 @@ public class Leadership implements SmartLifecycle, LeaderView {
         Duration next = Duration.ZERO; // the acquire itself waited
         if (error instanceof LockHeldException held) {
             holder = held.holder() == null ? null : new Holder(urlOf(held.holder()), held.expiresAt());
+            if (held.holder() != null) {
+                lastLeader = urlOf(held.holder());
+            } else {
+                next = lease.standbyPoll(); // promised to an earlier waiter: do not hammer the lock meanwhile
+            }
             unreachable = "";
         } else {
             holder = null;
@@ -174,8 +183,7 @@ public class Leadership implements SmartLifecycle, LeaderView {
             sync.release(lease.name(), owner, grant.token()).subscribe();
             return;
         }
-        Holder before = holder;
-        String from = before == null ? null : before.url();
+        String from = lastLeader;
         if (from == null) {
             takeOver(grant, null);
             return;
@@ -190,13 +198,16 @@ public class Leadership implements SmartLifecycle, LeaderView {
     }
 
     /**
-     * Whether the instance at {@code url} answers that it is the active master and takes writes:
+     * Whether the instance at {@code url} answers that it is the active master, takes writes and
+     * still holds permanent ids (one cut off from the sync cluster runs out of them):
      * then it only could not renew (the sync cluster was unreachable from it), and a takeover would
      * cost the cluster a pause for nothing. A frozen or dead one does not answer in time.
      */
     private Mono<Boolean> stillLeads(String url) {
         return web.get().uri(url + "/health").retrieve().bodyToMono(Map.class)
-                .map(health -> "ACTIVE".equals(health.get("role")) && "READ_WRITE".equals(health.get("mode")))
+                .map(health -> "ACTIVE".equals(health.get("role")) && "READ_WRITE".equals(health.get("mode"))
+                        && health.get("ids") instanceof Map<?, ?> ids && ids.get("remaining") instanceof Number left
+                        && left.longValue() > 0)
                 .timeout(HOLDER_CHECK_TIMEOUT)
                 .onErrorReturn(false)
                 .defaultIfEmpty(false);
@@ -229,7 +240,8 @@ public class Leadership implements SmartLifecycle, LeaderView {
         log.info("ACTIVE: took the lease {} (token {}){}; taking over: a new epoch, the secondaries fenced, the most "
                 + "up-to-date log adopted, then writes", lease.name(), token,
                 from == null ? "" : " after " + from + "'s lease passed");
-        loop = Flux.interval(lease.renewInterval(), lease.renewInterval())
+        renewals = Flux.interval(lease.renewInterval(), lease.renewInterval())
+                .takeWhile(tick -> running && role == Role.ACTIVE)
                 .onBackpressureDrop()
                 .concatMap(tick -> renew().onErrorResume(error -> Mono.empty()), 0)
                 .subscribe();
@@ -295,10 +307,7 @@ public class Leadership implements SmartLifecycle, LeaderView {
 
     private void steppedDown(SupersededException.Supersession by) {
         role = Role.DEPOSED;
-        Disposable current = loop;
-        if (current != null) {
-            current.dispose();
-        }
+        disposeLoops();
         recovery.stop();
         if (withLease && token > 0) {
             sync.release(lease.name(), owner, token).onErrorResume(error -> Mono.empty()).subscribe();
@@ -311,6 +320,14 @@ public class Leadership implements SmartLifecycle, LeaderView {
                         : "This instance takes no writes until it is restarted");
         if (exit) {
             Mono.delay(EXIT_GRACE).subscribe(tick -> exitForTheSupervisor());
+        }
+    }
+
+    private void disposeLoops() {
+        for (Disposable current : new Disposable[] {loop, renewals}) {
+            if (current != null) {
+                current.dispose();
+            }
         }
     }
 
@@ -331,11 +348,10 @@ public class Leadership implements SmartLifecycle, LeaderView {
     @Override
     public void stop() {
         running = false;
-        Disposable current = loop;
-        if (current != null) {
-            current.dispose();
-        }
+        disposeLoops();
         if (withLease && role == Role.ACTIVE && token > 0) {
+            // no longer ACTIVE in /health: the standby that gets the lease takes over instead of handing it back
+            role = Role.DEPOSED;
             log.info("Stopping: releasing the lease {} for a standby to take over", lease.name());
             sync.release(lease.name(), owner, token).onErrorResume(error -> Mono.empty())
                     .toFuture().completeOnTimeout(null, RELEASE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();

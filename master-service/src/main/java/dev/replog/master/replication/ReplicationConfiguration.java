@@ -71,7 +71,9 @@ class ReplicationConfiguration {
                 properties.replication().maxBatchBytes().toBytes(), properties.replication().linger(),
                 properties.replication().maxInFlight());
         // told to every secondary once this master leads: they redirect writes to it
-        Supplier<ActiveMaster> self = () -> epoch.taken() ? new ActiveMaster(url.get(), epoch.value()) : null;
+        // (not once it stepped down: it no longer leads, whatever epoch it holds)
+        Supplier<ActiveMaster> self = () -> epoch.taken() && !members.steppedDown()
+                ? new ActiveMaster(url.get(), epoch.value()) : null;
         for (SecondaryNode node : secondaryNodes) {
             NodeHealth health = new NodeHealth(properties.heartbeat().unhealthyAfter());
             SecondaryClient client = new SecondaryClient(node, webClients, http, json, properties.cluster(),
