@@ -90,7 +90,7 @@ public class Leadership implements SmartLifecycle, LeaderView {
     private volatile long takeoverStarted;
     private volatile Disposable loop;
     /** The active master's renewals, apart from {@link #loop} so that no standby callback overwrites it. */
-    private volatile Disposable renewals;
+    private volatile Disposable renewing;
     /** The last holder learned from the lock; not forgotten on an error, so a hand-back still asks it. */
     private volatile String lastLeader;
     /** Why the last renewal failed ("" while renewals succeed): each kind of failure is logged once. */
@@ -240,7 +240,7 @@ public class Leadership implements SmartLifecycle, LeaderView {
         log.info("ACTIVE: took the lease {} (token {}){}; taking over: a new epoch, the secondaries fenced, the most "
                 + "up-to-date log adopted, then writes", lease.name(), token,
                 from == null ? "" : " after " + from + "'s lease passed");
-        renewals = Flux.interval(lease.renewInterval(), lease.renewInterval())
+        renewing = Flux.interval(lease.renewInterval(), lease.renewInterval())
                 .takeWhile(tick -> running && role == Role.ACTIVE)
                 .onBackpressureDrop()
                 .concatMap(tick -> renew().onErrorResume(error -> Mono.empty()), 0)
@@ -324,7 +324,7 @@ public class Leadership implements SmartLifecycle, LeaderView {
     }
 
     private void disposeLoops() {
-        for (Disposable current : new Disposable[] {loop, renewals}) {
+        for (Disposable current : new Disposable[] {loop, renewing}) {
             if (current != null) {
                 current.dispose();
             }
