@@ -70,11 +70,13 @@ class SyncClusterTest {
         assertProblem(post(node + "/sequences/bad/ranges", "{\"size\": \"many\"}"), 400);
         assertProblem(post(node + "/sequences/bad/ranges", "{}"), 400);
         assertProblem(post(node + "/sequences/bad/ranges", "{\"size\": "), 400);
+        assertProblem(post(node + "/sequences/bad/ranges", "{\"size\": 1, \"size\": 1000}"), 400);
         assertProblem(post(node + "/locks/res/acquire", "{\"ttlMs\": 1000}"), 400);
         assertProblem(post(node + "/locks/res/acquire", "{\"owner\": \"a\", \"ttlMs\": 0}"), 400);
         assertProblem(post(node + "/locks/res/acquire", "{\"owner\": \"a\", \"ttlMs\": 10, \"waitMs\": -1}"), 400);
         assertProblem(post(node + "/locks/r!s/acquire", "{\"owner\": \"a\", \"ttlMs\": 10}"), 400);
         assertProblem(post(node + "/locks/res/release", "{\"owner\": \"a\"}"), 400);
+        assertProblem(post(node + "/locks/res/acquire", "{\"owner\": \"a\", \"owner\": \"b\", \"ttlMs\": 10}"), 400);
         for (String operationId : List.of("", "o".repeat(129))) {
             assertProblem(post(node + "/locks/res/acquire", "{\"owner\": \"a\", \"ttlMs\": 10}",
                     headers -> headers.set(LockService.OPERATION_ID, operationId)), 400);
