@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import dev.replog.common.web.ClusterSettings;
+import dev.replog.common.web.StreamSettings;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,7 +31,8 @@ class WriteRequestParserTest {
                     new MasterProperties.Ids(1000, Duration.ofSeconds(2)), new MasterProperties.Storage("group", DataSize.ofMegabytes(64)),
                     new MasterProperties.Sync(List.of(), Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(2)),
                     new MasterProperties.Batch(3, DataSize.ofBytes(40)), new ClusterSettings(null), "",
-                    new MasterProperties.Lease("replog-master", Duration.ofSeconds(2), Duration.ofMillis(400), Duration.ofSeconds(1), true)));
+                    new MasterProperties.Lease("replog-master", Duration.ofSeconds(2), Duration.ofMillis(400), Duration.ofSeconds(1), true),
+                    new StreamSettings(Duration.ofSeconds(15))));
 
     @Test
     void wDefaultsToOne() {
