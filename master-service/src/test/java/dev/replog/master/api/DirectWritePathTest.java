@@ -75,6 +75,18 @@ class DirectWritePathTest extends MasterWebTest {
     }
 
     @Test
+    void theWriteTimerPublishesHistogramBucketsThatAddUpAcrossNodes() {
+        post("/messages", "{\"message\":\"timed\"}", headers -> { }).expectStatus().isCreated();
+
+        // recorded once the answer went out, which may be just after the client read it
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                count("replog_write_requests_seconds_bucket", "uri=\"/messages\"", "status=\"201\"", "le=\"+Inf\""))
+                .isPositive());
+        assertThat(scrape()).contains("replog_write_requests_seconds_bucket{", "le=\"0.001048576\"",
+                "replog_write_concern_wait_seconds_bucket{");
+    }
+
+    @Test
     void aBatchIsServedByTheDirectPathWithItsLocationAndIds() {
         JsonNode answer = post("/messages/batch", "{\"messages\":[\"a\",\"b\"],\"w\":\"all\"}", headers -> { })
                 .expectStatus().isCreated()
@@ -217,12 +229,16 @@ class DirectWritePathTest extends MasterWebTest {
 
     /** The value of the one Prometheus sample of {@code name} whose labels hold all of {@code labels}, else 0. */
     private double count(String name, String... labels) {
-        String scrape = web.get().uri("/actuator/prometheus").exchange().expectBody(String.class).returnResult()
-                .getResponseBody();
-        return scrape.lines()
+        return scrape().lines()
                 .filter(line -> line.startsWith(name + "{"))
                 .filter(line -> Arrays.stream(labels).allMatch(line::contains))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
+    }
+
+    /** {@code /actuator/prometheus}, read past this test's 64 KB codec limit (histogram buckets take more). */
+    private String scrape() {
+        return web.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build()
+                .get().uri("/actuator/prometheus").exchange().expectBody(String.class).returnResult().getResponseBody();
     }
 }

@@ -252,6 +252,14 @@ class SyncClusterTest {
     }
 
     @Test
+    @Order(8)
+    void actuatorInfoTellsTheVersionAndTheBuild() {
+        JsonNode info = get(cluster.url(1) + "/actuator/info");
+        assertThat(info.path("build").path("version").asString()).isNotEmpty();
+        assertThat(info.path("build").path("artifact").asString()).isEqualTo("sync-service");
+    }
+
+    @Test
     @Order(9)
     void aWipedNodeReJoinsFromItsPeersAndHandsOutNoDuplicate() {
         long before = take(cluster.url(3), "wipe", 13).block(TIMEOUT)[1];
