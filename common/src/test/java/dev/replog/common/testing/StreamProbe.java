@@ -21,8 +21,16 @@ public final class StreamProbe {
         this.http = HttpClient.create().baseUrl("http://127.0.0.1:" + port);
     }
 
-    /** The status line and headers of a new stream arrive within a second, though it has no entry to send. */
-    public void assertHeadersArriveAtOnce() {
+    /**
+     * The status line and headers of a new stream arrive within a second though it has no entry to
+     * send, and its first three comment lines, {@code :keep-alive} each, within {@code within}.
+     */
+    public void assertAnswersAtOnceAndKeepsAlive(Duration within) {
+        assertHeadersArriveAtOnce();
+        assertKeepAlives(3, within);
+    }
+
+    private void assertHeadersArriveAtOnce() {
         // the first request loads classes and connects: not part of what is measured
         http.get().uri("/actuator/health").response().block(Duration.ofSeconds(10));
         StepVerifier.create(http.get().uri("/messages/stream").response())
@@ -34,8 +42,7 @@ public final class StreamProbe {
                 .verify(Duration.ofSeconds(1));
     }
 
-    /** The stream's first {@code count} lines that are comments are {@code :keep-alive}, all within {@code within}. */
-    public void assertKeepAlives(int count, Duration within) {
+    private void assertKeepAlives(int count, Duration within) {
         StepVerifier.create(http.get().uri("/messages/stream").responseContent().asString()
                         .flatMapIterable(chunk -> chunk.lines().toList())
                         .filter(line -> line.startsWith(":"))
