@@ -84,8 +84,9 @@ class FaultsEndpointTest extends SecondaryWebTest {
             "0.5",
             "{\"delayMs\":",
             "not json",
+            "{\"down\":true,\"down\":false}",
     })
-    void anUnknownFieldOrWrongTypeIsAnswered400ProblemJsonAndChangesNothing(String body) {
+    void anUnknownFieldAWrongTypeOrAKeyGivenTwiceIsAnswered400ProblemJsonAndChangesNothing(String body) {
         put(body).expectStatus().isBadRequest()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
 

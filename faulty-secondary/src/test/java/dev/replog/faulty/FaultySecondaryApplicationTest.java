@@ -54,6 +54,15 @@ class FaultySecondaryApplicationTest extends SecondaryWebTest {
     }
 
     @Test
+    void actuatorInfoTellsItsOwnBuildNotTheSecondarys() {
+        client.get().uri("/actuator/info").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.build.version").isNotEmpty()
+                .jsonPath("$.build.artifact").isEqualTo("faulty-secondary");
+    }
+
+    @Test
     void faultsGivenAtStartUpAreInForce() {
         client.get().uri("/faults").exchange()
                 .expectStatus().isOk()

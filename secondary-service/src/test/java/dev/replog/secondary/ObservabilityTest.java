@@ -63,6 +63,15 @@ class ObservabilityTest extends SecondaryWebTest {
     }
 
     @Test
+    void actuatorInfoTellsTheVersionAndTheBuild() {
+        client.get().uri("/actuator/info").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.build.version").isNotEmpty()
+                .jsonPath("$.build.artifact").isEqualTo("secondary-service");
+    }
+
+    @Test
     void theMetricsEndpointListsTheReplicaMeters() {
         client.get().uri("/actuator/metrics/replog.secondary.acked.seq").exchange()
                 .expectStatus().isOk();

@@ -1,6 +1,7 @@
 package dev.replog.common.protocol;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * How many nodes, the master counted, must hold an entry before its write is acknowledged:
@@ -12,6 +13,9 @@ public record WriteConcern(Kind kind, int count) {
     public enum Kind { COUNT, MAJORITY, ALL }
 
     public static final WriteConcern ONE = new WriteConcern(Kind.COUNT, 1);
+
+    /** A count as {@link #toString()} writes it; nine digits at most, so that it fits an int. */
+    private static final Pattern CANONICAL_COUNT = Pattern.compile("[1-9][0-9]{0,8}");
 
     public WriteConcern {
         if (kind == Kind.COUNT && count < 1) {
@@ -35,27 +39,25 @@ public record WriteConcern(Kind kind, int count) {
     }
 
     /**
-     * Parses the textual form: a positive decimal integer, {@code majority} or {@code all}.
+     * Parses the textual form exactly as {@link #toString()} writes it: a decimal integer
+     * {@code 1..999999999} without sign, padding or leading zeros, {@code majority} or {@code all}.
+     * Any other spelling ({@code " 2"}, {@code "02"}, {@code "MAJORITY"}) is refused, never corrected:
+     * a client that sends it may mean something else, and should learn so.
      *
      * @throws IllegalArgumentException with a message fit for the caller otherwise
      */
     public static WriteConcern parse(String text) {
-        String value = text.trim().toLowerCase(Locale.ROOT);
-        if (value.equals("majority")) {
+        if (text.equals("majority")) {
             return majority();
         }
-        if (value.equals("all")) {
+        if (text.equals("all")) {
             return all();
         }
-        if (!value.matches("[0-9]{1,9}")) {
+        if (!CANONICAL_COUNT.matcher(text).matches()) {
             throw new IllegalArgumentException(
-                    "w must be an integer 1..n, \"majority\" or \"all\", was \"" + text + "\"");
+                    "w must be an integer 1..n, \"majority\" or \"all\" (exactly, without spaces), was \"" + text + "\"");
         }
-        int count = Integer.parseInt(value);
-        if (count < 1) {
-            throw new IllegalArgumentException("w must be at least 1, was " + count);
-        }
-        return nodes(count);
+        return nodes(Integer.parseInt(text));
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.replog.common.log.InMemoryLogStore;
 import dev.replog.common.protocol.Entry;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.codec.ServerSentEvent;
@@ -14,7 +15,7 @@ import reactor.test.StepVerifier;
 class LogTailTest {
 
     private final InMemoryLogStore store = new InMemoryLogStore();
-    private final LogTail tail = new LogTail(store, store::durableSeq);
+    private final LogTail tail = new LogTail(store, store::durableSeq, Duration.ofHours(1));
 
     private void append(long from, long to) {
         store.append(LongStream.rangeClosed(from, to).mapToObj(seq -> new Entry(seq, seq * 10, "m" + seq)).toList())
@@ -50,15 +51,47 @@ class LogTailTest {
     @Test
     void eventsResumeAfterTheLastEventIdAndCarryTheSeqAsTheirId() {
         append(1, 5);
-        StepVerifier.create(tail.events("3", "1").take(2))
+        StepVerifier.create(tail.events("3", "1").skip(1).take(2))
                 .assertNext(event -> assertEvent(event, 4))
                 .assertNext(event -> assertEvent(event, 5))
                 .expectComplete()
                 .verify(Duration.ofSeconds(5));
-        StepVerifier.create(tail.events(null, "2").take(1))
+        StepVerifier.create(tail.events(null, "2").skip(1).take(1))
                 .assertNext(event -> assertEvent(event, 2))
                 .expectComplete()
                 .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void eventsOpenWithAKeepAliveCommentAtOnceEvenWhenThereIsNothingToSend() {
+        StepVerifier.create(tail.events(null, null))
+                .assertNext(LogTailTest::assertKeepAlive)
+                .thenCancel()
+                .verify(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aQuietStreamCarriesAKeepAliveCommentEachIntervalAndEntriesAsTheyCome() {
+        LogTail quick = new LogTail(store, store::durableSeq, Duration.ofMillis(50));
+        StepVerifier.create(quick.events(null, null))
+                .assertNext(LogTailTest::assertKeepAlive)
+                .assertNext(LogTailTest::assertKeepAlive)
+                .assertNext(LogTailTest::assertKeepAlive)
+                .then(() -> {
+                    store.append(List.of(new Entry(1, 10, "m1"))).join();
+                    quick.advanced(1);
+                })
+                .thenConsumeWhile(event -> event.comment() != null)
+                .assertNext(event -> assertEvent(event, 1))
+                .assertNext(LogTailTest::assertKeepAlive)
+                .thenCancel()
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aKeepAliveIntervalMustBePositive() {
+        assertThatThrownBy(() -> new StreamSettings(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replog.stream.keep-alive");
     }
 
     @Test
@@ -80,6 +113,11 @@ class LogTailTest {
     void aBadStartIsABadRequest() {
         assertThatThrownBy(() -> tail.events("x", null)).isInstanceOf(BadRequestException.class);
         assertThatThrownBy(() -> tail.events(null, "-1")).isInstanceOf(BadRequestException.class);
+    }
+
+    private static void assertKeepAlive(ServerSentEvent<Entry> event) {
+        assertThat(event.comment()).isEqualTo("keep-alive");
+        assertThat(event.data()).isNull();
     }
 
     private static void assertEvent(ServerSentEvent<Entry> event, long seq) {

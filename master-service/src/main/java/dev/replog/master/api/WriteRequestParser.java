@@ -13,15 +13,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns the raw parts of {@code POST /messages} (JSON body, query parameters, headers) into a
  * {@link WriteCommand}, or a 400/413 that says exactly what is wrong. Parsed by hand from a JSON
  * tree so that wrong types ({@code "w": true}, {@code "message": 5}) are named, not coerced.
+ *
+ * <p>Input is strict: a key given twice, an unknown field, a {@code w} or {@code timeoutMs} in any
+ * spelling but the documented one ({@code " 2"}, {@code "majority "}, {@code "2"} as a string in
+ * the body, {@code ?timeoutMs=+5}) is refused, never corrected. An empty message {@code ""} is a
+ * message like any other.
  */
 @Component
 class WriteRequestParser {
@@ -33,14 +41,17 @@ class WriteRequestParser {
     private static final Set<String> BATCH_FIELDS = Set.of("messages", "w", "timeoutMs");
     private static final String SINGLE_SHAPE = "{\"message\": \"text\", \"w\": 2}";
     private static final String BATCH_SHAPE = "{\"messages\": [\"a\", \"b\"], \"w\": 2}";
+    /** A count of milliseconds as digits only: no sign, no padding, no leading zero; at most 18 (a long). */
+    private static final Pattern CANONICAL_MILLIS = Pattern.compile("0|[1-9][0-9]{0,17}");
 
-    private final JsonMapper json;
+    private final ObjectReader json;
     private final long maxMessageBytes;
     private final int maxBatchMessages;
     private final long maxBatchBytes;
 
     WriteRequestParser(JsonMapper json, MasterProperties properties) {
-        this.json = json;
+        // a key given twice has no one meaning ({"w":1,"w":3}): refused here whatever the mapper's settings
+        this.json = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
         this.maxMessageBytes = properties.maxMessageBytes().toBytes();
         // a batch takes its ids at once, so it must fit one fresh id range (see MasterProperties.Batch)
         this.maxBatchMessages = Math.min(properties.batch().maxMessages(), properties.ids().rangeSize());
@@ -204,7 +215,12 @@ class WriteRequestParser {
             return parseWriteConcern(Integer.toString(node.intValue()));
         }
         if (node.isString()) {
-            return parseWriteConcern(node.asString());
+            WriteConcern w = parseWriteConcern(node.asString());
+            if (w.kind() == WriteConcern.Kind.COUNT) {
+                throw new BadRequestException("w in the body is a JSON integer or \"majority\" or \"all\", was the string "
+                        + node + "; send " + w + " without quotes");
+            }
+            return w;
         }
         throw new BadRequestException("w must be an integer 1..n, \"majority\" or \"all\", was " + node);
     }
@@ -227,12 +243,11 @@ class WriteRequestParser {
         }
         Long fromQuery = null;
         if (queryTimeout != null) {
-            try {
-                fromQuery = checkTimeout(Long.parseLong(queryTimeout.trim()));
-            } catch (NumberFormatException e) {
-                throw new BadRequestException("timeoutMs must be an integer number of milliseconds, was \""
+            if (!CANONICAL_MILLIS.matcher(queryTimeout).matches()) {
+                throw new BadRequestException("timeoutMs must be an integer number of milliseconds (digits only), was \""
                         + queryTimeout + "\"");
             }
+            fromQuery = checkTimeout(Long.parseLong(queryTimeout));
         }
         if (fromBody != null && fromQuery != null && !fromBody.equals(fromQuery)) {
             throw new BadRequestException("timeoutMs is " + fromBody + " in the body but " + fromQuery + " in the query");

@@ -1,6 +1,7 @@
 package dev.replog.master.config;
 
 import dev.replog.common.web.ClusterSettings;
+import dev.replog.common.web.StreamSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -35,6 +36,7 @@ import org.springframework.validation.annotation.Validated;
  * @param advertisedUrl   this instance's base URL as clients reach it: the {@code Location} of redirects to it and
  *                        what it tells the secondaries; empty: {@code http://127.0.0.1:<server port>}
  * @param lease           who leads among the master instances (with the sync cluster only)
+ * @param stream          the live tail, {@code GET /messages/stream}: its keep-alive comments
  */
 @Validated
 @ConfigurationProperties(prefix = "replog")
@@ -52,7 +54,8 @@ public record MasterProperties(
         @DefaultValue @Valid Batch batch,
         @DefaultValue @NotNull ClusterSettings cluster,
         @DefaultValue("") String advertisedUrl,
-        @DefaultValue @Valid Lease lease) {
+        @DefaultValue @Valid Lease lease,
+        @DefaultValue @NotNull StreamSettings stream) {
 
     /**
      * The lease in the sync cluster that says which master instance should lead (a lock named

@@ -70,8 +70,8 @@ class LogConfiguration {
 
     /** Followers of {@code GET /messages/stream}: they see the master's durable log. */
     @Bean
-    LogTail logTail(MessageLog messages) {
-        return new LogTail(messages.store(), messages::durableSeq);
+    LogTail logTail(MessageLog messages, MasterProperties properties) {
+        return new LogTail(messages.store(), messages::durableSeq, properties.stream().keepAlive());
     }
 
     /** {@code replog.log.append} (one store write per writer turn) and {@code replog.log.fsync}. */

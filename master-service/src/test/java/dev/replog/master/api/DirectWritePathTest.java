@@ -3,6 +3,7 @@ package dev.replog.master.api;
 import dev.replog.master.MasterWebTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +11,10 @@ import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -28,6 +32,9 @@ import tools.jackson.databind.JsonNode;
         "replog.max-message-bytes=1KB"})
 @AutoConfigureWebTestClient
 class DirectWritePathTest extends MasterWebTest {
+
+    @LocalServerPort
+    int port;
 
     @BeforeEach
     void readWrite() {
@@ -68,6 +75,18 @@ class DirectWritePathTest extends MasterWebTest {
     }
 
     @Test
+    void theWriteTimerPublishesHistogramBucketsThatAddUpAcrossNodes() {
+        post("/messages", "{\"message\":\"timed\"}", headers -> { }).expectStatus().isCreated();
+
+        // recorded once the answer went out, which may be just after the client read it
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                count("replog_write_requests_seconds_bucket", "uri=\"/messages\"", "status=\"201\"", "le=\"+Inf\""))
+                .isPositive());
+        assertThat(scrape()).contains("replog_write_requests_seconds_bucket{", "le=\"0.001048576\"",
+                "replog_write_concern_wait_seconds_bucket{");
+    }
+
+    @Test
     void aBatchIsServedByTheDirectPathWithItsLocationAndIds() {
         JsonNode answer = post("/messages/batch", "{\"messages\":[\"a\",\"b\"],\"w\":\"all\"}", headers -> { })
                 .expectStatus().isCreated()
@@ -93,6 +112,46 @@ class DirectWritePathTest extends MasterWebTest {
         assertThat(direct.path("detail").asString()).startsWith("malformed JSON");
         assertThat(direct.path("instance").asString()).isEqualTo("/messages");
         assertThat(direct.path("type").asString()).isEqualTo("https://replog.dev/problems/bad-request");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "/messages|{\"message\":\"a\",\"w\":1,\"w\":3}|Duplicate Object property \"w\"",
+            "/messages|{\"message\":\"a\",\"message\":\"b\"}|Duplicate Object property \"message\"",
+            "/messages/batch|{\"messages\":[\"a\"],\"messages\":[\"b\"]}|Duplicate Object property \"messages\"",
+    })
+    void aKeyGivenTwiceIsA400ProblemOnBothPathsAndAppendsNothing(String path, String body, String detail) {
+        long before = lastSeq();
+        // a doubled parameter makes the direct path hand the request to the controller
+        for (String uri : List.of(path, path + "?timeoutMs=1000&timeoutMs=1000")) {
+            assertBadRequest(uri, body, detail);
+        }
+        assertThat(lastSeq()).isEqualTo(before);
+    }
+
+    @ParameterizedTest(name = "{0} {1} ?{2}")
+    @CsvSource(delimiter = '|', value = {
+            "/messages|{\"message\":\"a\",\"w\":\" 1\"}||was \" 1\"",
+            "/messages|{\"message\":\"a\",\"w\":\"majority \"}||was \"majority \"",
+            "/messages|{\"message\":\"a\",\"w\":\"1\"}||send 1 without quotes",
+            "/messages|{\"message\":\"a\"}|w=%201|was \" 1\"",
+            "/messages/batch|{\"messages\":[\"a\"]}|w=ALL|was \"ALL\"",
+            "/messages|{\"message\":\"a\"}|timeoutMs=%2B500|was \"+500\"",
+    })
+    void aPaddedOrOtherwiseNonCanonicalWOrTimeoutIsA400ProblemAndAppendsNothing(String path, String body, String query,
+            String detail) {
+        long before = lastSeq();
+        assertBadRequest(path + (query == null ? "" : "?" + query), body, detail);
+        assertThat(lastSeq()).isEqualTo(before);
+    }
+
+    @Test
+    void anEmptyMessageIsAMessage() {
+        long seq = post("/messages", "{\"message\":\"\"}", headers -> { })
+                .expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody().path("seq").asLong();
+        web.get().uri("/messages/" + seq).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.message").isEqualTo("");
     }
 
     @Test
@@ -148,6 +207,17 @@ class DirectWritePathTest extends MasterWebTest {
                 .expectBody().jsonPath("$.seq").isEqualTo(first.path("seq").asLong());
     }
 
+    /** Posts {@code body} to {@code uri} as sent (already percent-encoded, not a template): a 400 problem saying {@code detail}. */
+    private void assertBadRequest(String uri, String body, String detail) {
+        JsonNode problem = web.post().uri(URI.create("http://127.0.0.1:" + port + uri))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(problem.path("type").asString()).isEqualTo("https://replog.dev/problems/bad-request");
+        assertThat(problem.path("detail").asString()).as(uri).contains(detail);
+    }
+
     private WebTestClient.ResponseSpec post(String uri, String body, Consumer<HttpHeaders> headers) {
         return web.post().uri(uri).contentType(MediaType.APPLICATION_JSON).headers(headers).bodyValue(body).exchange();
     }
@@ -159,12 +229,16 @@ class DirectWritePathTest extends MasterWebTest {
 
     /** The value of the one Prometheus sample of {@code name} whose labels hold all of {@code labels}, else 0. */
     private double count(String name, String... labels) {
-        String scrape = web.get().uri("/actuator/prometheus").exchange().expectBody(String.class).returnResult()
-                .getResponseBody();
-        return scrape.lines()
+        return scrape().lines()
                 .filter(line -> line.startsWith(name + "{"))
                 .filter(line -> Arrays.stream(labels).allMatch(line::contains))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
+    }
+
+    /** {@code /actuator/prometheus}, read past this test's 64 KB codec limit (histogram buckets take more). */
+    private String scrape() {
+        return web.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build()
+                .get().uri("/actuator/prometheus").exchange().expectBody(String.class).returnResult().getResponseBody();
     }
 }

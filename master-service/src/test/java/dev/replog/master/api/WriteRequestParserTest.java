@@ -14,8 +14,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import dev.replog.common.web.ClusterSettings;
+import dev.replog.common.web.StreamSettings;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,7 +31,8 @@ class WriteRequestParserTest {
                     new MasterProperties.Ids(1000, Duration.ofSeconds(2)), new MasterProperties.Storage("group", DataSize.ofMegabytes(64)),
                     new MasterProperties.Sync(List.of(), Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(2)),
                     new MasterProperties.Batch(3, DataSize.ofBytes(40)), new ClusterSettings(null), "",
-                    new MasterProperties.Lease("replog-master", Duration.ofSeconds(2), Duration.ofMillis(400), Duration.ofSeconds(1), true)));
+                    new MasterProperties.Lease("replog-master", Duration.ofSeconds(2), Duration.ofMillis(400), Duration.ofSeconds(1), true),
+                    new StreamSettings(Duration.ofSeconds(15))));
 
     @Test
     void wDefaultsToOne() {
@@ -69,6 +72,61 @@ class WriteRequestParserTest {
     })
     void malformedBodiesAreBadRequests(String body) {
         assertThatThrownBy(() -> parser.parse(body, null, null, null)).isInstanceOf(BadRequestException.class);
+    }
+
+    @ParameterizedTest(name = "{0} is refused: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"message\":\"a\",\"w\":1,\"w\":3}|Duplicate Object property \"w\"",
+            "{\"message\":\"a\",\"message\":\"b\"}|Duplicate Object property \"message\"",
+            "{\"message\":\"a\",\"timeoutMs\":5,\"timeoutMs\":5}|Duplicate Object property \"timeoutMs\"",
+            "{\"message\":\"a\",\"w\":\" 2\"}|was \" 2\"",
+            "{\"message\":\"a\",\"w\":\"majority \"}|was \"majority \"",
+            "{\"message\":\"a\",\"w\":\"MAJORITY\"}|was \"MAJORITY\"",
+            "{\"message\":\"a\",\"w\":\"02\"}|was \"02\"",
+            "{\"message\":\"a\",\"w\":\"2\"}|send 2 without quotes",
+    })
+    void aDuplicatedKeyOrANonCanonicalWIsRefusedNotCorrected(String body, String detail) {
+        assertThatThrownBy(() -> parser.parse(body, null, null, null))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining(detail);
+    }
+
+    @Test
+    void aDuplicatedKeyInABatchIsRefused() {
+        assertThatThrownBy(() -> parser.parseBatch("{\"messages\":[\"a\"],\"messages\":[\"b\"]}", null, null, null))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("Duplicate Object property \"messages\"");
+        assertThatThrownBy(() -> parser.parseBatch("{\"messages\":[\"a\"],\"w\":1,\"w\":1}", null, null, null))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("\"w\"");
+    }
+
+    @ParameterizedTest(name = "?w={0} is refused")
+    @ValueSource(strings = {" 2", "2 ", "02", "+2", "majority ", " all", "All", ""})
+    void aNonCanonicalWInTheQueryIsRefused(String w) {
+        assertThatThrownBy(() -> parser.parse("{\"message\":\"a\"}", w, null, null))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("was \"" + w + "\"");
+        assertThatThrownBy(() -> parser.parseBatch("{\"messages\":[\"a\"]}", w, null, null))
+                .isInstanceOf(BadRequestException.class);
+    }
+
+    @ParameterizedTest(name = "?timeoutMs={0} is refused")
+    @ValueSource(strings = {" 5", "5 ", "+5", "05", "-5", "5.0", "1e3", "", "99999999999999999999"})
+    void aNonCanonicalTimeoutInTheQueryIsRefused(String timeoutMs) {
+        assertThatThrownBy(() -> parser.parse("{\"message\":\"a\"}", null, timeoutMs, null))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("timeoutMs");
+    }
+
+    @Test
+    void theDocumentedSpellingsOfWAndTimeoutAreTaken() {
+        assertThat(parser.parse("{\"message\":\"a\",\"w\":\"majority\"}", "majority", "5", null).w())
+                .isEqualTo(WriteConcern.majority());
+        assertThat(parser.parse("{\"message\":\"a\",\"w\":\"all\"}", null, null, null).w()).isEqualTo(WriteConcern.all());
+        assertThat(parser.parse("{\"message\":\"a\",\"w\":3,\"timeoutMs\":3600000}", "3", "3600000", null).timeout())
+                .isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void anEmptyMessageIsAMessage() {
+        assertThat(parser.parse("{\"message\":\"\"}", null, null, null).message()).isEmpty();
+        assertThat(parser.parseBatch("{\"messages\":[\"\",\"a\"]}", null, null, null).messages()).containsExactly("", "a");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.replog.secondary.config;
 
 import dev.replog.common.log.FsyncMode;
 import dev.replog.common.web.ClusterSettings;
+import dev.replog.common.web.StreamSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -27,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param cluster         the cluster secret ({@code replog.cluster.secret}) that {@code /replication/**}
  *                        requires when set
  * @param sync            the sync-service cluster, where a node that lost its epoch learns the newest
+ * @param stream          the live tail, {@code GET /messages/stream}: its keep-alive comments
  */
 @ConfigurationProperties(prefix = "replog")
 @Validated
@@ -37,7 +39,8 @@ public record SecondaryProperties(
         @DefaultValue @NotNull @Valid Replication replication,
         @DefaultValue @NotNull @Valid Storage storage,
         @DefaultValue @NotNull ClusterSettings cluster,
-        @DefaultValue @NotNull @Valid Sync sync) {
+        @DefaultValue @NotNull @Valid Sync sync,
+        @DefaultValue @NotNull StreamSettings stream) {
 
     public SecondaryProperties {
         if (maxMessageBytes != null && maxMessageBytes.toBytes() < 1) {

@@ -54,7 +54,7 @@ class StorageConfiguration {
 
     /** Followers of {@code GET /messages/stream}: they see the durable contiguous prefix. */
     @Bean
-    LogTail logTail(LogStore store) {
-        return new LogTail(store, store::durableSeq);
+    LogTail logTail(LogStore store, SecondaryProperties properties) {
+        return new LogTail(store, store::durableSeq, properties.stream().keepAlive());
     }
 }

@@ -2,6 +2,7 @@ package dev.replog.secondary.replication;
 
 import static dev.replog.secondary.replication.Batches.batch;
 import static dev.replog.secondary.replication.Batches.entries;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replog.common.protocol.AppendResponse;
 import dev.replog.common.protocol.Entry;
@@ -59,13 +60,28 @@ class BadInputTest extends SecondaryWebTest {
                     + "{\"seq\":3,\"id\":31,\"message\":\"repeated seq\"}]}",
     })
     void aMalformedAppendIsAnswered400ProblemJson(String body) {
-        client.post().uri(ReplicationPaths.APPEND)
+        appendRefused(body).jsonPath("$.status").isEqualTo(400).jsonPath("$.title").exists();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "{\"epoch\":1,\"epoch\":1,\"prevSeq\":2,\"prevId\":20,\"entries\":[]}",
+            "{\"epoch\":1,\"prevSeq\":2,\"prevId\":20,\"entries\":[{\"seq\":3,\"id\":30,\"message\":\"a\",\"message\":\"b\"}]}",
+    })
+    void anAppendWithAKeyGivenTwiceIsAnswered400ProblemJsonSayingSo(String body) {
+        appendRefused(body).jsonPath("$.detail").value(detail -> assertThat((String) detail)
+                .contains("Duplicate Object property"));
+    }
+
+    /** The body of the 400 problem+json answer to an append of {@code body}. */
+    private WebTestClient.BodyContentSpec appendRefused(String body) {
+        return client.post().uri(ReplicationPaths.APPEND)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body)
                 .exchange()
                 .expectStatus().isBadRequest()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody().jsonPath("$.status").isEqualTo(400).jsonPath("$.title").exists();
+                .expectBody();
     }
 
     @Test

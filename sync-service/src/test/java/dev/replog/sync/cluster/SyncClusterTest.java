@@ -70,11 +70,13 @@ class SyncClusterTest {
         assertProblem(post(node + "/sequences/bad/ranges", "{\"size\": \"many\"}"), 400);
         assertProblem(post(node + "/sequences/bad/ranges", "{}"), 400);
         assertProblem(post(node + "/sequences/bad/ranges", "{\"size\": "), 400);
+        assertProblem(post(node + "/sequences/bad/ranges", "{\"size\": 1, \"size\": 1000}"), 400);
         assertProblem(post(node + "/locks/res/acquire", "{\"ttlMs\": 1000}"), 400);
         assertProblem(post(node + "/locks/res/acquire", "{\"owner\": \"a\", \"ttlMs\": 0}"), 400);
         assertProblem(post(node + "/locks/res/acquire", "{\"owner\": \"a\", \"ttlMs\": 10, \"waitMs\": -1}"), 400);
         assertProblem(post(node + "/locks/r!s/acquire", "{\"owner\": \"a\", \"ttlMs\": 10}"), 400);
         assertProblem(post(node + "/locks/res/release", "{\"owner\": \"a\"}"), 400);
+        assertProblem(post(node + "/locks/res/acquire", "{\"owner\": \"a\", \"owner\": \"b\", \"ttlMs\": 10}"), 400);
         for (String operationId : List.of("", "o".repeat(129))) {
             assertProblem(post(node + "/locks/res/acquire", "{\"owner\": \"a\", \"ttlMs\": 10}",
                     headers -> headers.set(LockService.OPERATION_ID, operationId)), 400);
@@ -247,6 +249,14 @@ class SyncClusterTest {
         assertThat(metric(proposer, "replog_sync_round_latency_seconds_count")).isPositive();
         assertThat(scrape(proposer)).contains("replog_sync_retries_total", "replog_sync_round_changes_count",
                 "replog_sync_rounds_total{node=\"sync-" + seqNode + "\",outcome=\"conflict\"}");
+    }
+
+    @Test
+    @Order(8)
+    void actuatorInfoTellsTheVersionAndTheBuild() {
+        JsonNode info = get(cluster.url(1) + "/actuator/info");
+        assertThat(info.path("build").path("version").asString()).isNotEmpty();
+        assertThat(info.path("build").path("artifact").asString()).isEqualTo("sync-service");
     }
 
     @Test
