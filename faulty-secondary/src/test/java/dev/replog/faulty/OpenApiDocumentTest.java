@@ -18,6 +18,8 @@ import tools.jackson.databind.JsonNode;
  * target/openapi/faulty-secondary.json for the lint in .ci/run.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // a context of its own: one with the same properties would share a data dir JUnit deletes after its class
+        "test.context=openapi-document",
         "server.address=127.0.0.1", "spring.reactor.netty.shutdown-quiet-period=0s"})
 @AutoConfigureWebTestClient
 class OpenApiDocumentTest extends SecondaryWebTest {

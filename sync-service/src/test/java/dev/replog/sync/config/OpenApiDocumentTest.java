@@ -25,6 +25,8 @@ import tools.jackson.databind.JsonNode;
  * target/openapi/sync-service.json for the lint in .ci/run.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // a context of its own: one with the same properties would share a data dir JUnit deletes after its class
+        "test.context=openapi-document",
         "server.address=127.0.0.1", "replog.node-name=sync-under-test", "replog.sync.node-id=1",
         // nothing listens on port 9 (discard): the node stays out of any quorum, which the document does not need
         "replog.sync.peers=http://127.0.0.1:9,http://127.0.0.1:9/b,http://127.0.0.1:9/c",
