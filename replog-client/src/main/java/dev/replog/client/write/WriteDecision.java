@@ -72,6 +72,8 @@ final class WriteDecision {
             case 404, 405 -> new Step.Retry(true, Duration.ZERO, new UnavailableException(status, "Not a master",
                     node + " does not take writes: " + problem.detail(), maybeAppended, null));
             case 503 -> unavailable(problem, answer, maybeAppended);
+            // the master's disk is full: nothing was appended, and a retry now would meet the same disk
+            case 507 -> new Step.Fail(new ReplogException(status, problem.title(), problem.detail(), maybeAppended));
             case 504 -> new Step.Retry(false, null, new WriteTimeoutException(504, problem.detail(),
                     problem.number("seq", -1), (int) problem.number("acks", -1), (int) problem.number("w", -1), null));
             default -> status >= 500
