@@ -20,6 +20,7 @@ import dev.replog.client.write.WriteConcern;
 import dev.replog.client.write.WriteListener;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -131,7 +132,7 @@ public final class ReplogClient implements AutoCloseable {
      */
     public CompletableFuture<BatchResult> appendBatch(List<String> messages, WriteConcern w, Duration timeout,
             String idempotencyKey) {
-        return writer.appendBatch(List.copyOf(messages), w, timeout, key(idempotencyKey)).toFuture();
+        return writer.appendBatch(new ArrayList<>(messages), w, timeout, key(idempotencyKey)).toFuture();
     }
 
     /** The client's producer, made on first use from the builder's producer settings; closed with the client. */

@@ -1,5 +1,6 @@
 package dev.replog.client.write;
 
+import dev.replog.client.error.BadInputException;
 import dev.replog.client.error.ReplogException;
 import dev.replog.client.error.UnavailableException;
 import dev.replog.client.http.Answer;
@@ -72,12 +73,23 @@ public final class MasterWriter {
      * @param key     the {@code Idempotency-Key} every attempt carries
      */
     public Mono<AppendResult> append(String message, WriteConcern w, Duration timeout, String key) {
+        if (message == null || w == null) {
+            BadInputException missing = new BadInputException(400, "Bad request", "message and w are required");
+            listener.failed(1, missing);
+            return Mono.error(missing);
+        }
         return write(MESSAGES, timeoutMs -> body("message", message, w, timeoutMs), key, timeout, 1)
                 .map(answer -> Json.read(answer.body(), AppendResult.class));
     }
 
     /** Appends {@code messages} as consecutive entries, as {@link #append} does one. */
     public Mono<BatchResult> appendBatch(List<String> messages, WriteConcern w, Duration timeout, String key) {
+        if (messages.isEmpty() || messages.contains(null) || w == null) {
+            BadInputException missing = new BadInputException(400, "Bad request",
+                    "a batch needs at least one message, no null message, and w");
+            listener.failed(messages.size(), missing);
+            return Mono.error(missing);
+        }
         return write(BATCH, timeoutMs -> body("messages", messages, w, timeoutMs), key, timeout, messages.size())
                 .map(answer -> Json.read(answer.body(), BatchResult.class));
     }
