@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Finds the active master through {@code GET /health}: the last known master first, then every
  * other node. A node's {@code "activeMaster": {"url", "epoch"}} is followed when present (never
- * required: a master that does not show it names itself by answering with its {@code mode}).
+ * required: a master that does not show it names itself by answering with its {@code mode}; one
+ * whose {@code role} is not ACTIVE, or whose mode is STANDBY, is not the active master).
  * What it finds becomes the writer's first choice.
  */
 public final class MasterProbe {
@@ -66,6 +67,11 @@ public final class MasterProbe {
             }
         }
         String mode = health.path("mode").asString("");
-        return mode.isEmpty() ? Mono.empty() : Mono.just(new ActiveMaster(node, health.path("epoch").asLong(epoch), mode));
+        String role = health.path("role").asString("ACTIVE");
+        // a standby or deposed master shows a mode too, but takes no writes
+        if (mode.isEmpty() || "STANDBY".equals(mode) || !"ACTIVE".equals(role)) {
+            return Mono.empty();
+        }
+        return Mono.just(new ActiveMaster(node, health.path("epoch").asLong(epoch), mode));
     }
 }

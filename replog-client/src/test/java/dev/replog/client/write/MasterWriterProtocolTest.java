@@ -146,6 +146,18 @@ class MasterWriterProtocolTest {
         }
     }
 
+    @Test
+    void aStandbyThatKnowsNoActiveMasterIsNotTakenForOne() {
+        try (FakeNode standby = new FakeNode(request -> Reply.json(200,
+                "{\"mode\":\"STANDBY\",\"role\":\"STANDBY\",\"epoch\":0}"));
+             FakeNode master = new FakeNode(request -> Reply.json(200,
+                     "{\"mode\":\"READ_ONLY\",\"role\":\"ACTIVE\",\"epoch\":5}"));
+             ReplogClient client = client(standby.url().toString(), master.url().toString())) {
+
+            assertThat(client.activeMaster().join()).isEqualTo(new ActiveMaster(master.url(), 5, "READ_ONLY"));
+        }
+    }
+
     private static ReplogClient client(String... nodes) {
         return ReplogClient.builder().nodes(List.of(nodes)).connectTimeout(Duration.ofMillis(500))
                 .requestTimeout(Duration.ofSeconds(5)).deliveryTimeout(Duration.ofSeconds(10)).build();
