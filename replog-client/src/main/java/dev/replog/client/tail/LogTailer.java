@@ -9,19 +9,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
 import reactor.util.retry.Retry;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Follows the log over {@code GET /messages/stream} from any node, and moves to the next node when
  * the one it reads from dies, ends the stream, or stays silent longer than the idle timeout: it
  * asks the next node for the entries after the last one delivered, and drops any it sees again, so
- * every entry is delivered once, in order.
+ * every entry is delivered once, in order. A standby or deposed master is passed over: the log it
+ * holds is its own, not the cluster's.
  */
 public final class LogTailer {
 
     private static final Duration MIN_BACKOFF = Duration.ofMillis(50);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
 
     private final Transport transport;
     private final List<URI> nodes;
@@ -61,6 +65,32 @@ public final class LogTailer {
 
     /** The entries one connection delivers: repeats dropped, a gap ends it. */
     private Flux<Entry> connection(URI node, TailCursor cursor) {
+        return followable(node).flatMapMany(yes -> yes ? stream(node, cursor)
+                : Flux.error(new IllegalStateException(node + " is a standby or deposed master: reading elsewhere")));
+    }
+
+    /**
+     * False for a master instance that is not the active one (its {@code /health} shows mode STANDBY
+     * or a role other than ACTIVE): its own log is not the cluster's. Any other answer, or none,
+     * lets the stream decide.
+     */
+    private Mono<Boolean> followable(URI node) {
+        return transport.get(node, "/health", HEALTH_TIMEOUT)
+                .map(answer -> {
+                    if (answer.status() != 200) {
+                        return true;
+                    }
+                    JsonNode health = Json.tree(answer.body());
+                    String role = health.path("role").asString("ACTIVE");
+                    boolean inactiveMaster = !health.path("mode").isMissingNode()
+                            && ("STANDBY".equals(health.path("mode").asString("")) || "STANDBY".equals(role)
+                                    || "DEPOSED".equals(role));
+                    return !inactiveMaster;
+                })
+                .onErrorReturn(true);
+    }
+
+    private Flux<Entry> stream(URI node, TailCursor cursor) {
         SseDecoder decoder = new SseDecoder();
         return transport.stream(node, "/messages/stream?from=" + (cursor.last() + 1),
                         Map.of("Accept", "text/event-stream"))
