@@ -4,13 +4,13 @@ import dev.replog.client.error.BadInputException;
 import dev.replog.client.error.ReplogException;
 import dev.replog.client.error.UnavailableException;
 import dev.replog.client.http.Answer;
+import dev.replog.client.http.Backoff;
 import dev.replog.client.http.Problem;
 import dev.replog.client.http.Transport;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
 
@@ -79,7 +79,7 @@ public final class SyncCaller {
                                             !Transport.notSent(error), error);
                             // the next caller starts at the next node too, until one answers
                             preferred.compareAndSet(index, index + 1);
-                            Duration pause = (tries + 1) % nodes.size() == 0 ? backoff(tries / nodes.size())
+                            Duration pause = (tries + 1) % nodes.size() == 0 ? Backoff.jittered(tries / nodes.size(), MIN_BACKOFF, MAX_BACKOFF)
                                     : Duration.ZERO;
                             if (System.nanoTime() + pause.toNanos() >= deadline) {
                                 return Mono.error(failure);
@@ -99,10 +99,5 @@ public final class SyncCaller {
         return answer.status() == 400 || answer.status() == 413 || answer.status() == 415
                 ? new BadInputException(answer.status(), problem.title(), problem.detail())
                 : new ReplogException(answer.status(), problem.title(), problem.detail(), false);
-    }
-
-    private static Duration backoff(int round) {
-        long ceiling = Math.min(MAX_BACKOFF.toMillis(), MIN_BACKOFF.toMillis() << Math.min(round, 10));
-        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
     }
 }

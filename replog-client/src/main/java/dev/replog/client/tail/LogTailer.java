@@ -1,6 +1,7 @@
 package dev.replog.client.tail;
 
 import dev.replog.client.http.Json;
+import dev.replog.client.http.NodeHealth;
 import dev.replog.client.http.Transport;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
 import reactor.util.retry.Retry;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Follows the log over {@code GET /messages/stream} from any node, and moves to the next node when
@@ -71,22 +71,12 @@ public final class LogTailer {
 
     /**
      * False for a master instance that is not the active one (its {@code /health} shows mode STANDBY
-     * or a role other than ACTIVE): its own log is not the cluster's. Any other answer, or none,
+     * or its role STANDBY or DEPOSED): its own log is not the cluster's. Any other answer, or none,
      * lets the stream decide.
      */
     private Mono<Boolean> followable(URI node) {
         return transport.get(node, "/health", HEALTH_TIMEOUT)
-                .map(answer -> {
-                    if (answer.status() != 200) {
-                        return true;
-                    }
-                    JsonNode health = Json.tree(answer.body());
-                    String role = health.path("role").asString("ACTIVE");
-                    boolean inactiveMaster = !health.path("mode").isMissingNode()
-                            && ("STANDBY".equals(health.path("mode").asString("")) || "STANDBY".equals(role)
-                                    || "DEPOSED".equals(role));
-                    return !inactiveMaster;
-                })
+                .map(answer -> answer.status() != 200 || !NodeHealth.inactiveMaster(Json.tree(answer.body())))
                 .onErrorReturn(true);
     }
 

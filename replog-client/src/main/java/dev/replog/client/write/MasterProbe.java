@@ -3,6 +3,7 @@ package dev.replog.client.write;
 import dev.replog.client.error.UnavailableException;
 import dev.replog.client.http.Answer;
 import dev.replog.client.http.Json;
+import dev.replog.client.http.NodeHealth;
 import dev.replog.client.http.Nodes;
 import dev.replog.client.http.Transport;
 import java.net.URI;
@@ -17,7 +18,7 @@ import tools.jackson.databind.JsonNode;
  * Finds the active master through {@code GET /health}: the last known master first, then every
  * other node. A node's {@code "activeMaster": {"url", "epoch"}} is followed when present (never
  * required: a master that does not show it names itself by answering with its {@code mode}; one
- * whose {@code role} is not ACTIVE, or whose mode is STANDBY, is not the active master).
+ * whose mode is STANDBY or whose {@code role} is STANDBY or DEPOSED is not the active master).
  * What it finds becomes the writer's first choice.
  */
 public final class MasterProbe {
@@ -67,9 +68,8 @@ public final class MasterProbe {
             }
         }
         String mode = health.path("mode").asString("");
-        String role = health.path("role").asString("ACTIVE");
         // a standby or deposed master shows a mode too, but takes no writes
-        if (mode.isEmpty() || "STANDBY".equals(mode) || !"ACTIVE".equals(role)) {
+        if (mode.isEmpty() || NodeHealth.inactiveMaster(health)) {
             return Mono.empty();
         }
         return Mono.just(new ActiveMaster(node, health.path("epoch").asLong(epoch), mode));

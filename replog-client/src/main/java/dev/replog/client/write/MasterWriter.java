@@ -4,6 +4,7 @@ import dev.replog.client.error.BadInputException;
 import dev.replog.client.error.ReplogException;
 import dev.replog.client.error.UnavailableException;
 import dev.replog.client.http.Answer;
+import dev.replog.client.http.Backoff;
 import dev.replog.client.http.Json;
 import dev.replog.client.http.Transport;
 import java.net.URI;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 import reactor.core.publisher.Mono;
@@ -174,10 +174,7 @@ public final class MasterWriter {
     }
 
     private static Duration backoff(Attempts attempts) {
-        int step = Math.min(attempts.backoffs++, 10);
-        long ceiling = Math.min(MAX_BACKOFF.toMillis(), MIN_BACKOFF.toMillis() << step);
-        // jittered, so that clients retrying after one event do not come back in lockstep
-        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+        return Backoff.jittered(attempts.backoffs++, MIN_BACKOFF, MAX_BACKOFF);
     }
 
     /** The state of one write across its attempts (touched by one attempt at a time). */

@@ -23,7 +23,7 @@ import java.time.Duration;
  *
  * <ul>
  *   <li>2xx: done. 307/308 with a {@code Location}: the active master is there; follow it.</li>
- *   <li>503 "No master": a takeover is running; wait {@code Retry-After} and ask again.</li>
+ *   <li>503 "No master": a takeover is running; wait {@code Retry-After} and ask the next node.</li>
  *   <li>503 "Superseded", "Log store failed": this master will take no more writes; try the next node.</li>
  *   <li>503 read-only, recovering, no permanent ids, a failed log write: the master recovers by
  *       itself; back off and ask it again.</li>
@@ -85,7 +85,8 @@ final class WriteDecision {
 
     private static Step unavailable(Problem problem, Answer answer, boolean maybeAppended) {
         return switch (problem.title()) {
-            case "No master" -> new Step.Retry(false, retryAfter(answer.header("retry-after")),
+            // the node may only not have heard of the new master yet: after the pause, ask the next one
+            case "No master" -> new Step.Retry(true, retryAfter(answer.header("retry-after")),
                     new NoMasterException(problem.detail(), maybeAppended));
             case "Superseded" -> {
                 // with a seq, the write was appended on the old master and waited there: indefinite

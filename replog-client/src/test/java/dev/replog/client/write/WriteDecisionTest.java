@@ -47,11 +47,11 @@ class WriteDecisionTest {
     }
 
     @Test
-    void noMasterWaitsForRetryAfterAndAsksTheSameNodeAgain() {
+    void noMasterWaitsForRetryAfterThenAsksTheNextNode() {
         Step step = decide(answer(503, problem("No master", ""), "retry-after", "3"), false);
 
         assertThat(step).isInstanceOfSatisfying(Step.Retry.class, retry -> {
-            assertThat(retry.nextNode()).isFalse();
+            assertThat(retry.nextNode()).isTrue();
             assertThat(retry.delay()).isEqualTo(Duration.ofSeconds(3));
             assertThat(retry.failure()).isInstanceOf(NoMasterException.class);
             assertThat(retry.failure().indefinite()).isFalse();
