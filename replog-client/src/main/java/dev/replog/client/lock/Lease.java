@@ -44,8 +44,17 @@ public final class Lease implements AutoCloseable {
     }
 
     Lease start() {
-        scheduleRenewal(ttl.dividedBy(3));
+        scheduleRenewal(renewalDelay(expiresAtNanos - ttl.toNanos()));
         return this;
+    }
+
+    /**
+     * The pause until a third of the ttl after {@code sentAtNanos}: renewals are timed from when the
+     * last successful request was sent, as the lease is, so a slow answer does not push the next
+     * renewal past the lease's end.
+     */
+    private Duration renewalDelay(long sentAtNanos) {
+        return Duration.ofNanos(Math.max(0, sentAtNanos + ttl.dividedBy(3).toNanos() - System.nanoTime()));
     }
 
     /** The lock's name. */
@@ -127,7 +136,7 @@ public final class Lease implements AutoCloseable {
                 return;
             }
             expiresAtNanos = sentAt + ttl.toNanos();
-            scheduleRenewal(ttl.dividedBy(3));
+            scheduleRenewal(renewalDelay(sentAt));
         }, error -> {
             if (error instanceof LockHeldException || System.nanoTime() >= expiresAtNanos) {
                 lose();

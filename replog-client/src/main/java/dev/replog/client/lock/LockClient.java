@@ -81,7 +81,10 @@ public final class LockClient {
 
     /** Releases the lease {@code token} of {@code owner}: true, or false when it had already passed. */
     Mono<Boolean> release(String name, String owner, long token) {
-        byte[] body = Json.write(Map.of("owner", owner, "token", token));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("owner", owner);
+        fields.put("token", token);
+        byte[] body = Json.write(fields);
         return sync.post("/locks/" + name + "/release", body, Map.of(), Duration.ZERO)
                 .flatMap(answer -> answer.ok() ? Mono.just(true)
                         : answer.status() == 409 ? Mono.just(false) : Mono.error(SyncCaller.refused(answer)));
