@@ -206,7 +206,10 @@ class ReplogClientIT {
             // for twice the ttl: only renewals keep the first lease, and the waiter gets nothing meanwhile
             await("the first lease to stay held and the waiter to wait").during(ttl.multipliedBy(2))
                     .atMost(ttl.multipliedBy(2).plusSeconds(5))
-                    .until(() -> held.isHeld() && !waiting.isDone());
+                    .untilAsserted(() -> {
+                        assertThat(held.isHeld()).as("the first lease, renewed past its ttl: %s", held).isTrue();
+                        assertThat(waiting).as("the waiter, while the first client holds the lock").isNotDone();
+                    });
 
             assertThat(held.release().join()).isTrue();
             Lease next = waiting.get(30, TimeUnit.SECONDS);

@@ -123,6 +123,7 @@ public final class Lease implements AutoCloseable {
             return;
         }
         long sentAt = System.nanoTime();
+        // a renewal is retried on other nodes only while the lease lasts
         locks.request(name, owner, ttl, Duration.ZERO, Duration.ofNanos(left)).subscribe(grant -> {
             if (released) {
                 // a renewal that reached the node after the release may have granted the lock anew

@@ -59,7 +59,11 @@ public final class SyncCaller {
         return post(path, json, headers, extraTime, retryTimeout.plus(extraTime));
     }
 
-    /** As {@link #post(String, byte[], Map, Duration)}, retried for {@code retryFor} at most. */
+    /**
+     * As {@link #post(String, byte[], Map, Duration)}, retried for {@code retryFor} at most, each
+     * attempt bounded by the time left too: a node that holds a request past the caller's deadline
+     * (a lease's end) must not keep it from the other nodes.
+     */
     public Mono<Answer> post(String path, byte[] json, Map<String, String> headers, Duration extraTime,
             Duration retryFor) {
         return Mono.defer(() -> attempt(path, json, headers, extraTime, System.nanoTime() + retryFor.toNanos(), 0));
@@ -69,7 +73,9 @@ public final class SyncCaller {
             long deadline, int tries) {
         int index = preferred.get();
         URI node = nodes.get(Math.floorMod(index, nodes.size()));
-        return transport.post(node, path, json, headers, requestTimeout.plus(extraTime))
+        long left = Math.max(Duration.ofMillis(1).toNanos(), deadline - System.nanoTime());
+        Duration attemptTimeout = Duration.ofNanos(Math.min(requestTimeout.plus(extraTime).toNanos(), left));
+        return transport.post(node, path, json, headers, attemptTimeout)
                 .flatMap(answer -> answer.status() < 500 ? Mono.just(answer)
                         : Mono.error(unavailable(Problem.of(answer), null)))
                 .onErrorResume(error -> !(error instanceof ReplogException) || error instanceof UnavailableException,
