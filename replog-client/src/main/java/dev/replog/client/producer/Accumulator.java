@@ -1,0 +1,105 @@
+package dev.replog.client.producer;
+
+import dev.replog.client.write.AppendResult;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Gathers messages into batches (Kafka's RecordAccumulator, for one log). A batch closes when it is
+ * full (by count or bytes); the open batch becomes ready when its first message has waited the
+ * linger, or at once when a flush asks for it. Thread-safe; time is passed in, so the rules are
+ * tested without a clock.
+ */
+final class Accumulator {
+
+    private final int batchSize;
+    private final long maxBatchBytes;
+    private final long lingerNanos;
+    private final int bufferedLimit;
+    private final Deque<Batch> closed = new ArrayDeque<>();
+    private Batch open;
+    private int buffered;
+    private boolean flushing;
+
+    Accumulator(int batchSize, long maxBatchBytes, long lingerNanos, int bufferedLimit) {
+        this.batchSize = batchSize;
+        this.maxBatchBytes = maxBatchBytes;
+        this.lingerNanos = lingerNanos;
+        this.bufferedLimit = bufferedLimit;
+    }
+
+    /** What {@link #add} did: whether the message was taken, and whether it opened a new batch. */
+    enum Added { OPENED_BATCH, JOINED_BATCH, BUFFER_FULL }
+
+    /**
+     * Adds a message of {@code bytes} UTF-8 bytes to the open batch, closing it first if the message
+     * would not fit (a message alone in a batch always fits).
+     */
+    synchronized Added add(String message, long bytes, CompletableFuture<AppendResult> future, long nowNanos) {
+        if (buffered >= bufferedLimit) {
+            return Added.BUFFER_FULL;
+        }
+        if (open != null && (open.size() >= batchSize || open.bytes() + bytes > maxBatchBytes)) {
+            closed.add(open);
+            open = null;
+        }
+        Added added = Added.JOINED_BATCH;
+        if (open == null) {
+            open = new Batch(nowNanos);
+            added = Added.OPENED_BATCH;
+        }
+        open.add(message, bytes, future);
+        buffered++;
+        if (open.size() >= batchSize) {
+            closed.add(open);
+            open = null;
+        }
+        return added;
+    }
+
+    /**
+     * Removes and returns up to {@code max} batches that are ready at {@code nowNanos}: closed ones
+     * (full) in the order they were made, then the open one if it has lingered long enough or a
+     * flush is asked.
+     */
+    synchronized List<Batch> drain(int max, long nowNanos) {
+        List<Batch> ready = new ArrayList<>();
+        while (ready.size() < max && !closed.isEmpty()) {
+            ready.add(closed.poll());
+        }
+        if (ready.size() < max && open != null && (flushing || nowNanos - open.createdNanos() >= lingerNanos)) {
+            ready.add(open);
+            open = null;
+        }
+        if (open == null && closed.isEmpty()) {
+            flushing = false;
+        }
+        ready.forEach(batch -> buffered -= batch.size());
+        return ready;
+    }
+
+    /** Makes every batch ready now, the open one included, until all have been drained. */
+    synchronized void flush() {
+        if (open != null || !closed.isEmpty()) {
+            flushing = true;
+        }
+    }
+
+    /** When the open batch's linger ends (nanos), or -1 when there is none. */
+    synchronized long lingerEndsAt() {
+        return open == null ? -1 : open.createdNanos() + lingerNanos;
+    }
+
+    /** Messages added and not yet drained. */
+    synchronized int buffered() {
+        return buffered;
+    }
+
+    /** True when a batch is ready to drain without waiting. */
+    synchronized boolean hasReady(long nowNanos) {
+        return !closed.isEmpty() || open != null && (flushing || nowNanos - open.createdNanos() >= lingerNanos);
+    }
+}
