@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.replog.cluster.fixture.ClusterExtension;
+import dev.replog.cluster.fixture.LogEntry;
+import dev.replog.cluster.fixture.NodeProcess;
+import dev.replog.cluster.fixture.ReplogCluster;
 import dev.replog.client.ReplogClient;
 import dev.replog.client.error.LockHeldException;
 import dev.replog.client.lock.Lease;
@@ -47,13 +51,15 @@ import reactor.core.Disposable;
 @DisplayName("The Java client against a real cluster")
 class ReplogClientIT {
 
+    private static final String STANDBY = "master-2";
     private static ReplogCluster cluster;
     private static ReplogClient client;
 
     @BeforeAll
     static void startCluster() {
-        cluster = ReplogCluster.standard(ReplogClientIT.class).syncNodes(3).start();
-        client = clientOf(List.of(ReplogCluster.SECONDARY, ReplogCluster.MASTER, ReplogCluster.FAULTY_SECONDARY), 0);
+        cluster = ReplogCluster.standard(ReplogClientIT.class).syncNodes(3).standby(STANDBY).start();
+        client = clientOf(List.of(ReplogCluster.SECONDARY, ReplogCluster.MASTER, STANDBY,
+                ReplogCluster.FAULTY_SECONDARY), 0);
     }
 
     @AfterAll
@@ -81,6 +87,40 @@ class ReplogClientIT {
         assertThat(answered.client().messages()).contains(new LogEntry(result.seq(), result.id(), "client-majority"));
         Entry tailed = client.tail(result.seq()).blockFirst(Duration.ofSeconds(30));
         assertThat(tailed).isEqualTo(new Entry(result.seq(), result.id(), "client-majority"));
+    }
+
+    @Test
+    @DisplayName("a producer writing while the active master is killed -9 loses nothing acknowledged and "
+            + "duplicates nothing: the client follows the standby's takeover and retries with the same keys")
+    void aProducerSurvivesAKillOfTheActiveMaster() throws Exception {
+        Map<String, AppendResult> results = new ConcurrentHashMap<>();
+        List<CompletableFuture<AppendResult>> sent = new ArrayList<>();
+        try (ReplogProducer producer = client.newProducer(ProducerSettings.DEFAULTS.withW(WriteConcern.of(2))
+                .withBatching(Duration.ofMillis(5), 50).withMaxInFlight(2))) {
+            for (int i = 0; i < 400; i++) {
+                String message = "takeover-" + i;
+                sent.add(producer.send(message).whenComplete((result, error) -> {
+                    if (result != null) {
+                        results.put(message, result);
+                    }
+                }));
+                if (i == 100) {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> results.size() >= 50);
+                    cluster.activeMaster().kill();
+                }
+            }
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);
+        }
+        assertThat(results).hasSize(400);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> "READ_WRITE".equals(cluster.client().mode()));
+        List<LogEntry> log = cluster.awaitConverged(Duration.ofSeconds(60));
+        Map<Long, LogEntry> bySeq = log.stream().collect(Collectors.toMap(LogEntry::seq, entry -> entry));
+        results.forEach((message, result) ->
+                assertThat(bySeq.get(result.seq())).as("acknowledged %s", message)
+                        .isEqualTo(new LogEntry(result.seq(), result.id(), message)));
+        assertThat(log.stream().filter(entry -> entry.message().startsWith("takeover-")).count())
+                .as("each message appended once").isEqualTo(400);
     }
 
     @Test
