@@ -51,7 +51,7 @@ final class TakeoverBench {
     }
 
     /** One kill: who died, who took over, when (nanoTime and wall clock), what the new master reported. */
-    record Kill(int number, String killed, int killedIndex, long atNanos, Instant at, String tookOver,
+    record Kill(int number, String killed, int killedIndex, long atNanos, Instant at, String tookOver, long logSeq,
             Instant leaseTakenAt, Long tookMillis) {
         Long leaseWaitMillis() {
             return leaseTakenAt == null ? null : Duration.between(at, leaseTakenAt).toMillis();
@@ -130,7 +130,7 @@ final class TakeoverBench {
                 options.retryDelay().toMillis(), run);
         active(masters, null, Duration.ofSeconds(60));
         writers.start();
-        OUT.printf(Locale.ROOT, "takeover: writing; %s of warm-up%n", options.warmup());
+        OUT.printf(Locale.ROOT, "takeover: writing; %d s of warm-up%n", options.warmup().toSeconds());
         sleep(options.warmup());
         List<Kill> kills = new ArrayList<>();
         for (int k = 1; k <= options.kills(); k++) {
@@ -140,17 +140,19 @@ final class TakeoverBench {
             Instant at = Instant.now();
             cluster.kill9(victim.name());
             ClusterControl.Node next = active(masters, victim, Duration.ofSeconds(90));
+            // the log it recovered: a master that takes over without state of its own fetches all of it
+            long logSeq = health(next).path("lastSeq").asLong();
             sleep(options.observe().plusSeconds(2));
             JsonNode taken = health(next).path("lastTakeover");
             Instant leaseTakenAt = taken.path("leaseTakenAt").isString()
                     ? Instant.parse(taken.path("leaseTakenAt").asString()) : null;
             Long tookMillis = taken.path("tookMillis").isNumber() ? taken.path("tookMillis").asLong() : null;
-            Kill kill = new Kill(k, victim.name(), targets.indexOf(victim), atNanos, at, next.name(), leaseTakenAt,
-                    tookMillis);
+            Kill kill = new Kill(k, victim.name(), targets.indexOf(victim), atNanos, at, next.name(), logSeq,
+                    leaseTakenAt, tookMillis);
             kills.add(kill);
-            OUT.printf(Locale.ROOT, "takeover %d: killed %s, %s took over (lease after %s ms, writes %s ms later); "
-                    + "restarting %s%n", k, victim.name(), next.name(), kill.leaseWaitMillis(), tookMillis,
-                    victim.name());
+            OUT.printf(Locale.ROOT, "takeover %d: killed %s, %s took over (lease after %s ms, writes %s ms later, log "
+                    + "at seq %d); restarting %s%n", k, victim.name(), next.name(), kill.leaseWaitMillis(), tookMillis,
+                    logSeq, victim.name());
             if (!cluster.run("start", "--no-build", victim.name())) {
                 OUT.printf("takeover: %s did not start again; see %s%n", victim.name(), cluster.stateDir());
             }
@@ -214,8 +216,8 @@ final class TakeoverBench {
     private void print(List<Kill> kills, List<TakeoverFigures> figures, FailoverWriters writers,
             AckedLogCheck.Result check) {
         OUT.println();
-        OUT.printf(Locale.ROOT, "%-3s %-10s %-10s %10s %9s %9s %9s %7s %7s %7s %8s%n", "#", "killed", "took over",
-                "window ms", "lease ms", "recov ms", "steady/s", "0-10s", "10-20s", "20-30s", "80% at");
+        OUT.printf(Locale.ROOT, "%-3s %-10s %-10s %9s %10s %9s %9s %9s %7s %7s %7s %8s%n", "#", "killed", "took over",
+                "log seq", "window ms", "lease ms", "recov ms", "steady/s", "0-10s", "10-20s", "20-30s", "80% at");
         List<Double> windows = new ArrayList<>();
         for (int i = 0; i < kills.size(); i++) {
             Kill kill = kills.get(i);
@@ -224,8 +226,8 @@ final class TakeoverBench {
                 windows.add(f.windowMillis());
             }
             int to80 = f.secondsTo(0.8);
-            OUT.printf(Locale.ROOT, "%-3d %-10s %-10s %10s %9s %9s %9.0f %7s %7s %7s %8s%n", kill.number(),
-                    kill.killed(), kill.tookOver(), f.tookOver() ? String.format(Locale.ROOT, "%.0f", f.windowMillis())
+            OUT.printf(Locale.ROOT, "%-3d %-10s %-10s %9d %10s %9s %9s %9.0f %7s %7s %7s %8s%n", kill.number(),
+                    kill.killed(), kill.tookOver(), kill.logSeq(), f.tookOver() ? String.format(Locale.ROOT, "%.0f", f.windowMillis())
                             : "none", kill.leaseWaitMillis() == null ? "-" : kill.leaseWaitMillis(),
                     kill.tookMillis() == null ? "-" : kill.tookMillis(), f.steadyPerSecond(), percent(f.shareOfSteady(0, 10)),
                     percent(f.shareOfSteady(10, 20)), percent(f.shareOfSteady(20, 30)),
@@ -291,6 +293,7 @@ final class TakeoverBench {
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("killed", kill.killed());
             one.put("tookOver", kill.tookOver());
+            one.put("logSeq", kill.logSeq());
             one.put("windowMs", f.tookOver() ? Math.round(f.windowMillis()) : null);
             one.put("leaseWaitMs", kill.leaseWaitMillis());
             one.put("recoveryMs", kill.tookMillis());
