@@ -122,13 +122,21 @@ final class ClusterControl {
 
     /** {@code bin/cluster ARGS...}, its output appended to the log; true if it exited 0. */
     boolean run(String... args) throws IOException, InterruptedException {
+        return run(Map.of(), args);
+    }
+
+    /** As {@link #run(String...)}, with {@code extra} added to the environment. */
+    boolean run(Map<String, String> extra, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(args));
-        Files.writeString(log, "\n$ bin/cluster " + String.join(" ", args) + "\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(log, "\n$ " + extra.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + " ")
+                        .reduce("", String::concat) + "bin/cluster " + String.join(" ", args) + "\n",
+                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
+        builder.environment().putAll(extra);
         Process process = builder.start();
         if (!process.waitFor(15, TimeUnit.MINUTES)) {
             process.destroyForcibly();

@@ -35,8 +35,12 @@ import tools.jackson.databind.json.JsonMapper;
  * <pre>
  * usage: bench takeover [--kills 5] [--clients 16] [--w 2] [--size 100] [--warmup 60s] [--steady 10s]
  *                       [--observe 30s] [--settle 5s] [--retry-delay 100ms] [--cluster own|running]
- *                       [--dir DIR] [--json FILE] [--label TEXT]
+ *                       [--standby-cache keep|alternate] [--dir DIR] [--json FILE] [--label TEXT]
  * </pre>
+ *
+ * <p>With {@code --standby-cache alternate} each restart alternates {@code REPLOG_JVM_CACHE=off} and
+ * {@code auto} (bin/cluster's warm JVMs), so that the takeovers of one run, on one machine at one
+ * time, compare standbys with and without the cache; the table then sums up each kind.
  */
 final class TakeoverBench {
 
@@ -44,15 +48,15 @@ final class TakeoverBench {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String USAGE = "usage: bench takeover [--kills 5] [--clients 16] [--w 2] [--size 100] "
             + "[--warmup 60s] [--steady 10s] [--observe 30s] [--settle 5s] [--retry-delay 100ms] "
-            + "[--cluster own|running] [--dir DIR] [--json FILE] [--label TEXT]";
+            + "[--cluster own|running] [--standby-cache keep|alternate] [--dir DIR] [--json FILE] [--label TEXT]";
 
     record Options(int kills, int clients, String w, int size, Duration warmup, Duration steady, Duration observe,
-            Duration settle, Duration retryDelay, boolean own, Path dir, Path json, String label) {
+            Duration settle, Duration retryDelay, boolean own, boolean alternate, Path dir, Path json, String label) {
     }
 
     /** One kill: who died, who took over, when (nanoTime and wall clock), what the new master reported. */
     record Kill(int number, String killed, int killedIndex, long atNanos, Instant at, String tookOver, long logSeq,
-            Instant leaseTakenAt, Long tookMillis) {
+            Instant leaseTakenAt, Long tookMillis, String standby) {
         Long leaseWaitMillis() {
             return leaseTakenAt == null ? null : Duration.between(at, leaseTakenAt).toMillis();
         }
@@ -133,6 +137,9 @@ final class TakeoverBench {
         OUT.printf(Locale.ROOT, "takeover: writing; %d s of warm-up%n", options.warmup().toSeconds());
         sleep(options.warmup());
         List<Kill> kills = new ArrayList<>();
+        // how the standby that takes over next was started: the first as the whole cluster was
+        String cacheEnv = System.getenv("REPLOG_JVM_CACHE");
+        String standby = cacheEnv == null || cacheEnv.isBlank() ? "auto" : cacheEnv;
         for (int k = 1; k <= options.kills(); k++) {
             ClusterControl.Node victim = active(masters, null, Duration.ofSeconds(60));
             sleep(options.steady());
@@ -148,12 +155,17 @@ final class TakeoverBench {
                     ? Instant.parse(taken.path("leaseTakenAt").asString()) : null;
             Long tookMillis = taken.path("tookMillis").isNumber() ? taken.path("tookMillis").asLong() : null;
             Kill kill = new Kill(k, victim.name(), targets.indexOf(victim), atNanos, at, next.name(), logSeq,
-                    leaseTakenAt, tookMillis);
+                    leaseTakenAt, tookMillis, standby);
             kills.add(kill);
             OUT.printf(Locale.ROOT, "takeover %d: killed %s, %s took over (lease after %s ms, writes %s ms later, log "
                     + "at seq %d); restarting %s%n", k, victim.name(), next.name(), kill.leaseWaitMillis(), tookMillis,
                     logSeq, victim.name());
-            if (!cluster.run("start", "--no-build", victim.name())) {
+            Map<String, String> env = Map.of();
+            if (options.alternate()) {
+                standby = standby.equals("off") ? "auto" : "off";
+                env = Map.of("REPLOG_JVM_CACHE", standby);
+            }
+            if (!cluster.run(env, "start", "--no-build", victim.name())) {
                 OUT.printf("takeover: %s did not start again; see %s%n", victim.name(), cluster.stateDir());
             }
             sleep(options.settle());
@@ -216,8 +228,8 @@ final class TakeoverBench {
     private void print(List<Kill> kills, List<TakeoverFigures> figures, FailoverWriters writers,
             AckedLogCheck.Result check) {
         OUT.println();
-        OUT.printf(Locale.ROOT, "%-3s %-10s %-10s %9s %10s %9s %9s %9s %7s %7s %7s %8s%n", "#", "killed", "took over",
-                "log seq", "window ms", "lease ms", "recov ms", "steady/s", "0-10s", "10-20s", "20-30s", "80% at");
+        OUT.printf(Locale.ROOT, "%-3s %-10s %-10s %-6s %9s %10s %9s %9s %9s %7s %7s %7s %8s%n", "#", "killed",
+                "took over", "cache", "log seq", "window ms", "lease ms", "recov ms", "steady/s", "0-10s", "10-20s", "20-30s", "80% at");
         List<Double> windows = new ArrayList<>();
         for (int i = 0; i < kills.size(); i++) {
             Kill kill = kills.get(i);
@@ -226,8 +238,8 @@ final class TakeoverBench {
                 windows.add(f.windowMillis());
             }
             int to80 = f.secondsTo(0.8);
-            OUT.printf(Locale.ROOT, "%-3d %-10s %-10s %9d %10s %9s %9s %9.0f %7s %7s %7s %8s%n", kill.number(),
-                    kill.killed(), kill.tookOver(), kill.logSeq(), f.tookOver() ? String.format(Locale.ROOT, "%.0f", f.windowMillis())
+            OUT.printf(Locale.ROOT, "%-3d %-10s %-10s %-6s %9d %10s %9s %9s %9.0f %7s %7s %7s %8s%n", kill.number(),
+                    kill.killed(), kill.tookOver(), kill.standby(), kill.logSeq(), f.tookOver() ? String.format(Locale.ROOT, "%.0f", f.windowMillis())
                             : "none", kill.leaseWaitMillis() == null ? "-" : kill.leaseWaitMillis(),
                     kill.tookMillis() == null ? "-" : kill.tookMillis(), f.steadyPerSecond(), percent(f.shareOfSteady(0, 10)),
                     percent(f.shareOfSteady(10, 20)), percent(f.shareOfSteady(20, 30)),
@@ -244,6 +256,31 @@ final class TakeoverBench {
         if (sorted.length > 0) {
             OUT.printf(Locale.ROOT, "unavailability window over %d takeovers: min %.0f ms, median %.0f ms, max %.0f ms%n",
                     sorted.length, sorted[0], median(sorted), sorted[sorted.length - 1]);
+        }
+        if (options.alternate()) {
+            for (String kind : List.of("auto", "off")) {
+                List<Integer> of = new ArrayList<>();
+                for (int i = 0; i < kills.size(); i++) {
+                    if (kills.get(i).standby().equals(kind) && figures.get(i).tookOver()) {
+                        of.add(i);
+                    }
+                }
+                if (of.isEmpty()) {
+                    continue;
+                }
+                OUT.printf(Locale.ROOT, "standbys with REPLOG_JVM_CACHE=%s (%d takeovers): median window %.0f ms, "
+                                + "recovery %s ms; median share of the steady rate 0-10s %s, 10-20s %s, 20-30s %s%n",
+                        kind, of.size(), median(of.stream().mapToDouble(i -> figures.get(i).windowMillis()).sorted()
+                                .toArray()),
+                        kills.stream().filter(k -> k.standby().equals(kind) && k.tookMillis() != null)
+                                .mapToLong(Kill::tookMillis).sorted().boxed().toList(),
+                        percent(median(of.stream().mapToDouble(i -> figures.get(i).shareOfSteady(0, 10)).sorted()
+                                .toArray())),
+                        percent(median(of.stream().mapToDouble(i -> figures.get(i).shareOfSteady(10, 20)).sorted()
+                                .toArray())),
+                        percent(median(of.stream().mapToDouble(i -> figures.get(i).shareOfSteady(20, 30)).sorted()
+                                .toArray())));
+            }
         }
         OUT.printf(Locale.ROOT, "writes acknowledged: %d; answers %s%s%n", writers.acknowledged(), writers.answers(),
                 writers.unexpected().isEmpty() ? "" : "; unexpected " + writers.unexpected().size() + ", first: "
@@ -294,6 +331,7 @@ final class TakeoverBench {
             one.put("killed", kill.killed());
             one.put("tookOver", kill.tookOver());
             one.put("logSeq", kill.logSeq());
+            one.put("standbyCache", kill.standby());
             one.put("windowMs", f.tookOver() ? Math.round(f.windowMillis()) : null);
             one.put("leaseWaitMs", kill.leaseWaitMillis());
             one.put("recoveryMs", kill.tookMillis());
@@ -327,7 +365,7 @@ final class TakeoverBench {
             values.put(option.substring(2), args[++i]);
         }
         List<String> known = List.of("kills", "clients", "w", "size", "warmup", "steady", "observe", "settle",
-                "retry-delay", "cluster", "dir", "json", "label");
+                "retry-delay", "cluster", "standby-cache", "dir", "json", "label");
         for (String key : values.keySet()) {
             if (!known.contains(key)) {
                 throw new IllegalArgumentException("unknown option --" + key);
@@ -336,6 +374,10 @@ final class TakeoverBench {
         String cluster = values.getOrDefault("cluster", "own");
         if (!cluster.equals("own") && !cluster.equals("running")) {
             throw new IllegalArgumentException("--cluster must be own or running, was " + cluster);
+        }
+        String standbyCache = values.getOrDefault("standby-cache", "keep");
+        if (!standbyCache.equals("keep") && !standbyCache.equals("alternate")) {
+            throw new IllegalArgumentException("--standby-cache must be keep or alternate, was " + standbyCache);
         }
         Duration observe = LoadBench.duration("observe", values.getOrDefault("observe", "30s"));
         if (observe.toSeconds() < 1) {
@@ -351,7 +393,7 @@ final class TakeoverBench {
                 LoadBench.duration("warmup", values.getOrDefault("warmup", "60s")), steady, observe,
                 LoadBench.duration("settle", values.getOrDefault("settle", "5s")),
                 LoadBench.duration("retry-delay", values.getOrDefault("retry-delay", "100ms")), cluster.equals("own"),
-                values.containsKey("dir") ? Path.of(values.get("dir")) : null,
+                standbyCache.equals("alternate"), values.containsKey("dir") ? Path.of(values.get("dir")) : null,
                 values.containsKey("json") ? Path.of(values.get("json")) : null,
                 values.getOrDefault("label", "takeover"));
     }
