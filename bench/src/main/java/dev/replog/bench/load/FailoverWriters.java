@@ -38,6 +38,8 @@ final class FailoverWriters {
     private final List<String> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final long createdNanos = System.nanoTime();
+    /** Per node: when it last acknowledged a write (0: never). */
+    private final java.util.concurrent.atomic.AtomicLongArray lastAck;
     private volatile boolean running;
 
     /**
@@ -50,6 +52,7 @@ final class FailoverWriters {
         this.w = w;
         this.size = size;
         this.retryDelayNanos = TimeUnit.MILLISECONDS.toNanos(retryDelayMillis);
+        this.lastAck = new java.util.concurrent.atomic.AtomicLongArray(nodes.size());
         this.writers = new Writer[clients];
         for (int c = 0; c < clients; c++) {
             writers[c] = new Writer(c);
@@ -73,6 +76,11 @@ final class FailoverWriters {
         for (Thread thread : threads) {
             thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }
+    }
+
+    /** When node {@code node} last acknowledged a write (System.nanoTime; 0: never). */
+    long lastAck(int node) {
+        return lastAck.get(node);
     }
 
     int clients() {
@@ -279,6 +287,9 @@ final class FailoverWriters {
             times[i] = at;
             nodes[i] = (byte) target;
             count = i + 1;
+            if (at != 0) {
+                lastAck.lazySet(target, at);
+            }
         }
 
         private int indexOf(URI location, int otherwise) {

@@ -140,7 +140,18 @@ final class TakeoverBench {
         // how the standby that takes over next was started: the first as the whole cluster was
         String cacheEnv = System.getenv("REPLOG_JVM_CACHE");
         String standby = cacheEnv == null || cacheEnv.isBlank() ? "auto" : cacheEnv;
+        int restartedAfterExit = 0;
         for (int k = 1; k <= options.kills(); k++) {
+            // an instance that stepped down on its own (its lease passed while it was starved: exit 75)
+            // runs again as a standby first: bin/cluster does not restart it
+            for (ClusterControl.Node master : masters) {
+                if (health(master).isEmpty()) {
+                    OUT.printf("takeover: %s is not running (it stepped down and exited?); starting it again%n",
+                            master.name());
+                    restartedAfterExit++;
+                    cluster.run(Map.of("REPLOG_JVM_CACHE", standby), "start", "--no-build", master.name());
+                }
+            }
             ClusterControl.Node victim = active(masters, null, Duration.ofSeconds(60));
             sleep(options.steady());
             long atNanos = System.nanoTime();
@@ -149,7 +160,13 @@ final class TakeoverBench {
             ClusterControl.Node next = active(masters, victim, Duration.ofSeconds(90));
             // the log it recovered: a master that takes over without state of its own fetches all of it
             long logSeq = health(next).path("lastSeq").asLong();
-            sleep(options.observe().plusSeconds(2));
+            // observe from the first acknowledgement it gives (a second or more after READ_WRITE)
+            int nextIndex = targets.indexOf(next);
+            long firstAckBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (writers.lastAck(nextIndex) <= atNanos && System.nanoTime() < firstAckBy) {
+                Thread.sleep(20);
+            }
+            sleep(options.observe().plusSeconds(5));
             JsonNode taken = health(next).path("lastTakeover");
             Instant leaseTakenAt = taken.path("leaseTakenAt").isString()
                     ? Instant.parse(taken.path("leaseTakenAt").asString()) : null;
@@ -171,6 +188,10 @@ final class TakeoverBench {
             sleep(options.settle());
         }
         writers.stop(120_000);
+        if (restartedAfterExit > 0) {
+            OUT.printf("takeover: %d master instances had exited between kills (a takeover nobody asked for) and were "
+                    + "started again%n", restartedAfterExit);
+        }
         FailoverWriters.Acks acks = writers.acks();
         List<TakeoverFigures> figures = new ArrayList<>();
         for (Kill kill : kills) {
