@@ -22,29 +22,45 @@ final class HttpConnection implements AutoCloseable {
     private final String host;
     private final int port;
     private final String hostHeader;
+    private final int readTimeoutMillis;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
     HttpConnection(URI base) {
+        this(base, 0);
+    }
+
+    /** With {@code readTimeoutMillis} > 0, a read that waits longer for an answer fails (0: waits for ever). */
+    HttpConnection(URI base, int readTimeoutMillis) {
         this.host = base.getHost();
         this.port = base.getPort() > 0 ? base.getPort() : 80;
         this.hostHeader = host + ":" + port;
+        this.readTimeoutMillis = readTimeoutMillis;
     }
 
-    /** One answer: the status and the body. */
-    record Response(int status, byte[] body) {
+    /** One answer: the status, the body and the {@code Location} header (null when absent). */
+    record Response(int status, byte[] body, String location) {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
 
     Response post(String pathAndQuery, byte[] json) throws IOException {
+        return post(pathAndQuery, json, "");
+    }
+
+    /**
+     * As {@link #post(String, byte[])}, with {@code extraHeaders}: complete header lines, each ending
+     * in CRLF (e.g. {@code "Idempotency-Key: k\r\n"}).
+     */
+    Response post(String pathAndQuery, byte[] json, String extraHeaders) throws IOException {
         for (int attempt = 0; ; attempt++) {
             try {
                 ensureOpen();
                 String head = "POST " + pathAndQuery + " HTTP/1.1\r\nHost: " + hostHeader
-                        + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length + "\r\n\r\n";
+                        + "\r\nContent-Type: application/json\r\n" + extraHeaders + "Content-Length: " + json.length
+                        + "\r\n\r\n";
                 out.write(head.getBytes(StandardCharsets.ISO_8859_1));
                 out.write(json);
                 out.flush();
@@ -63,6 +79,7 @@ final class HttpConnection implements AutoCloseable {
         if (socket == null) {
             socket = new Socket();
             socket.setTcpNoDelay(true);
+            socket.setSoTimeout(readTimeoutMillis);
             socket.connect(new InetSocketAddress(host, port), 5_000);
             in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
             out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
@@ -78,6 +95,7 @@ final class HttpConnection implements AutoCloseable {
         int length = -1;
         boolean chunked = false;
         boolean closeAfter = false;
+        String location = null;
         for (String line = readLine(); !line.isEmpty(); line = readLine()) {
             int colon = line.indexOf(':');
             if (colon < 0) {
@@ -91,6 +109,8 @@ final class HttpConnection implements AutoCloseable {
                 chunked = true;
             } else if (name.equalsIgnoreCase("Connection") && value.equalsIgnoreCase("close")) {
                 closeAfter = true;
+            } else if (name.equalsIgnoreCase("Location")) {
+                location = value;
             }
         }
         byte[] body;
@@ -119,7 +139,7 @@ final class HttpConnection implements AutoCloseable {
         if (closeAfter) {
             close();
         }
-        return new Response(code, body);
+        return new Response(code, body, location);
     }
 
     private byte[] readExactly(int n) throws IOException {

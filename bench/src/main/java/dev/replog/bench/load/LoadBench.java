@@ -30,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * usage: bench [--target replog|redis|etcd] [--url URL] [--clients 16] [--duration 10s] [--warmup 3s]
  *              [--w 1|2|3|majority|all] [--size 100] [--batch 1] [--json FILE] [--label TEXT]
  *              [--verify --nodes URL,URL,...]
+ *        bench takeover ... (see {@link TakeoverBench})
  * </pre>
  */
 public final class LoadBench {
@@ -53,6 +54,10 @@ public final class LoadBench {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("table")) { // bin/bench-compare's table of JSON results
             CompareTable.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("takeover")) { // kill -9 of the active master under load
+            TakeoverBench.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         Options options;
@@ -240,7 +245,7 @@ public final class LoadBench {
                 values.getOrDefault("label", target), verify, nodes);
     }
 
-    private static int positive(String option, String value) {
+    static int positive(String option, String value) {
         try {
             int n = Integer.parseInt(value.trim());
             if (n > 0) {
