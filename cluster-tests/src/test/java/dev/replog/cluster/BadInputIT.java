@@ -203,7 +203,7 @@ class BadInputIT {
     static Stream<Arguments> secondaryRows() {
         String s = ReplogCluster.SECONDARY;
         return Stream.of(
-                row("POST /messages on a replica", Probe.post(s, "/messages", "{\"message\": \"x\"}", 405)),
+                row("POST /messages on a replica: redirected to the master", Probe.post(s, "/messages", "{\"message\": \"x\"}", 307)),
                 row("non-numeric seq", Probe.get(s, "/messages/abc", 400)),
                 row("seq overflows long", Probe.get(s, "/messages/99999999999999999999", 400)),
                 row("unknown seq", Probe.get(s, "/messages/999999", 404)),

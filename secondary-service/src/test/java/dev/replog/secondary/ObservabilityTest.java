@@ -79,7 +79,8 @@ class ObservabilityTest extends SecondaryWebTest {
 
     @Test
     void theOpenapiDocumentDescribesEveryEndpoint() {
-        client.get().uri("/v3/api-docs").exchange()
+        // building the document takes seconds on a loaded machine
+        client.mutate().responseTimeout(Duration.ofSeconds(30)).build().get().uri("/v3/api-docs").exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.paths['/replication/append'].post").exists()
