@@ -302,8 +302,9 @@ class ChaosIT {
                     .ignoreExceptions()
                     .until(ChaosIT::converged);
         } catch (ConditionTimeoutException e) {
-            System.out.printf("ChaosIT: the logs did not converge within %d s; checking them as they are%n",
-                    atMost.toSeconds());
+            System.out.printf("ChaosIT: the logs did not converge within %d s; thread dumps in the node logs; "
+                    + "checking them as they are%n", atMost.toSeconds());
+            cluster.dumpThreads();
         }
         Map<String, List<StoredEntry>> logs = new LinkedHashMap<>();
         logs.put(cluster.master().name(), read(cluster.master()));

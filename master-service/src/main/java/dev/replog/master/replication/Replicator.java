@@ -59,6 +59,8 @@ import reactor.core.scheduler.Schedulers;
 public final class Replicator {
 
     private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+    /** How long a HEALTHY secondary may lack durable entries with no append answered before it counts as stalled. */
+    private static final Duration STALL_AFTER = Duration.ofSeconds(10);
 
     private final SecondaryNode node;
     private final MessageLog messages;
@@ -100,6 +102,10 @@ public final class Replicator {
     private volatile ReplicationStatus lastStatus;
     /** Whether a search for the last entry this secondary shares with the master runs (nothing is shipped meanwhile). */
     private final AtomicBoolean searching = new AtomicBoolean();
+    /** When an append was last answered or failed, or the secondary last held all (nanoTime): see {@link #checkStalled}. */
+    private volatile long progressNanos = System.nanoTime();
+    /** Whether the current stall was reported. */
+    private volatile boolean stallReported;
 
     /** What a replicator tells the cluster: a health change, or that a newer master exists. */
     interface Events {
@@ -311,7 +317,37 @@ public final class Replicator {
             catchingUp = catchingUp || lag > 0;
             events.healthChanged();
         }
+        checkStalled(status);
         wake();
+    }
+
+    /**
+     * A HEALTHY secondary that lacks durable entries while no append has been answered or has
+     * failed for {@link #STALL_AFTER} is stalled: every request has a timeout, so this replicator's
+     * own state keeps it from shipping. Reported once per stall, with that state, for the operator
+     * and for the node logs the cluster tests keep.
+     */
+    private void checkStalled(ReplicationStatus status) {
+        long now = System.nanoTime();
+        if (status.ackedSeq() >= messages.durableSeq() || !epoch.taken() || fenced) {
+            progressNanos = now;
+            stallReported = false;
+            return;
+        }
+        if (!stallReported && now - progressNanos > STALL_AFTER.toNanos()) {
+            stallReported = true;
+            log.warn("Replication to {} is stalled: it holds seq {} of {} durable here and no append was answered for "
+                    + "{} s; replicator state: {}", node.name(), status.ackedSeq(), messages.durableSeq(),
+                    TimeUnit.NANOSECONDS.toSeconds(now - progressNanos), state());
+        }
+    }
+
+    /** The replicator's shipping state, for logs. */
+    private synchronized String state() {
+        return "ackedSeq=" + ackedSeq + " sentSeq=" + sentSeq + " inFlight=" + inFlight + " pumpWip=" + pumpWip.get()
+                + " searching=" + searching.get() + " lingering=" + lingering + " lingerWakeScheduled="
+                + lingerWakeScheduled + " needsTrim=" + needsTrim + " catchingUp=" + catchingUp + " health="
+                + health.status() + " tracker=" + tracker.watermark(node.index()) + " answers=" + answers.get();
     }
 
     /**
@@ -471,6 +507,7 @@ public final class Replicator {
     }
 
     private void onOutcome(Delivery delivery, long sentNanos) {
+        progressNanos = System.nanoTime();
         roundTrip.record(System.nanoTime() - sentNanos, TimeUnit.NANOSECONDS);
         answers.incrementAndGet();
         AppendOutcome outcome = delivery.outcome();
@@ -529,6 +566,7 @@ public final class Replicator {
     }
 
     private void onFailure(Throwable error) {
+        progressNanos = System.nanoTime();
         boolean first;
         synchronized (this) {
             inFlight--;
