@@ -260,7 +260,8 @@ public final class ReplogClient implements AutoCloseable {
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Duration deliveryTimeout = Duration.ofMinutes(2);
         private Duration syncTimeout = Duration.ofSeconds(30);
-        private Duration tailIdleTimeout = Duration.ofSeconds(60);
+        /** Three of the nodes' keep-alive comments (every 15 s by default) missed in a row. */
+        private Duration tailIdleTimeout = Duration.ofSeconds(45);
         private int maxConnections = 128;
         private WriteConcern defaultW = WriteConcern.ONE;
         private ProducerSettings producer = ProducerSettings.DEFAULTS;
@@ -306,7 +307,11 @@ public final class ReplogClient implements AutoCloseable {
             return this;
         }
 
-        /** How long a tail's stream may stay silent before it reads from the next node (60 s). */
+        /**
+         * How long a tail's stream may stay silent, not even a keep-alive comment, before it reads
+         * from the next node (45 s: three of the nodes' default {@code replog.stream.keep-alive}
+         * of 15 s). Keep it above the nodes' keep-alive interval, or quiet logs switch nodes.
+         */
         public Builder tailIdleTimeout(Duration tailIdleTimeout) {
             this.tailIdleTimeout = positive(tailIdleTimeout, "tailIdleTimeout");
             return this;

@@ -1,19 +1,25 @@
 package dev.replog.client.tail;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.replog.client.ReplogClient;
 import dev.replog.client.testing.FakeNode;
 import dev.replog.client.testing.FakeNode.Reply;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
-/** The tail against nodes played by tiny servers: a stream that ends, a node that repeats, a dead node. */
+/**
+ * The tail against nodes played by tiny servers: a stream that ends, a node that repeats, a dead
+ * node, a quiet node that sends keep-alive comments and a frozen one that sends nothing.
+ */
 class LogTailerTest {
 
     @Test
@@ -65,6 +71,48 @@ class LogTailerTest {
                     .expectComplete()
                     .verify(Duration.ofSeconds(10));
             assertThat(standby.requests()).extracting(FakeNode.Request::uri).containsOnly("/health");
+        }
+    }
+
+    @Test
+    void keepAliveCommentsKeepAQuietStreamOnItsNode() {
+        Duration idle = Duration.ofMillis(600);
+        try (FakeNode quiet = new FakeNode(request -> noHealth(request) != null ? noHealth(request)
+                : Reply.stream(Flux.concat(Flux.just(events(1, 2)),
+                        Flux.interval(Duration.ofMillis(150)).map(tick -> ":keep-alive\n\n"))));
+             FakeNode other = new FakeNode(request -> noHealth(request) != null ? noHealth(request)
+                     : Reply.stream(Flux.concat(Flux.just(events(1, 5)), Flux.never())));
+             ReplogClient client = ReplogClient.builder().tailIdleTimeout(idle)
+                     .nodes(List.of(quiet.url().toString(), other.url().toString())).build()) {
+
+            List<Long> tailed = new CopyOnWriteArrayList<>();
+            Disposable tail = client.tail(1).map(Entry::seq).subscribe(tailed::add);
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> tailed.size() == 2);
+                await("the tail to stay on the quiet node for four idle timeouts").during(idle.multipliedBy(4))
+                        .atMost(idle.multipliedBy(8))
+                        .until(() -> other.requests().isEmpty());
+                assertThat(tailed).containsExactly(1L, 2L);
+            } finally {
+                tail.dispose();
+            }
+        }
+    }
+
+    @Test
+    void aStreamSilentForTheIdleTimeoutIsLeftForTheNextNode() {
+        try (FakeNode frozen = new FakeNode(request -> noHealth(request) != null ? noHealth(request)
+                : Reply.stream(Flux.concat(Flux.just(events(1, 2)), Flux.never())));
+             FakeNode other = new FakeNode(request -> noHealth(request) != null ? noHealth(request)
+                     : Reply.stream(Flux.concat(Flux.just(events(3, 5)), Flux.never())));
+             ReplogClient client = ReplogClient.builder().tailIdleTimeout(Duration.ofMillis(600))
+                     .nodes(List.of(frozen.url().toString(), other.url().toString())).build()) {
+
+            StepVerifier.create(client.tail(1).map(Entry::seq).take(5))
+                    .expectNext(1L, 2L, 3L, 4L, 5L)
+                    .expectComplete()
+                    .verify(Duration.ofSeconds(10));
+            assertThat(other.requests()).extracting(FakeNode.Request::uri).contains("/messages/stream?from=3");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.replog.client.testing;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -96,8 +97,13 @@ public final class FakeNode implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Stops listening; a stream still open (one that never ends) is cut after half a second. */
     @Override
     public void close() {
-        server.disposeNow();
+        try {
+            server.disposeNow(Duration.ofMillis(500));
+        } catch (IllegalStateException streamStillOpen) {
+            // the channel is closed; only the wait for its handler to finish was cut short
+        }
     }
 }

@@ -33,7 +33,7 @@ public record ReplogClientProperties(
         @DefaultValue("30s") Duration requestTimeout,
         @DefaultValue("2m") Duration deliveryTimeout,
         @DefaultValue("30s") Duration syncTimeout,
-        @DefaultValue("60s") Duration tailIdleTimeout,
+        @DefaultValue("45s") Duration tailIdleTimeout,
         @DefaultValue("128") int maxConnections,
         @DefaultValue("") String clientId,
         @DefaultValue Producer producer) {
