@@ -227,7 +227,6 @@ public final class Replicator {
                     || lingers()) {
                 return false;
             }
-            lingering = false;
             from = Math.max(sentSeq, ackedSeq) + 1;
             inFlight++;
         }
@@ -246,6 +245,10 @@ public final class Replicator {
                 return true;
             }
             sentSeq = Math.max(from - 1, batch.lastSeq());
+            // Only a batch that goes out ends the linger: one handed to boundedElastic to be read from
+            // the files (NotInMemory) must not start a new linger there, or each wake-up would hand it
+            // over and linger again, and a lone entry nobody awaits would never be sent
+            lingering = false;
         }
         long sent = System.nanoTime();
         Mono.just(batch)
