@@ -3,6 +3,7 @@ package dev.replog.bench.load;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The {@code --option value} arguments of the bench commands, each checked against the command's known options. */
 final class CommandLine {
@@ -34,5 +35,20 @@ final class CommandLine {
             }
         }
         return values;
+    }
+
+    /**
+     * The command's options read by {@code parse}; on a bad one, the reason and {@code usage} go to
+     * stderr and the JVM exits with status 2.
+     */
+    static <T> T parseOrExit(String command, String usage, Function<String[], T> parse, String[] args) {
+        try {
+            return parse.apply(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(command + ": " + e.getMessage());
+            System.err.println(usage);
+            System.exit(2);
+            throw e; // not reached
+        }
     }
 }

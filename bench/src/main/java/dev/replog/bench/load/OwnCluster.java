@@ -3,6 +3,9 @@ package dev.replog.bench.load;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A cluster a benchmark started for itself through {@code bin/cluster} (see {@link ClusterControl#own}):
@@ -23,11 +26,21 @@ final class OwnCluster implements AutoCloseable {
         this.stopper = new Thread(this::stopQuietly, "cluster-stop");
     }
 
-    /** Starts the cluster afresh; null (stopped again, the reason printed) if {@code bin/cluster start} failed. */
+    /** Starts the whole cluster afresh; null (stopped again, the reason printed) if {@code bin/cluster start} failed. */
     static OwnCluster start(ClusterControl cluster, String tool, Path log) throws IOException, InterruptedException {
+        return start(cluster, tool, log, Map.of(), cluster.nodes());
+    }
+
+    /** As {@link #start(ClusterControl, String, Path)}, only {@code nodes}, with {@code environment} added. */
+    static OwnCluster start(ClusterControl cluster, String tool, Path log, Map<String, String> environment,
+            List<ClusterControl.Node> nodes) throws IOException, InterruptedException {
         OUT.println(tool + ": starting a cluster of its own on free ports: "
-                + cluster.nodes().stream().map(n -> n.name() + " " + n.port()).toList());
-        if (!cluster.run("clean") || !cluster.run("start")) {
+                + nodes.stream().map(n -> n.name() + " " + n.port()).toList());
+        List<String> start = new ArrayList<>(List.of("start"));
+        if (nodes.size() < cluster.nodes().size()) {
+            nodes.forEach(n -> start.add(n.name()));
+        }
+        if (!cluster.run("clean") || !cluster.run(environment, start.toArray(String[]::new))) {
             OUT.println(tool + ": bin/cluster start failed; see " + log);
             cluster.run("stop");
             return null;

@@ -65,16 +65,7 @@ final class ProducerBench {
     }
 
     static void main(String[] args) throws Exception {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench producer: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
-        System.exit(new ProducerBench(options).run());
+        System.exit(new ProducerBench(CommandLine.parseOrExit("bench producer", USAGE, ProducerBench::parse, args)).run());
     }
 
     private int run() throws Exception {
@@ -86,11 +77,16 @@ final class ProducerBench {
         Files.createDirectories(dir);
         Path log = dir.resolve("bench-producer.log");
         ClusterControl cluster = ClusterControl.own(root, dir.resolve("cluster"), log);
-        try (OwnCluster own = OwnCluster.start(cluster, "producer", log)) {
-            // masters first: the client writes to the first node until it learns the active master
-            List<URI> nodes = new ArrayList<>();
-            cluster.nodes().stream().filter(ClusterControl.Node::isMaster).forEach(n -> nodes.add(URI.create(n.url())));
-            cluster.nodes().stream().filter(ClusterControl.Node::isReplica).forEach(n -> nodes.add(URI.create(n.url())));
+        // no standby: it would only take CPU from the two shared cores; ids reserved 100,000 at a
+        // time as bin/bench-compare does (a range of 1000 lasts 10 ms at 100k messages/s)
+        List<ClusterControl.Node> started = new ArrayList<>(cluster.nodes().stream().filter(n -> !n.isMaster()).toList());
+        ClusterControl.Node master = cluster.nodes().stream().filter(ClusterControl.Node::isMaster).findFirst()
+                .orElseThrow();
+        started.add(master);
+        try (OwnCluster own = OwnCluster.start(cluster, "producer", log, Map.of("REPLOG_IDS_RANGE_SIZE", "100000"),
+                started)) {
+            List<URI> nodes = new ArrayList<>(List.of(URI.create(master.url())));
+            started.stream().filter(ClusterControl.Node::isReplica).forEach(n -> nodes.add(URI.create(n.url())));
             return own == null ? 1 : measure(nodes);
         }
     }
@@ -100,9 +96,9 @@ final class ProducerBench {
         ProducerSettings settings = ProducerSettings.DEFAULTS.withW(w)
                 .withBatching(options.linger(), options.maxBatch())
                 .withMaxInFlight(options.maxInFlight());
-        OUT.printf(Locale.ROOT, "producer: %d callers (window %d), w=%s, %d-byte messages, linger %s, max batch %d, "
+        OUT.printf(Locale.ROOT, "producer: %d callers (window %d), w=%s, %d-byte messages, linger %d ms, max batch %d, "
                         + "%d batches in flight, through one ReplogClient on %s%n", options.clients(), options.window(),
-                w, options.size(), options.linger(), options.maxBatch(), options.maxInFlight(), nodes);
+                w, options.size(), options.linger().toMillis(), options.maxBatch(), options.maxInFlight(), nodes);
         SeqLedger ledger = new SeqLedger();
         List<PhaseFigures> phases = new ArrayList<>();
         try (ReplogClient client = ReplogClient.builder().nodes(nodes.stream().map(URI::toString).toList()).build();
@@ -141,7 +137,8 @@ final class ProducerBench {
      */
     private PhaseFigures callers(String phase, String operation, int callers, int window, Duration warmup,
             Function<String, CompletableFuture<AppendResult>> append, SeqLedger ledger) throws InterruptedException {
-        OUT.printf(Locale.ROOT, "%s: %d caller(s), %s warm-up + %s%n", phase, callers, warmup, options.duration());
+        OUT.printf(Locale.ROOT, "%s: %d caller(s), %.1f s warm-up + %.1f s%n", phase, callers, warmup.toMillis() / 1e3,
+                options.duration().toMillis() / 1e3);
         Histogram micros = new ConcurrentHistogram(60_000_000L, 3);
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();

@@ -70,16 +70,7 @@ final class TakeoverBench {
     }
 
     static void main(String[] args) throws Exception {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench takeover: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
-        System.exit(new TakeoverBench(options).run());
+        System.exit(new TakeoverBench(CommandLine.parseOrExit("bench takeover", USAGE, TakeoverBench::parse, args)).run());
     }
 
     private int run() throws Exception {
