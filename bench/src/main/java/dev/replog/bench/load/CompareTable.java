@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Turns the JSON lines of a {@code bin/bench-compare} run into one table (markdown, also printed)
  * with the ratios the performance goals are stated in, and a TSV for gnuplot ({@code <table>.tsv}).
  * Systems are told apart by the first word of each run's label: {@code replog}, {@code redis-always},
- * {@code redis-everysec}, {@code etcd}; a {@code round=N} word says which round of the matrix a run
+ * {@code redis-everysec}, {@code etcd}, {@code ceiling} (the stack ceiling: a server that answers a fixed
+ * {@code 201}); a {@code round=N} word says which round of the matrix a run
  * belongs to (1 without it).
  *
  * <p>With several rounds a cell shows its median run (the middle one by throughput, so that its
@@ -27,6 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  * drift of the machine's speed between rounds cancels out of it.
  */
 public final class CompareTable {
+
+    /** The label's first word of the stack ceiling's runs ({@code bench ceiling}, a fixed 201). */
+    static final String CEILING = "ceiling";
 
     private CompareTable() {
     }
@@ -92,6 +96,7 @@ public final class CompareTable {
                         text(ratio(replog, redis)), text(ratio(replog, etcd))));
             }
         }
+        ceiling(md, runs);
         md.append("\n| goal | measured | met |\n|---|---|---|\n");
         goal(md, "w=3, 64 clients: replog >= 2x Redis (appendfsync always, SET+WAIT 2)",
                 cell(runs, "replog", "3", 64), cell(runs, "redis-always", "3", 64), 2.0);
@@ -120,6 +125,30 @@ public final class CompareTable {
         return md.toString();
     }
 
+    /**
+     * The stack ceiling's rows, when it ran: the same load against a server that answers a fixed 201
+     * and does nothing else, and replog's {@code w=3} as a share of it (how close replication and
+     * durability come to free). It ignores {@code w}: its runs stand against every replog row.
+     */
+    private static void ceiling(StringBuilder md, List<Run> runs) {
+        List<Integer> measured = clients(runs).stream().filter(c -> !ceiling(runs, c).isEmpty()).toList();
+        if (measured.isEmpty()) {
+            return;
+        }
+        md.append("\n| stack ceiling: Reactor Netty, a fixed 201 | ceiling ops/s | p50 / p99 ms | replog w=3 ops/s "
+                + "| replog w=3 / ceiling |\n|---|---|---|---|---|\n");
+        for (int c : measured) {
+            List<Run> ceiling = ceiling(runs, c);
+            List<Run> replog = cell(runs, "replog", "3", c);
+            md.append(String.format(Locale.ROOT, "| %d clients | %s | %s | %s | %s |%n", c, ops(ceiling), lat(ceiling),
+                    ops(replog), text(ratio(replog, ceiling))));
+        }
+    }
+
+    private static List<Run> ceiling(List<Run> runs, int clients) {
+        return runs.stream().filter(r -> r.system().equals(CEILING) && r.clients() == clients).toList();
+    }
+
     /** The median runs' throughput per row, for the plot. */
     static String tsv(List<Run> runs) {
         StringBuilder tsv = new StringBuilder("# w clients replog redis-always etcd\n");
@@ -133,7 +162,8 @@ public final class CompareTable {
     }
 
     private static TreeSet<String> ws(List<Run> runs) {
-        return runs.stream().filter(r -> r.batch() == 1 && !r.system().equals("etcd")).map(Run::w)
+        return runs.stream().filter(r -> r.batch() == 1 && !r.system().equals("etcd") && !r.system().equals(CEILING))
+                .map(Run::w)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 

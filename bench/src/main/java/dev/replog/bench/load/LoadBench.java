@@ -1,5 +1,6 @@
 package dev.replog.bench.load;
 
+import dev.replog.bench.ceiling.FixedAnswerServer;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  * usage: bench [--target replog|redis|etcd] [--url URL] [--clients 16] [--duration 10s] [--warmup 3s]
  *              [--w 1|2|3|majority|all] [--size 100] [--batch 1] [--json FILE] [--label TEXT]
  *              [--verify --nodes URL,URL,...]
+ *        bench producer ... (see {@link ProducerBench})
  *        bench takeover ... (see {@link TakeoverBench})
+ *        bench ceiling [--port 0] (see {@link FixedAnswerServer})
  * </pre>
  */
 public final class LoadBench {
@@ -54,6 +56,14 @@ public final class LoadBench {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("table")) { // bin/bench-compare's table of JSON results
             CompareTable.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("producer")) { // through the Java client's producer
+            ProducerBench.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("ceiling")) { // bin/bench-compare's stack ceiling: a fixed 201
+            FixedAnswerServer.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("takeover")) { // kill -9 of the active master under load
@@ -196,27 +206,10 @@ public final class LoadBench {
     }
 
     static Options parse(String[] args) {
-        Map<String, String> values = new LinkedHashMap<>();
-        boolean verify = false;
-        for (int i = 0; i < args.length; i++) {
-            String option = args[i];
-            if (option.equals("--verify")) {
-                verify = true;
-                continue;
-            }
-            if (!option.startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --option value, got " + option);
-            }
-            values.put(option.substring(2), args[++i]);
-        }
+        Map<String, String> values = CommandLine.values(args, List.of("target", "url", "clients", "duration", "warmup",
+                "w", "size", "batch", "json", "label", "nodes"), List.of("verify"));
+        boolean verify = values.containsKey("verify");
         String target = values.getOrDefault("target", "replog");
-        List<String> known = List.of("target", "url", "clients", "duration", "warmup", "w", "size", "batch", "json",
-                "label", "nodes");
-        for (String key : values.keySet()) {
-            if (!known.contains(key)) {
-                throw new IllegalArgumentException("unknown option --" + key);
-            }
-        }
         String defaultUrl = switch (target) {
             case "replog" -> "http://127.0.0.1:8080";
             case "redis" -> "redis://127.0.0.1:6379";

@@ -70,16 +70,7 @@ final class TakeoverBench {
     }
 
     static void main(String[] args) throws Exception {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench takeover: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
-        System.exit(new TakeoverBench(options).run());
+        System.exit(new TakeoverBench(CommandLine.parseOrExit("bench takeover", USAGE, TakeoverBench::parse, args)).run());
     }
 
     private int run() throws Exception {
@@ -91,32 +82,11 @@ final class TakeoverBench {
                 : ClusterControl.running(root, log);
         OUT.printf(Locale.ROOT, "takeover: %d kills, %d writers at w=%s, %d-byte messages; bin/cluster output in %s%n",
                 options.kills(), options.clients(), options.w(), options.size(), log);
-        Thread stopper = null;
-        if (options.own()) {
-            OUT.println("takeover: starting a cluster of its own on free ports: "
-                    + cluster.nodes().stream().map(n -> n.name() + " " + n.port()).toList());
-            if (!cluster.run("clean") || !cluster.run("start")) {
-                OUT.println("takeover: bin/cluster start failed; see " + log);
-                cluster.run("stop");
-                return 1;
-            }
-            stopper = new Thread(() -> {
-                try {
-                    cluster.run("stop");
-                } catch (Exception ignored) {
-                    // stopping anyway
-                }
-            }, "cluster-stop");
-            Runtime.getRuntime().addShutdownHook(stopper);
-        }
-        try {
+        if (!options.own()) {
             return measure(cluster);
-        } finally {
-            if (stopper != null) {
-                Runtime.getRuntime().removeShutdownHook(stopper);
-                OUT.println("takeover: stopping its cluster");
-                cluster.run("stop");
-            }
+        }
+        try (OwnCluster own = OwnCluster.start(cluster, "takeover", log)) {
+            return own == null ? 1 : measure(cluster);
         }
     }
 
@@ -377,21 +347,9 @@ final class TakeoverBench {
     }
 
     static Options parse(String[] args) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String option = args[i];
-            if (!option.startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --option value, got " + option);
-            }
-            values.put(option.substring(2), args[++i]);
-        }
-        List<String> known = List.of("kills", "clients", "w", "size", "warmup", "steady", "observe", "settle",
-                "retry-delay", "cluster", "standby-cache", "dir", "json", "label");
-        for (String key : values.keySet()) {
-            if (!known.contains(key)) {
-                throw new IllegalArgumentException("unknown option --" + key);
-            }
-        }
+        Map<String, String> values = CommandLine.values(args, List.of("kills", "clients", "w", "size", "warmup",
+                "steady", "observe", "settle", "retry-delay", "cluster", "standby-cache", "dir", "json", "label"),
+                List.of());
         String cluster = values.getOrDefault("cluster", "own");
         if (!cluster.equals("own") && !cluster.equals("running")) {
             throw new IllegalArgumentException("--cluster must be own or running, was " + cluster);

@@ -74,6 +74,33 @@ class CompareTableTest {
                 "replog", "2", 16))).map(Run::round).hasValue(3);
     }
 
+    @Test
+    void theStackCeilingRowsShowReplogsW3AsAShareOfAFixedAnswer() {
+        List<Run> runs = List.of(
+                run("replog", 1, "3", 64, 12_000, 12.0),
+                run("ceiling", 1, "3", 64, 80_000, 2.0),
+                run("replog", 2, "3", 64, 18_000, 11.0),
+                run("ceiling", 2, "3", 64, 90_000, 2.5),
+                run("replog", 1, "3", 16, 6_000, 8.0));
+
+        String table = CompareTable.markdown(runs);
+
+        assertThat(table)
+                .contains("| stack ceiling: Reactor Netty, a fixed 201 | ceiling ops/s | p50 / p99 ms | replog w=3 ops/s "
+                        + "| replog w=3 / ceiling |")
+                .contains("| 64 clients | 80000 | 1.0 / 2.0 | 12000 | 0.15x (0.15-0.20) |")
+                .doesNotContain("| 16 clients |") // no ceiling run at 16
+                // the ceiling ignores w: it adds no row of its own to the comparison
+                .contains("| 3 | 64 | 12000 | 1.0 / 12.0 | - | - | - | - | - | - |");
+        assertThat(table.lines().filter(line -> line.startsWith("| 3 | 64 |"))).hasSize(1);
+    }
+
+    @Test
+    void withoutACeilingRunThereAreNoCeilingRows() {
+        assertThat(CompareTable.markdown(List.of(run("replog", 1, "3", 64, 12_000, 12.0))))
+                .doesNotContain("stack ceiling");
+    }
+
     private static Run run(String system, int round, String w, int clients, double ops, double p99) {
         return new Run(system, round, w, clients, 1, ops, ops, 1.0, p99, p99, 0);
     }
