@@ -163,6 +163,10 @@ function finish(item, state, outcome, label) {
 function startTail(from) {
   // EventSource reconnects by itself and resumes after Last-Event-ID: no gap, no duplicate.
   const source = new EventSource('/messages/stream?from=' + from);
+  // the node answers the stream's headers and a keep-alive comment at once, even with nothing new
+  source.onopen = () => tailState('live', 'done');
+  source.onerror = () => tailState(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting',
+    source.readyState === EventSource.CLOSED ? 'failed' : 'pending');
   source.addEventListener('entry', (event) => {
     const entry = JSON.parse(event.data);
     const item = el('li');
@@ -172,6 +176,13 @@ function startTail(from) {
     tail.prepend(item);
     while (tail.children.length > TAIL_KEEP) tail.lastElementChild.remove();
   });
+}
+
+function tailState(state, style) {
+  const badge = $('#tail-state');
+  badge.dataset.state = state;
+  badge.className = 'badge ' + style;
+  badge.textContent = state;
 }
 
 // ---- faults -------------------------------------------------------------------------------

@@ -57,6 +57,8 @@ class DashboardBrowserIT {
         WebDriver page = browser.driver();
         WebDriverWait wait = openDashboard(page);
         wait.until(d -> d.findElements(By.cssSelector("#nodes tbody tr[data-status=HEALTHY]")).size() == 3);
+        // the live tail opens before anything is written: the node flushes its headers at once
+        wait.until(d -> d.findElements(By.cssSelector("#tail-state[data-state=live]")).size() == 1);
         for (String message : List.of("hello", "world")) {
             send(page, message, "2");
         }
