@@ -109,8 +109,25 @@ class MasterSyncTest {
         }
     }
 
-    private ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(MasterApplication.class).run(
+    @Test
+    void aMasterRestartedBeforeItsFormerLeasePassedAnswersNoMasterNotARedirectToItselfThenLeads() {
+        String self = "http://127.0.0.1:9";
+        // its former incarnation was killed holding the lease: the lock names this instance's own URL
+        sync.hold("replog-master", self + "#master-killed", Duration.ofSeconds(8));
+        try (ConfigurableApplicationContext master = start("--replog.advertised-url=" + self)) {
+            WebTestClient web = client(master);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> "STANDBY".equals(health(web).path("mode").asString()));
+            JsonNode refused = write(web, "while the dead incarnation's lease lasts", 503);
+            assertThat(refused.path("title").asString()).isEqualTo("No master");
+            assertThat(health(web).has("activeMaster")).as("it names no active master: not itself").isFalse();
+            awaitMode(web, "READ_WRITE");
+            assertThat(write(web, "now", 201).path("id").asLong()).isEqualTo(1);
+        }
+    }
+
+    private ConfigurableApplicationContext start(String... more) {
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=0", "--server.address=127.0.0.1", "--replog.data-dir=" + dataDir,
                 "--spring.main.banner-mode=off",
                 "--replog.sync.nodes=http://127.0.0.1:9," + sync.url(),
@@ -119,7 +136,9 @@ class MasterSyncTest {
                 "--replog.sync.max-backoff=100ms",
                 "--replog.ids.range-size=" + RANGE,
                 "--replog.ids.wait-timeout=500ms",
-                "--replog.heartbeat.interval=100ms");
+                "--replog.heartbeat.interval=100ms"));
+        args.addAll(List.of(more));
+        return new SpringApplicationBuilder(MasterApplication.class).run(args.toArray(String[]::new));
     }
 
     private static JsonNode batch(WebTestClient web, List<String> messages, int status) {

@@ -374,7 +374,10 @@ public class Leadership implements SmartLifecycle, LeaderView {
             return new ActiveMaster(url.get(), epoch.value());
         }
         Holder known = holder;
+        // a holder with this instance's own URL is a former incarnation of it, killed before its lease
+        // passed: it leads nowhere, and a redirect to itself would loop
         return known != null && known.expiresAt() != null && known.expiresAt().isAfter(Instant.now())
+                && !known.url().equals(url.get())
                 ? new ActiveMaster(known.url(), 0)
                 : null;
     }

@@ -159,6 +159,15 @@ public final class FakeSyncNode implements AutoCloseable {
         return json(response, 200, "{\"released\":true}");
     }
 
+    /** Lock {@code name} is held by {@code owner} for {@code ttl}, as if an instance had taken it. */
+    public void hold(String name, String owner, Duration ttl) {
+        synchronized (locks) {
+            Lease before = locks.get(name);
+            locks.put(name, new Lease(owner, (before == null ? 0 : before.token()) + 1,
+                    System.currentTimeMillis() + ttl.toMillis()));
+        }
+    }
+
     /** The holder of lock {@code name} while its lease lasts; null otherwise. */
     public String holder(String name) {
         Lease lease = locks.get(name);
