@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -48,6 +50,7 @@ final class TakeoverBench {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** How long bin/cluster may take to start a stepped-down instance again (a JVM start on a busy machine). */
     private static final Duration RESTART_BY_SUPERVISOR = Duration.ofSeconds(30);
+    private static final Duration HEALTH_POLL = Duration.ofMillis(200);
     private static final String USAGE = "usage: bench takeover [--kills 5] [--clients 16] [--w 2] [--size 100] "
             + "[--warmup 60s] [--steady 10s] [--observe 30s] [--settle 5s] [--retry-delay 100ms] "
             + "[--cluster own|running] [--standby-cache keep|alternate] [--dir DIR] [--json FILE] [--label TEXT]";
@@ -208,16 +211,15 @@ final class TakeoverBench {
                 + (not == null ? "" : " after " + not.name() + " was killed"));
     }
 
-    /** Whether {@code node} answers {@code /health} within {@code atMost}. */
-    private boolean answersWithin(ClusterControl.Node node, Duration atMost) throws InterruptedException {
-        long deadline = System.nanoTime() + atMost.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!health(node).isEmpty()) {
-                return true;
-            }
-            Thread.sleep(200);
-        }
-        return false;
+    /** Whether {@code node} answers {@code /health} within {@code atMost} (asked every 200 ms, off Reactor's timers). */
+    private boolean answersWithin(ClusterControl.Node node, Duration atMost) {
+        return Boolean.TRUE.equals(Mono.fromCallable(() -> health(node))
+                .subscribeOn(Schedulers.boundedElastic()) // health() blocks on its HTTP call
+                .filter(health -> !health.isEmpty())
+                .repeatWhenEmpty(Integer.MAX_VALUE, tries -> tries.delayElements(HEALTH_POLL))
+                .map(health -> true)
+                .timeout(atMost, Mono.just(false))
+                .block());
     }
 
     private JsonNode health(ClusterControl.Node node) {
