@@ -27,8 +27,11 @@ class LogConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(LogConfiguration.class);
 
-    /** Remembered idempotency keys; older keys are forgotten (a replay then appends again). */
-    private static final int REMEMBERED_KEYS = 100_000;
+    /**
+     * The idempotency keys of the writes that hold the last this many entries are remembered; an
+     * older write's key is forgotten (its retry then appends again).
+     */
+    private static final int REMEMBERED_KEY_ENTRIES = 100_000;
 
     @Bean(destroyMethod = "close")
     LogStore logStore(MasterProperties properties) {
@@ -63,7 +66,7 @@ class LogConfiguration {
 
     @Bean
     MessageLog messageLog(LogStore store, IdSource ids, MasterEpoch epoch, Scheduler logWriter, MeterRegistry meters) {
-        MessageLog messages = new MessageLog(store, ids, epoch, logWriter, REMEMBERED_KEYS);
+        MessageLog messages = new MessageLog(store, ids, epoch, logWriter, REMEMBERED_KEY_ENTRIES);
         observe(messages, store, meters);
         return messages;
     }

@@ -10,7 +10,6 @@ import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.KeyedEntries;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -54,7 +53,7 @@ public final class MessageLog {
     private final MasterEpoch epoch;
     private final Scheduler writer;
     /** Writer thread only (and the constructor). */
-    private final Map<String, List<Entry>> recentKeys;
+    private final RememberedKeys recentKeys;
     /** Told of every durable seq and truncation, in the order they were added (see {@link #addDurabilityListener}). */
     private final List<DurabilityListener> listeners = new CopyOnWriteArrayList<>();
     private final RecentEntries recent = new RecentEntries(RECENT_ENTRIES);
@@ -63,19 +62,18 @@ public final class MessageLog {
     private final AtomicInteger wip = new AtomicInteger();
     private volatile GroupObserver observer = GroupObserver.NONE;
 
-    /** @param writer the single thread every append runs on */
-    public MessageLog(LogStore store, IdSource ids, MasterEpoch epoch, Scheduler writer, int rememberedKeys) {
+    /**
+     * @param writer            the single thread every append runs on
+     * @param rememberedEntries the idempotency keys of the writes holding this many last entries are
+     *                          remembered (a retry of an older write appends again)
+     */
+    public MessageLog(LogStore store, IdSource ids, MasterEpoch epoch, Scheduler writer, int rememberedEntries) {
         this.store = store;
         this.ids = ids;
         this.epoch = epoch;
         this.writer = writer;
-        this.recentKeys = new LinkedHashMap<>(1024, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, List<Entry>> eldest) {
-                return size() > rememberedKeys;
-            }
-        };
-        reloadKeys(rememberedKeys);
+        this.recentKeys = new RememberedKeys(rememberedEntries);
+        reloadKeys(rememberedEntries);
     }
 
     /**
@@ -120,7 +118,9 @@ public final class MessageLog {
         if (messages.isEmpty()) {
             return Mono.error(new IllegalArgumentException("nothing to append"));
         }
-        Mono<Pending> onWriter = Mono.create(sink -> submit(new AppendTask(messages, idempotencyKey, sink)));
+        // the fingerprint a retry is told from another write by, made here, off the writer thread
+        byte[] fingerprint = idempotencyKey == null ? null : RememberedKeys.fingerprint(messages);
+        Mono<Pending> onWriter = Mono.create(sink -> submit(new AppendTask(messages, idempotencyKey, fingerprint, sink)));
         // No id in hand (the prefetched ranges are spent): wait, without blocking, until the id
         // source has one again, up to its bound, then try again; a second miss waits once more.
         return onWriter
@@ -160,6 +160,7 @@ public final class MessageLog {
                     CompletableFuture<Long> durable = store.appendRecords(records);
                     KeyRuns runs = new KeyRuns();
                     records.forEach(runs::add);
+                    runs.end();
                     log.info("Recovered {} entries with {} idempotency keys", records.size(), runs.found);
                     return durable;
                 })
@@ -182,7 +183,7 @@ public final class MessageLog {
             store.truncateAfter(seq);
             listeners.forEach(listener -> listener.truncatedAfter(seq));
             recent.clear();
-            recentKeys.values().removeIf(entries -> entries.get(entries.size() - 1).seq() > seq);
+            recentKeys.forgetAfter(seq);
             log.warn("Dropped entries {}..{} from this master's log: the cluster's log does not hold them", seq + 1,
                     last);
         }).subscribeOn(writer);
@@ -243,16 +244,19 @@ public final class MessageLog {
             try {
                 String key = task.idempotencyKey;
                 List<Entry> inGroup = key == null ? null : newKeys.get(key);
-                List<Entry> known = inGroup != null ? inGroup : key == null ? null : recentKeys.get(key);
+                if (inGroup != null) {
+                    if (!sameMessages(inGroup, task.messages)) {
+                        throw new IdempotencyConflictException(inGroup.get(0).seq());
+                    }
+                    sameGroupReplays.add(new Replay(task, inGroup));
+                    continue;
+                }
+                RememberedKeys.Write known = key == null ? null : recentKeys.get(key);
                 if (known != null) {
-                    if (!sameMessages(known, task.messages)) {
-                        throw new IdempotencyConflictException(known.get(0).seq());
+                    if (!known.sameMessages(task.fingerprint)) {
+                        throw new IdempotencyConflictException(known.first());
                     }
-                    if (inGroup != null) {
-                        sameGroupReplays.add(new Replay(task, inGroup));
-                    } else {
-                        task.sink.success(new Pending(new AppendedBatch(known, true), null));
-                    }
+                    task.sink.success(new Pending(new AppendedBatch(known.entries(task.messages), true), null));
                     continue;
                 }
                 List<Entry> entries = new ArrayList<>(task.messages.size());
@@ -291,7 +295,12 @@ public final class MessageLog {
             sameGroupReplays.forEach(r -> r.task.sink.error(e)); // their seqs go to the next group's messages
             return;
         }
-        recentKeys.putAll(newKeys);
+        for (int i = 0; i < group.size(); i++) {
+            AppendTask written = group.get(i);
+            if (written.idempotencyKey != null) {
+                recentKeys.remember(written.idempotencyKey, groupEntries.get(i), written.fingerprint);
+            }
+        }
         observer.written(group.size(), records.size(), System.nanoTime() - started);
         // Once per group, whoever still waits, and before the requests' own callbacks when this
         // thread led the fsync: a report per request left the watermark behind when all of a
@@ -338,6 +347,7 @@ public final class MessageLog {
                 break;
             }
         }
+        runs.end();
         if (store.lastSeq() > 0) {
             log.info("Loaded the log: lastSeq={}, durableSeq={}, {} idempotency keys remembered", store.lastSeq(),
                     store.durableSeq(), runs.found);
@@ -351,22 +361,28 @@ public final class MessageLog {
     /** Remembers keys from records in log order: consecutive records with one key are one write. */
     private final class KeyRuns {
         private String currentKey;
-        private List<Entry> current;
+        private List<Entry> current = new ArrayList<>();
         private int found;
 
         void add(LogRecord record) {
             String key = record.idempotencyKey();
-            if (key.isEmpty()) {
-                currentKey = null;
-                return;
-            }
             if (!key.equals(currentKey)) {
-                currentKey = key;
-                current = new ArrayList<>(1);
-                recentKeys.put(key, current);
+                end();
+                currentKey = key.isEmpty() ? null : key;
+            }
+            if (currentKey != null) {
+                current.add(record.toEntry());
+            }
+        }
+
+        /** Remembers the run that ends here, if it had a key. */
+        void end() {
+            if (currentKey != null && !current.isEmpty()) {
+                recentKeys.remember(currentKey, current,
+                        RememberedKeys.fingerprint(current.stream().map(Entry::message).toList()));
                 found++;
             }
-            current.add(record.toEntry());
+            current = new ArrayList<>();
         }
     }
 
@@ -409,7 +425,8 @@ public final class MessageLog {
     }
 
     /** One request waiting for the writer. */
-    private record AppendTask(List<String> messages, String idempotencyKey, MonoSink<Pending> sink) {
+    private record AppendTask(List<String> messages, String idempotencyKey, byte[] fingerprint,
+            MonoSink<Pending> sink) {
     }
 
     /** Sees each group write: requests and entries in it, and the writer's time for it. */

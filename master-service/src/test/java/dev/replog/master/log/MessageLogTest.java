@@ -3,6 +3,7 @@ package dev.replog.master.log;
 import static dev.replog.master.log.LogFixtures.epochOne;
 import static dev.replog.master.log.LogFixtures.record;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.log.AppendFailedException;
@@ -10,11 +11,14 @@ import dev.replog.common.log.InMemoryLogStore;
 import dev.replog.common.log.LogRecord;
 import dev.replog.common.log.testing.ForwardingLogStore;
 import dev.replog.common.protocol.Entry;
+import dev.replog.common.protocol.KeyedEntries;
 import dev.replog.master.ids.IdSource;
 import dev.replog.master.writeconcern.AckTracker;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -106,6 +110,75 @@ class MessageLogTest {
             assertThat(replay.entries()).extracting(Entry::seq).containsExactly(1L, 2L, 3L);
             assertThat(messages.append("m4", "single").block(TIMEOUT).replay()).isTrue();
             assertThat(store.lastSeq()).as("nothing appended").isEqualTo(5);
+        }
+    }
+
+    /**
+     * The keys a running master remembers are those of the writes that hold its last
+     * {@code rememberedEntries} entries, as after a restart: a producer's keyed batches of hundreds
+     * count their messages, not one key each (remembering 100,000 such batches held every message of
+     * the last millions in memory, and the master ground to a halt in full collections).
+     */
+    @Nested
+    class KeysRememberedWhileWriting {
+
+        private static final List<String> FOUR = List.of("a", "b", "c", "d");
+
+        private final Scheduler writer = Schedulers.newSingle("test-log-writer");
+        private final InMemoryLogStore store = new InMemoryLogStore();
+
+        @AfterEach
+        void stop() {
+            writer.dispose();
+        }
+
+        @Test
+        void theWritesHoldingTheLastEntriesAreRememberedAndAnOlderOnesRetryAppendsAgain() {
+            MessageLog messages = new MessageLog(store, new CountingIds(), epochOne(), writer, 10);
+            List<AppendedBatch> written = new ArrayList<>();
+            for (int batch = 1; batch <= 4; batch++) {
+                written.add(messages.appendAll(FOUR, "batch-" + batch).block(TIMEOUT));
+            }
+
+            // the last 10 entries are 7..16: batch-2 (5..8) straddles their start and is remembered whole
+            AppendedBatch retry = messages.appendAll(FOUR, "batch-2").block(TIMEOUT);
+            assertThat(retry.replay()).isTrue();
+            assertThat(retry.entries()).isEqualTo(written.get(1).entries());
+            assertThatThrownBy(() -> messages.appendAll(List.of("a", "b", "c", "x"), "batch-3").block(TIMEOUT))
+                    .as("other messages under a remembered key").isInstanceOf(IdempotencyConflictException.class);
+            assertThat(store.lastSeq()).isEqualTo(16);
+
+            AppendedBatch again = messages.appendAll(FOUR, "batch-1").block(TIMEOUT);
+            assertThat(again.replay()).as("batch-1 (1..4) is older than the last 10 entries").isFalse();
+            assertThat(again.first().seq()).isEqualTo(17);
+        }
+
+        @Test
+        void theKeysOfEntriesAdoptedInRecoveryAreRememberedUpToTheLastOne() {
+            MessageLog messages = new MessageLog(store, new CountingIds(), epochOne(), writer, 10);
+            List<Entry> adopted = List.of(new Entry(1, 1, "a"), new Entry(2, 2, "b"), new Entry(3, 3, "c"));
+
+            messages.appendRecovered(new KeyedEntries(adopted, Map.of(1L, "single", 2L, "pair", 3L, "pair")))
+                    .block(TIMEOUT);
+
+            assertThat(messages.append("a", "single").block(TIMEOUT).replay()).isTrue();
+            AppendedBatch pair = messages.appendAll(List.of("b", "c"), "pair").block(TIMEOUT);
+            assertThat(pair.replay()).as("the adopted log's last write").isTrue();
+            assertThat(pair.entries()).isEqualTo(adopted.subList(1, 3));
+            assertThat(store.lastSeq()).isEqualTo(3);
+        }
+
+        @Test
+        void aRestartedMasterRemembersTheSameWritesTheRunningOneDid() {
+            MessageLog running = new MessageLog(store, new CountingIds(), epochOne(), writer, 10);
+            for (int batch = 1; batch <= 4; batch++) {
+                running.appendAll(FOUR, "batch-" + batch).block(TIMEOUT);
+            }
+
+            MessageLog restarted = new MessageLog(store, idsPast(100), epochOne(), writer, 10);
+
+            assertThat(restarted.appendAll(FOUR, "batch-2").block(TIMEOUT).replay()).isTrue();
+            assertThat(restarted.appendAll(FOUR, "batch-1").block(TIMEOUT).replay()).isFalse();
         }
     }
 
@@ -277,11 +350,11 @@ class MessageLogTest {
             assertThat(messages.lastSeq()).isEqualTo(2);
             assertThat(messages.append("m2", "kept").block(TIMEOUT).replay()).isTrue();
         }
+    }
 
-        private static IdSource idsPast(long id) {
-            CountingIds ids = new CountingIds();
-            ids.advancePast(id);
-            return ids;
-        }
+    private static IdSource idsPast(long id) {
+        CountingIds ids = new CountingIds();
+        ids.advancePast(id);
+        return ids;
     }
 }
