@@ -88,6 +88,15 @@ final class Accumulator {
         }
     }
 
+    /** The batches not drained yet, closed ones and the open one. */
+    synchronized List<Batch> waiting() {
+        List<Batch> waiting = new ArrayList<>(closed);
+        if (open != null) {
+            waiting.add(open);
+        }
+        return waiting;
+    }
+
     /** When the open batch's linger ends (nanos), or -1 when there is none. */
     synchronized long lingerEndsAt() {
         return open == null ? -1 : open.createdNanos() + lingerNanos;

@@ -17,6 +17,7 @@ final class Batch {
     private final long createdNanos;
     private final List<String> messages = new ArrayList<>();
     private final List<CompletableFuture<AppendResult>> futures = new ArrayList<>();
+    private final CompletableFuture<Void> answered = new CompletableFuture<>();
     private long bytes;
 
     Batch(long createdNanos) {
@@ -43,6 +44,11 @@ final class Batch {
 
     List<CompletableFuture<AppendResult>> futures() {
         return futures;
+    }
+
+    /** Completes once every message of this batch has its answer, whatever it is. */
+    CompletableFuture<Void> answered() {
+        return answered;
     }
 
     int size() {

@@ -6,8 +6,8 @@ import dev.replog.client.error.UnavailableException;
 import dev.replog.client.write.AppendResult;
 import dev.replog.client.write.BatchResult;
 import dev.replog.client.write.MasterWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +40,10 @@ public final class ReplogProducer implements AutoCloseable {
     private final Accumulator accumulator;
     private final Scheduler timer;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Set<CompletableFuture<AppendResult>> pending = ConcurrentHashMap.newKeySet();
+    /** Batches sent and not yet answered; added under this producer's lock, with their drain. */
+    private final Set<Batch> unanswered = ConcurrentHashMap.newKeySet();
+    /** Messages taken and not yet answered (a count per batch, not a record per message). */
+    private final AtomicInteger pendingMessages = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public ReplogProducer(MasterWriter writer, ProducerSettings settings) {
@@ -68,19 +71,20 @@ public final class ReplogProducer implements AutoCloseable {
             future.completeExceptionally(new IllegalStateException("the producer is closed"));
             return future;
         }
-        String invalid = Messages.invalid(message, settings.maxMessageBytes());
+        long bytes = message == null ? 0 : Messages.utf8Length(message);
+        String invalid = Messages.invalid(message, bytes, settings.maxMessageBytes());
         if (invalid != null) {
             future.completeExceptionally(new BadInputException(400, "Bad request", invalid));
             return future;
         }
-        long bytes = message.getBytes(StandardCharsets.UTF_8).length;
-        pending.add(future);
-        future.whenComplete((result, error) -> pending.remove(future));
         Accumulator.Added added = accumulator.add(message, bytes, future, System.nanoTime());
         if (added == Accumulator.Added.BUFFER_FULL) {
             future.completeExceptionally(new ReplogException(0, "Producer buffer full", settings.bufferedLimit()
                     + " messages wait to be sent; nothing was sent", false));
-        } else if (added == Accumulator.Added.OPENED_BATCH && !settings.linger().isZero()) {
+            return future;
+        }
+        pendingMessages.incrementAndGet();
+        if (added == Accumulator.Added.OPENED_BATCH && !settings.linger().isZero()) {
             timer.schedule(this::sendReady, settings.linger().toNanos(), TimeUnit.NANOSECONDS);
         }
         sendReady();
@@ -89,15 +93,20 @@ public final class ReplogProducer implements AutoCloseable {
 
     /** Sends every waiting message now; the future completes when each message sent before has its answer. */
     public CompletableFuture<Void> flush() {
-        CompletableFuture<?>[] waiting = pending.toArray(CompletableFuture<?>[]::new);
+        List<Batch> waiting = new ArrayList<>();
+        synchronized (this) {
+            // every message sent before is in a batch sent (unanswered) or still in the accumulator
+            waiting.addAll(unanswered);
+            waiting.addAll(accumulator.waiting());
+        }
         accumulator.flush();
         sendReady();
-        return CompletableFuture.allOf(waiting).handle((ignored, error) -> null);
+        return CompletableFuture.allOf(waiting.stream().map(Batch::answered).toArray(CompletableFuture<?>[]::new));
     }
 
     /** Messages sent and not yet answered. */
     public int pending() {
-        return pending.size();
+        return pendingMessages.get();
     }
 
     /**
@@ -130,6 +139,7 @@ public final class ReplogProducer implements AutoCloseable {
                 }
                 ready = accumulator.drain(free, System.nanoTime());
                 inFlight.addAndGet(ready.size());
+                unanswered.addAll(ready);
             }
             if (ready.isEmpty()) {
                 // a batch that becomes ready while every slot is busy goes when an answer frees one
@@ -153,6 +163,7 @@ public final class ReplogProducer implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 batch.futures().get(i).complete(result.get(i));
             }
+            done(batch);
         }
         sendReady();
     }
@@ -163,7 +174,15 @@ public final class ReplogProducer implements AutoCloseable {
         sendReady();
     }
 
-    private static void fail(Batch batch, Throwable error) {
+    private void fail(Batch batch, Throwable error) {
         batch.futures().forEach(future -> future.completeExceptionally(error));
+        done(batch);
+    }
+
+    /** After every message of {@code batch} has its answer. */
+    private void done(Batch batch) {
+        unanswered.remove(batch);
+        pendingMessages.addAndGet(-batch.size());
+        batch.answered().complete(null);
     }
 }

@@ -90,6 +90,43 @@ class ReplogProducerTest {
         }
     }
 
+    @Test
+    void flushCompletesOnlyOnceEveryMessageSentBeforeHasItsAnswer() {
+        BatchingMaster master = new BatchingMaster(false);
+        try (FakeNode node = new FakeNode(master::answer);
+             ReplogClient client = ReplogClient.builder().nodes(List.of(node.url().toString())).build();
+             ReplogProducer producer = client.newProducer(ProducerSettings.DEFAULTS
+                     .withBatching(Duration.ofMinutes(1), 7).withMaxInFlight(1))) {
+            // a linger no test waits out: only the flush sends the last, open batch
+            List<CompletableFuture<AppendResult>> futures = IntStream.range(0, 50)
+                    .mapToObj(i -> producer.send("m" + i)).toList();
+            assertThat(producer.pending()).isEqualTo(50);
+
+            producer.flush().join();
+
+            assertThat(futures).allSatisfy(future -> assertThat(future).isCompleted());
+            assertThat(producer.pending()).isZero();
+            assertThat(master.appended).hasValue(50);
+        }
+    }
+
+    @Test
+    void aMessageWithAnUnpairedSurrogateOrOverTheLimitInUtf8FailsAlone() {
+        try (FakeNode node = new FakeNode(new BatchingMaster(false)::answer);
+             ReplogClient client = ReplogClient.builder().nodes(List.of(node.url().toString())).build();
+             ReplogProducer producer = client.newProducer(new ProducerSettings(WriteConcern.ONE, Duration.ofMillis(5),
+                     10, 1000, 4, 1, 100, Duration.ofSeconds(10)))) {
+
+            CompletableFuture<AppendResult> unpaired = producer.send("a\uD800b");
+            CompletableFuture<AppendResult> fiveBytes = producer.send("\u00e9\u20ac"); // 2 + 3 bytes in UTF-8
+            CompletableFuture<AppendResult> fourBytes = producer.send("\uD83D\uDE00"); // one code point, 4 bytes
+
+            assertThat(unpaired).failsWithin(Duration.ZERO).withThrowableThat().withMessageContaining("index 1");
+            assertThat(fiveBytes).failsWithin(Duration.ZERO).withThrowableThat().withMessageContaining("5 UTF-8 bytes");
+            assertThat(fourBytes.join().seq()).isEqualTo(1);
+        }
+    }
+
     /**
      * Numbers batches as the master does and remembers keys: a key seen again answers the original
      * batch with 200. With {@code dropFirstTry} it closes the connection of each key's first request
