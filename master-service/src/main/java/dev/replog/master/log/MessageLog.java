@@ -157,10 +157,13 @@ public final class MessageLog {
                             .map(entry -> LogRecord.of(entry, fetched.epochAt(entry.seq(), 0L),
                                     fetched.keys().get(entry.seq())))
                             .toList();
-                    CompletableFuture<Long> durable = store.appendRecords(records);
                     KeyRuns runs = new KeyRuns();
+                    // a write whose first records this log kept and whose rest it fetched is one write
+                    runs.startWithTheLastRun();
+                    CompletableFuture<Long> durable = store.appendRecords(records);
                     records.forEach(runs::add);
                     runs.end();
+                    recentKeys.slideTo(store.lastSeq());
                     log.info("Recovered {} entries with {} idempotency keys", records.size(), runs.found);
                     return durable;
                 })
@@ -301,6 +304,7 @@ public final class MessageLog {
                 recentKeys.remember(written.idempotencyKey, groupEntries.get(i), written.fingerprint);
             }
         }
+        recentKeys.slideTo(store.lastSeq());
         observer.written(group.size(), records.size(), System.nanoTime() - started);
         // Once per group, whoever still waits, and before the requests' own callbacks when this
         // thread led the fsync: a report per request left the watermark behind when all of a
@@ -328,11 +332,11 @@ public final class MessageLog {
     }
 
     /**
-     * Reloads the keys of the last {@code rememberedKeys} records. A batch stores its key on each of
-     * its records, so consecutive records with one key are one write.
+     * Reloads the keys of the writes holding the last {@code rememberedEntries} records. A batch
+     * stores its key on each of its records, so consecutive records with one key are one write.
      */
-    private void reloadKeys(int rememberedKeys) {
-        long from = Math.max(1, store.lastSeq() - rememberedKeys + 1);
+    private void reloadKeys(int rememberedEntries) {
+        long from = Math.max(1, store.lastSeq() - rememberedEntries + 1);
         // a batch that straddles the start is remembered whole, else its retry would not match it
         String firstKey = from <= store.lastSeq() ? keyAt(from) : "";
         while (!firstKey.isEmpty() && from > 1 && keyAt(from - 1).equals(firstKey)) {
@@ -373,6 +377,20 @@ public final class MessageLog {
             if (currentKey != null) {
                 current.add(record.toEntry());
             }
+        }
+
+        /** Takes the records at the end of the log that share the last one's key as the current run. */
+        void startWithTheLastRun() {
+            long last = store.lastSeq();
+            String key = last > 0 ? keyAt(last) : "";
+            if (key.isEmpty()) {
+                return;
+            }
+            long from = last;
+            while (from > 1 && keyAt(from - 1).equals(key)) {
+                from--;
+            }
+            store.readRecords(from, Math.toIntExact(last - from + 1)).forEach(this::add);
         }
 
         /** Remembers the run that ends here, if it had a key. */

@@ -10,21 +10,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * The idempotency keys of the writes that hold the last {@code maxEntries} entries of the log, each
- * with what a retry of its write is answered with: the write's first seq, its ids, and a SHA-256
- * fingerprint of its messages that tells a retry (the same messages) from another write under the
- * same key. No message is held: the memory is bounded by entries (an id each) whatever their size,
- * so a producer's keyed batches of a thousand 1 MiB messages cost what single appends do.
+ * The idempotency keys of the writes that hold one of the last {@code maxEntries} entries of the
+ * log (keyed or not), each with what a retry of its write is answered with: the write's first seq,
+ * its ids, and a SHA-256 fingerprint of its messages that tells a retry (the same messages) from
+ * another write under the same key. No message is held: the memory is bounded by entries (an id
+ * each) whatever their size, so a producer's keyed batches of a thousand 1 MiB messages cost what
+ * single appends do.
  *
- * <p>A write is forgotten only once the writes after it hold {@code maxEntries} entries, so a batch
- * that straddles the start of the last {@code maxEntries} entries is remembered whole, as the keys
- * reloaded at start are. Not thread-safe: the log's writer thread only.
+ * <p>A write is forgotten once the log has {@code maxEntries} entries after its last one
+ * ({@link #slideTo}), so a batch that straddles the start of the last {@code maxEntries} entries is
+ * remembered whole, and a running master remembers the keys a restart reloads. Not thread-safe: the
+ * log's writer thread only.
  */
 final class RememberedKeys {
 
+    /** Cloned for each fingerprint: no provider lookup per request (the first lookup may read files). */
+    private static final MessageDigest SHA_256 = sha256();
+
     private final int maxEntries;
+    /** In log order, eldest first: a key written again moves to the end with its new entries. */
     private final LinkedHashMap<String, Write> writes = new LinkedHashMap<>();
-    private long entries;
 
     RememberedKeys(int maxEntries) {
         if (maxEntries < 1) {
@@ -38,37 +43,35 @@ final class RememberedKeys {
         return writes.get(key);
     }
 
-    /** Remembers {@code entries}, written under {@code key} with messages of {@code fingerprint}. */
+    /**
+     * Remembers {@code written}, the newest entries of the log, written under {@code key} with
+     * messages of {@code fingerprint}.
+     */
     void remember(String key, List<Entry> written, byte[] fingerprint) {
         long[] ids = new long[written.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = written.get(i).id();
         }
         // removed first: a key written again is the newest write, not the place it once had
-        Write previous = writes.remove(key);
+        writes.remove(key);
         writes.put(key, new Write(written.get(0).seq(), ids, fingerprint));
-        entries += ids.length - (previous == null ? 0 : previous.size());
+    }
+
+    /**
+     * Forgets the writes that hold none of the last {@code maxEntries} entries of a log whose last
+     * entry is {@code lastSeq}; entries written without a key count as much as keyed ones.
+     */
+    void slideTo(long lastSeq) {
+        long firstKept = lastSeq - maxEntries + 1;
         Iterator<Write> eldest = writes.values().iterator();
-        while (writes.size() > 1) {
-            Write oldest = eldest.next();
-            if (entries - oldest.size() < maxEntries) {
-                break;
-            }
+        while (eldest.hasNext() && eldest.next().last() < firstKept) {
             eldest.remove();
-            entries -= oldest.size();
         }
     }
 
     /** Forgets every write that holds an entry after {@code seq} (recovery dropped them). */
     void forgetAfter(long seq) {
-        Iterator<Write> all = writes.values().iterator();
-        while (all.hasNext()) {
-            Write write = all.next();
-            if (write.last() > seq) {
-                all.remove();
-                entries -= write.size();
-            }
-        }
+        writes.values().removeIf(write -> write.last() > seq);
     }
 
     /** Keys remembered. */
@@ -76,17 +79,12 @@ final class RememberedKeys {
         return writes.size();
     }
 
-    /** Entries the remembered keys' writes hold. */
-    long entries() {
-        return entries;
-    }
-
     /**
      * The SHA-256 of {@code messages}, each as its UTF-8 length and bytes, so that no two different
      * lists of messages share the same byte stream.
      */
     static byte[] fingerprint(List<String> messages) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = copyOf(SHA_256);
         byte[] length = new byte[4];
         for (String message : messages) {
             byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
@@ -99,6 +97,14 @@ final class RememberedKeys {
             digest.update(bytes);
         }
         return digest.digest();
+    }
+
+    private static MessageDigest copyOf(MessageDigest prototype) {
+        try {
+            return (MessageDigest) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            return sha256();
+        }
     }
 
     private static MessageDigest sha256() {

@@ -114,8 +114,9 @@ class MessageLogTest {
     }
 
     /**
-     * The keys a running master remembers are those of the writes that hold its last
-     * {@code rememberedEntries} entries, as after a restart: a producer's keyed batches of hundreds
+     * The keys a running master remembers are those of the writes that hold one of its last
+     * {@code rememberedEntries} entries (keyed or not), as after a restart and after a recovery that
+     * fetched entries: a producer's keyed batches of hundreds
      * count their messages, not one key each (remembering 100,000 such batches held every message of
      * the last millions in memory, and the master ground to a halt in full collections).
      */
@@ -154,6 +155,27 @@ class MessageLogTest {
         }
 
         @Test
+        void entriesWrittenWithoutAKeyMoveTheWindowAsTheyDoForARestartedMaster() {
+            MessageLog messages = new MessageLog(store, new CountingIds(), epochOne(), writer, 10);
+            messages.appendAll(FOUR, "keyed").block(TIMEOUT);
+            appendWithoutKeys(messages, 7);
+
+            assertThat(messages.appendAll(FOUR, "keyed").block(TIMEOUT).replay())
+                    .as("1..4 straddles the last 10 entries, 2..11").isTrue();
+
+            appendWithoutKeys(messages, 4);
+            AppendedBatch again = messages.appendAll(FOUR, "keyed").block(TIMEOUT);
+            assertThat(again.replay()).as("the last 10 entries, 6..15, are all without a key").isFalse();
+            assertThat(again.first().seq()).isEqualTo(16);
+        }
+
+        private void appendWithoutKeys(MessageLog messages, int count) {
+            for (int i = 0; i < count; i++) {
+                messages.append("plain", null).block(TIMEOUT);
+            }
+        }
+
+        @Test
         void theKeysOfEntriesAdoptedInRecoveryAreRememberedUpToTheLastOne() {
             MessageLog messages = new MessageLog(store, new CountingIds(), epochOne(), writer, 10);
             List<Entry> adopted = List.of(new Entry(1, 1, "a"), new Entry(2, 2, "b"), new Entry(3, 3, "c"));
@@ -165,6 +187,20 @@ class MessageLogTest {
             AppendedBatch pair = messages.appendAll(List.of("b", "c"), "pair").block(TIMEOUT);
             assertThat(pair.replay()).as("the adopted log's last write").isTrue();
             assertThat(pair.entries()).isEqualTo(adopted.subList(1, 3));
+            assertThat(store.lastSeq()).isEqualTo(3);
+        }
+
+        @Test
+        void aWriteWhoseFirstEntriesTheLogKeptAndWhoseRestRecoveryFetchedIsRememberedWhole() {
+            store.appendRecords(List.of(record(1, "batch"), record(2, "batch"))).join();
+            MessageLog messages = new MessageLog(store, new CountingIds(), epochOne(), writer, 10);
+
+            messages.appendRecovered(new KeyedEntries(List.of(new Entry(3, 3, "m3")), Map.of(3L, "batch")))
+                    .block(TIMEOUT);
+
+            AppendedBatch retry = messages.appendAll(List.of("m1", "m2", "m3"), "batch").block(TIMEOUT);
+            assertThat(retry.replay()).isTrue();
+            assertThat(retry.entries()).extracting(Entry::seq).containsExactly(1L, 2L, 3L);
             assertThat(store.lastSeq()).isEqualTo(3);
         }
 

@@ -7,21 +7,37 @@ import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
-/** The idempotency keys a master remembers ({@link RememberedKeys}): bounded by entries, told apart by fingerprint. */
+/**
+ * The idempotency keys a master remembers ({@link RememberedKeys}): those of the writes holding one
+ * of the last entries of the log, told apart from other writes by fingerprint.
+ */
 class RememberedKeysTest {
 
     @Test
-    void aWriteIsForgottenOnlyOnceTheWritesAfterItHoldTheBoundOfEntries() {
+    void aWriteIsForgottenOnceNoneOfItsEntriesIsAmongTheLastOnes() {
         RememberedKeys keys = new RememberedKeys(5);
         keys.remember("a", entries(1, 3), fingerprint("a"));
         keys.remember("b", entries(4, 3), fingerprint("b"));
-        assertThat(keys.get("a")).as("b holds 3 of the last 5 entries, a the 2 before").isNotNull();
+        keys.slideTo(6);
+        assertThat(keys.get("a")).as("a's last entry, 3, is among the last 5, 2..6").isNotNull();
 
         keys.remember("c", entries(7, 2), fingerprint("c"));
+        keys.slideTo(8);
 
-        assertThat(keys.get("a")).as("b and c hold the last 5").isNull();
+        assertThat(keys.get("a")).as("the last 5 are 4..8").isNull();
+        assertThat(keys.get("b")).isNotNull();
         assertThat(keys.size()).isEqualTo(2);
-        assertThat(keys.entries()).isEqualTo(5);
+    }
+
+    @Test
+    void entriesWrittenWithoutAKeyCountAsMuchAsKeyedOnes() {
+        RememberedKeys keys = new RememberedKeys(5);
+        keys.remember("a", entries(1, 2), fingerprint("a"));
+
+        keys.slideTo(6);
+        assertThat(keys.get("a")).as("2 is among 2..6").isNotNull();
+        keys.slideTo(7);
+        assertThat(keys.get("a")).as("five entries without a key came after it").isNull();
     }
 
     @Test
@@ -30,16 +46,16 @@ class RememberedKeysTest {
         keys.remember("a", entries(1, 2), fingerprint("a"));
         keys.remember("b", entries(3, 2), fingerprint("b"));
         keys.remember("a", entries(5, 2), fingerprint("a"));
-
         keys.remember("c", entries(7, 2), fingerprint("c"));
+
+        keys.slideTo(8);
 
         assertThat(keys.get("a").first()).as("a's newer write is among the last 4 entries").isEqualTo(5);
         assertThat(keys.get("b")).isNull();
-        assertThat(keys.entries()).isEqualTo(4);
     }
 
     @Test
-    void forgettingTheWritesAfterASeqGivesBackTheirEntries() {
+    void forgettingTheWritesAfterASeqKeepsTheOthers() {
         RememberedKeys keys = new RememberedKeys(10);
         keys.remember("kept", entries(1, 4), fingerprint("kept"));
         keys.remember("dropped", entries(5, 4), fingerprint("dropped"));
@@ -48,7 +64,7 @@ class RememberedKeysTest {
 
         assertThat(keys.get("dropped")).isNull();
         assertThat(keys.get("kept")).isNotNull();
-        assertThat(keys.entries()).isEqualTo(4);
+        assertThat(keys.size()).isEqualTo(1);
     }
 
     @Test
