@@ -26,6 +26,10 @@ import tools.jackson.databind.JsonNode;
 /** The producer against a master played by a tiny server that numbers batches as the real one does. */
 class ReplogProducerTest {
 
+    /** Messages of at most 4 UTF-8 bytes, in batches of 10. */
+    private static final ProducerSettings FOUR_BYTES_AT_MOST = new ProducerSettings(WriteConcern.ONE,
+            Duration.ofMillis(5), 10, 1000, 4, 1, 100, Duration.ofSeconds(10));
+
     @Test
     void eachMessageGetsItsOwnSeqAndIdFromItsBatchsAnswer() {
         BatchingMaster master = new BatchingMaster(false);
@@ -78,8 +82,7 @@ class ReplogProducerTest {
     void aMessageOverTheLimitFailsAloneAndAtOnce() {
         try (FakeNode node = new FakeNode(new BatchingMaster(false)::answer);
              ReplogClient client = ReplogClient.builder().nodes(List.of(node.url().toString())).build();
-             ReplogProducer producer = client.newProducer(new ProducerSettings(WriteConcern.ONE, Duration.ofMillis(5),
-                     10, 1000, 4, 1, 100, Duration.ofSeconds(10)))) {
+             ReplogProducer producer = client.newProducer(FOUR_BYTES_AT_MOST)) {
 
             CompletableFuture<AppendResult> tooBig = producer.send("12345");
             CompletableFuture<AppendResult> fine = producer.send("1234");
@@ -114,8 +117,7 @@ class ReplogProducerTest {
     void aMessageWithAnUnpairedSurrogateOrOverTheLimitInUtf8FailsAlone() {
         try (FakeNode node = new FakeNode(new BatchingMaster(false)::answer);
              ReplogClient client = ReplogClient.builder().nodes(List.of(node.url().toString())).build();
-             ReplogProducer producer = client.newProducer(new ProducerSettings(WriteConcern.ONE, Duration.ofMillis(5),
-                     10, 1000, 4, 1, 100, Duration.ofSeconds(10)))) {
+             ReplogProducer producer = client.newProducer(FOUR_BYTES_AT_MOST)) {
 
             CompletableFuture<AppendResult> unpaired = producer.send("a\uD800b");
             CompletableFuture<AppendResult> fiveBytes = producer.send("\u00e9\u20ac"); // 2 + 3 bytes in UTF-8
