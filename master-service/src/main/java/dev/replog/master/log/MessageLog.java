@@ -337,10 +337,9 @@ public final class MessageLog {
      */
     private void reloadKeys(int rememberedEntries) {
         long from = Math.max(1, store.lastSeq() - rememberedEntries + 1);
-        // a batch that straddles the start is remembered whole, else its retry would not match it
-        String firstKey = from <= store.lastSeq() ? keyAt(from) : "";
-        while (!firstKey.isEmpty() && from > 1 && keyAt(from - 1).equals(firstKey)) {
-            from--;
+        if (from <= store.lastSeq()) {
+            // a batch that straddles the start is remembered whole, else its retry would not match it
+            from = startOfRun(from);
         }
         KeyRuns runs = new KeyRuns();
         while (from <= store.lastSeq()) {
@@ -356,6 +355,16 @@ public final class MessageLog {
             log.info("Loaded the log: lastSeq={}, durableSeq={}, {} idempotency keys remembered", store.lastSeq(),
                     store.durableSeq(), runs.found);
         }
+    }
+
+    /** The first seq of the write that holds {@code seq}: its run of records with one key ({@code seq} if none). */
+    private long startOfRun(long seq) {
+        String key = keyAt(seq);
+        long from = seq;
+        while (!key.isEmpty() && from > 1 && keyAt(from - 1).equals(key)) {
+            from--;
+        }
+        return from;
     }
 
     private String keyAt(long seq) {
@@ -382,15 +391,10 @@ public final class MessageLog {
         /** Takes the records at the end of the log that share the last one's key as the current run. */
         void startWithTheLastRun() {
             long last = store.lastSeq();
-            String key = last > 0 ? keyAt(last) : "";
-            if (key.isEmpty()) {
-                return;
+            if (last > 0) {
+                long from = startOfRun(last);
+                store.readRecords(from, Math.toIntExact(last - from + 1)).forEach(this::add);
             }
-            long from = last;
-            while (from > 1 && keyAt(from - 1).equals(key)) {
-                from--;
-            }
-            store.readRecords(from, Math.toIntExact(last - from + 1)).forEach(this::add);
         }
 
         /** Remembers the run that ends here, if it had a key. */

@@ -124,10 +124,6 @@ final class RememberedKeys {
      */
     record Write(long first, long[] ids, byte[] fingerprint) {
 
-        int size() {
-            return ids.length;
-        }
-
         long last() {
             return first + ids.length - 1;
         }
