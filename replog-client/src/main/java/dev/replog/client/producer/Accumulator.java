@@ -31,8 +31,41 @@ final class Accumulator {
         this.bufferedLimit = bufferedLimit;
     }
 
-    /** What {@link #add} did: whether the message was taken, and whether it opened a new batch. */
-    enum Added { OPENED_BATCH, JOINED_BATCH, BUFFER_FULL }
+    /**
+     * What {@link #add} did: whether the message was taken, whether it opened a batch that now lingers
+     * (its linger timer must be started) and whether a batch became ready (the sender must be woken).
+     * Without an add that says so, no batch becomes ready before a linger ends or a flush asks.
+     */
+    enum Added {
+        /** The message joined the open batch, which is still open. */
+        JOINED_BATCH(false, false),
+        /** The message opened a batch, which lingers. */
+        OPENED_BATCH(true, false),
+        /** The message filled its batch (joined or opened), which is ready now. */
+        FILLED_BATCH(false, true),
+        /** The message did not fit the open batch: that one is ready now, and the message opened one that lingers. */
+        CLOSED_AND_OPENED_BATCH(true, true),
+        /** The message was refused: {@code bufferedLimit} messages wait. */
+        BUFFER_FULL(false, false);
+
+        private final boolean startsLinger;
+        private final boolean madeReady;
+
+        Added(boolean startsLinger, boolean madeReady) {
+            this.startsLinger = startsLinger;
+            this.madeReady = madeReady;
+        }
+
+        /** True when the message opened a batch that is still open, whose linger starts now. */
+        boolean startsLinger() {
+            return startsLinger;
+        }
+
+        /** True when a batch became ready by this add. */
+        boolean madeReady() {
+            return madeReady;
+        }
+    }
 
     /**
      * Adds a message of {@code bytes} UTF-8 bytes to the open batch, closing it first if the message
@@ -42,22 +75,29 @@ final class Accumulator {
         if (buffered >= bufferedLimit) {
             return Added.BUFFER_FULL;
         }
-        if (open != null && (open.size() >= batchSize || open.bytes() + bytes > maxBatchBytes)) {
+        boolean closedBefore = false;
+        if (open != null && open.bytes() + bytes > maxBatchBytes) {
             closed.add(open);
             open = null;
+            closedBefore = true;
         }
-        Added added = Added.JOINED_BATCH;
-        if (open == null) {
+        boolean opened = open == null;
+        if (opened) {
             open = new Batch(nowNanos);
-            added = Added.OPENED_BATCH;
         }
         open.add(message, bytes, future);
         buffered++;
         if (open.size() >= batchSize) {
+            // never after closedBefore: a batch stays open only while it holds fewer than batchSize
+            // messages, so batchSize > 1 then and a message alone in a new batch does not fill it
             closed.add(open);
             open = null;
+            return Added.FILLED_BATCH;
         }
-        return added;
+        if (closedBefore) {
+            return Added.CLOSED_AND_OPENED_BATCH;
+        }
+        return opened ? Added.OPENED_BATCH : Added.JOINED_BATCH;
     }
 
     /**

@@ -84,10 +84,15 @@ public final class ReplogProducer implements AutoCloseable {
             return future;
         }
         pendingMessages.incrementAndGet();
-        if (added == Accumulator.Added.OPENED_BATCH && !settings.linger().isZero()) {
+        boolean lingers = !settings.linger().isZero();
+        if (added.startsLinger() && lingers) {
             timer.schedule(this::sendReady, settings.linger().toNanos(), TimeUnit.NANOSECONDS);
         }
-        sendReady();
+        // the sender is woken only when this message made a batch ready; every other ready batch is
+        // sent by the linger timer, a flush or the answer that frees an in-flight slot
+        if (added.madeReady() || !lingers) {
+            sendReady();
+        }
         return future;
     }
 

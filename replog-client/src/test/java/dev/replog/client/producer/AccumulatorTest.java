@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replog.client.write.AppendResult;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class AccumulatorTest {
@@ -16,7 +20,7 @@ class AccumulatorTest {
         Accumulator accumulator = new Accumulator(3, 1000, LINGER, 100);
         assertThat(add(accumulator, "a", 0)).isEqualTo(Accumulator.Added.OPENED_BATCH);
         assertThat(add(accumulator, "b", 0)).isEqualTo(Accumulator.Added.JOINED_BATCH);
-        add(accumulator, "c", 0);
+        assertThat(add(accumulator, "c", 0)).isEqualTo(Accumulator.Added.FILLED_BATCH);
         assertThat(add(accumulator, "d", 0)).isEqualTo(Accumulator.Added.OPENED_BATCH);
 
         List<Batch> ready = accumulator.drain(10, 1);
@@ -52,6 +56,43 @@ class AccumulatorTest {
         });
         assertThat(accumulator.drain(10, LINGER)).singleElement()
                 .satisfies(batch -> assertThat(batch.messages()).containsExactly("five.", "four"));
+    }
+
+    @Test
+    void aMessageThatClosesTheBatchBeforeItOpensTheNextAndSaysBoth() {
+        Accumulator accumulator = new Accumulator(10, 10, LINGER, 100);
+        assertThat(accumulator.add("six...", 6, new CompletableFuture<>(), 0)).isEqualTo(Accumulator.Added.OPENED_BATCH);
+
+        Accumulator.Added added = accumulator.add("five.", 5, new CompletableFuture<>(), 0);
+
+        assertThat(added).isEqualTo(Accumulator.Added.CLOSED_AND_OPENED_BATCH);
+        assertThat(added.madeReady()).isTrue();
+        assertThat(added.startsLinger()).isTrue();
+        assertThat(accumulator.hasReady(0)).isTrue();
+        assertThat(accumulator.lingerEndsAt()).isEqualTo(LINGER);
+    }
+
+    /**
+     * The producer wakes its sender only on an add that says a batch became ready; if any add made a
+     * batch ready without saying so, that batch would wait for the linger. Checked over random sizes.
+     */
+    @Property(tries = 200)
+    void beforeAnyLingerEndsABatchIsReadyExactlyWhenAnAddSaidOne(
+            @ForAll @IntRange(min = 1, max = 6) int batchSize,
+            @ForAll @IntRange(min = 1, max = 30) int maxBatchBytes,
+            @ForAll @Size(max = 40) List<@IntRange(min = 0, max = 12) Integer> sizes) {
+        Accumulator accumulator = new Accumulator(batchSize, maxBatchBytes, LINGER, 1000);
+        boolean saidReady = false;
+        for (int size : sizes) {
+            Accumulator.Added added = accumulator.add("m", size, new CompletableFuture<>(), 0);
+            saidReady |= added.madeReady();
+            assertThat(accumulator.hasReady(0)).as("ready after adding %d bytes", size).isEqualTo(saidReady);
+            assertThat(added.startsLinger()).isEqualTo(accumulator.lingerEndsAt() == LINGER && added != Accumulator.Added.JOINED_BATCH);
+            if (saidReady && size % 3 == 0) {
+                accumulator.drain(1000, 0);
+                saidReady = false;
+            }
+        }
     }
 
     @Test
