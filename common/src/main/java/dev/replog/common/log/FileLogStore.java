@@ -231,16 +231,16 @@ public final class FileLogStore implements LogStore {
         return entries;
     }
 
-    /** Like {@link #read}, with the epoch and idempotency key of each record. */
+    /** Like {@link #read}, with the epoch and idempotency key of each record, at most {@code maxBytes} of frames. */
     @Override
-    public List<LogRecord> readRecords(long fromSeq, int limit) {
+    public List<LogRecord> readRecords(long fromSeq, int limit, long maxBytes) {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, was " + limit);
         }
         long stamp = readGuard.tryOptimisticRead();
         if (stamp != 0L) {
             try {
-                List<LogRecord> records = readUnguarded(fromSeq, limit);
+                List<LogRecord> records = readUnguarded(fromSeq, limit, maxBytes);
                 if (readGuard.validate(stamp)) {
                     return records;
                 }
@@ -253,13 +253,13 @@ public final class FileLogStore implements LogStore {
         }
         stamp = readGuard.readLock();
         try {
-            return readUnguarded(fromSeq, limit);
+            return readUnguarded(fromSeq, limit, maxBytes);
         } finally {
             readGuard.unlockRead(stamp);
         }
     }
 
-    private List<LogRecord> readUnguarded(long fromSeq, int limit) {
+    private List<LogRecord> readUnguarded(long fromSeq, int limit, long maxBytes) {
         if (closed) {
             throw new IllegalStateException("log store " + dir + " is closed");
         }
@@ -268,8 +268,8 @@ public final class FileLogStore implements LogStore {
         if (limit == 0 || from > last) {
             return List.of();
         }
-        long to = from - 1 + Math.min(limit, last - from + 1);
         Segment[] segs = segments;
+        long to = lastWithin(segs, from, from - 1 + Math.min(limit, last - from + 1), maxBytes);
         List<LogRecord> out = new ArrayList<>((int) (to - from + 1));
         long seq = from;
         for (int s = segmentIndex(segs, from); seq <= to; s++) {
@@ -308,6 +308,31 @@ public final class FileLogStore implements LogStore {
             }
         }
         return out;
+    }
+
+    /**
+     * The last seq of {@code from..to} whose frames, from {@code from} on, take at most
+     * {@code maxBytes} ({@code from} at least): read from the segments' indexes, before any record.
+     */
+    private static long lastWithin(Segment[] segs, long from, long to, long maxBytes) {
+        if (maxBytes == Long.MAX_VALUE) {
+            return to;
+        }
+        long bytes = 0;
+        long seq = from;
+        for (int s = segmentIndex(segs, from); seq <= to; s++) {
+            Segment seg = segs[s];
+            long segTo = s + 1 < segs.length ? Math.min(to, segs[s + 1].baseSeq - 1) : to;
+            int[] ends = seg.ends();
+            for (; seq <= segTo; seq++) {
+                int i = (int) (seq - seg.baseSeq);
+                bytes += ends[i] - (i == 0 ? 0 : ends[i - 1]);
+                if (bytes > maxBytes && seq > from) {
+                    return seq - 1;
+                }
+            }
+        }
+        return to;
     }
 
     /** The index of the segment holding {@code seq} (the last one whose base is not after it). */

@@ -48,8 +48,9 @@ public final class InMemoryLogStore implements LogStore {
         return readRecords(fromSeq, limit).stream().map(LogRecord::toEntry).toList();
     }
 
+    /** {@inheritDoc} A record takes its message's and its key's length in chars. */
     @Override
-    public List<LogRecord> readRecords(long fromSeq, int limit) {
+    public List<LogRecord> readRecords(long fromSeq, int limit, long maxBytes) {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, was " + limit);
         }
@@ -59,8 +60,18 @@ public final class InMemoryLogStore implements LogStore {
             if (start > entries.size() || limit == 0) {
                 return List.of();
             }
-            long end = Math.min(entries.size(), start - 1 + limit);
-            return List.copyOf(entries.subList((int) (start - 1), (int) end));
+            int from = (int) (start - 1);
+            int end = (int) Math.min(entries.size(), start - 1 + limit);
+            long bytes = 0;
+            for (int i = from; i < end; i++) {
+                LogRecord record = entries.get(i);
+                bytes += record.message().length() + record.idempotencyKey().length();
+                if (bytes > maxBytes && i > from) {
+                    end = i;
+                    break;
+                }
+            }
+            return List.copyOf(entries.subList(from, end));
         } finally {
             lock.readLock().unlock();
         }

@@ -56,7 +56,23 @@ public interface LogStore extends AutoCloseable {
     CompletableFuture<Long> appendRecords(List<LogRecord> records);
 
     /** Up to {@code limit} consecutive records from {@code fromSeq}, with epoch and idempotency key. */
-    List<LogRecord> readRecords(long fromSeq, int limit);
+    default List<LogRecord> readRecords(long fromSeq, int limit) {
+        return readRecords(fromSeq, limit, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #readRecords(long, int)}, ending before the record that would take the records read
+     * past {@code maxBytes} as the store holds them (for the file store their frames: the message
+     * in UTF-8, the key and a few fixed fields); the first record always comes, however large. What
+     * every reader of many records asks for, so that a page of messages of 1 MiB each is a few of
+     * them and not as many as {@code limit}.
+     */
+    List<LogRecord> readRecords(long fromSeq, int limit, long maxBytes);
+
+    /** The entries of {@link #readRecords(long, int, long)}: at most {@code maxBytes}, at least one. */
+    default List<Entry> read(long fromSeq, int limit, long maxBytes) {
+        return readRecords(fromSeq, limit, maxBytes).stream().map(LogRecord::toEntry).toList();
+    }
 
     /**
      * Why the store failed, once it has ({@link LogStoreFailedException}: it takes no more writes

@@ -110,6 +110,6 @@ public final class LogTail {
         if (next > visible) {
             return List.of();
         }
-        return store.read(next, (int) Math.min(PAGE, visible - next + 1));
+        return store.read(next, (int) Math.min(PAGE, visible - next + 1), LogQuery.PAGE_BYTES);
     }
 }

@@ -120,6 +120,23 @@ class FileLogStoreTest {
     }
 
     @Test
+    void aReadEndsBeforeTheRecordThatWouldPassItsByteBudgetAndHoldsAtLeastOne() {
+        try (FileLogStore store = FileLogStore.open(dir, FsyncMode.NONE, SMALL_SEGMENTS)) {
+            List<Entry> all = new ArrayList<>();
+            for (int seq = 1; seq <= 30; seq++) {
+                all.add(new Entry(seq, seq, "x".repeat(1000)));
+            }
+            store.append(all).join();
+
+            assertThat(store.read(1, 30, 10)).as("the first record, however large").containsExactly(all.get(0));
+            assertThat(store.read(2, 30, 2_500)).containsExactlyElementsOf(all.subList(1, 3));
+            assertThat(store.read(3, 30, 4_500)).as("across segments of 4 KiB").containsExactlyElementsOf(all.subList(2, 6));
+            assertThat(store.read(3, 2, 4_500)).as("the limit still counts").containsExactlyElementsOf(all.subList(2, 4));
+            assertThat(store.readRecords(29, 30, 1 << 20)).extracting(LogRecord::seq).containsExactly(29L, 30L);
+        }
+    }
+
+    @Test
     void recordsKeepTheirEpochAndIdempotencyKeyAcrossAReopen() throws Exception {
         List<LogRecord> records = List.of(new LogRecord(1, 10, 3, "key-1", "a"), new LogRecord(2, 12, 3, "", ""),
                 new LogRecord(3, 20, 4, "ключ-🔑", "ünïcödé ✓ 𝄞"));

@@ -10,8 +10,25 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 class InMemoryLogStoreTest {
+
+    @Test
+    void aReadEndsBeforeTheRecordThatWouldPassItsByteBudgetAndHoldsAtLeastOne() {
+        InMemoryLogStore store = new InMemoryLogStore();
+        List<Entry> all = new ArrayList<>();
+        for (int seq = 1; seq <= 10; seq++) {
+            all.add(new Entry(seq, seq, "x".repeat(1000)));
+        }
+        store.append(all).join();
+
+        assertThat(store.read(1, 10, 10)).as("the first record, however large").containsExactly(all.get(0));
+        assertThat(store.read(2, 10, 4_500)).containsExactlyElementsOf(all.subList(1, 5));
+        assertThat(store.read(2, 10, 5_000)).as("exactly the budget").containsExactlyElementsOf(all.subList(1, 6));
+        assertThat(store.read(9, 10, 1 << 20)).containsExactlyElementsOf(all.subList(8, 10));
+    }
+
 
     @Property(tries = 200)
     void readsReturnExactlyTheAppendedEntriesInOrder(@ForAll @Size(max = 20) List<@IntRange(min = 1, max = 7) Integer> batchSizes,
@@ -48,7 +65,7 @@ class InMemoryLogStoreTest {
         assertThat(store.read(1, 100)).containsExactlyElementsOf(all.subList(0, Math.min(size, keep)));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void anAppendThatDoesNotContinueTheLogChangesNothing() {
         InMemoryLogStore store = new InMemoryLogStore();
         store.append(List.of(new Entry(1, 1, "a"))).join();

@@ -168,7 +168,9 @@ class MessagesController {
                 .map(result -> located(result.replay(), result.first()).body(result));
     }
 
-    @Operation(summary = "Read entries in seq order", description = "Every entry the master appended, acknowledged or not.")
+    @Operation(summary = "Read entries in seq order", description = "Every entry the master appended, acknowledged "
+            + "or not: at most `limit` entries and at most 8 MiB of stored records (at least one entry). Read on "
+            + "from the last seq + 1 until a page is empty.")
     @ApiResponse(responseCode = "200", description = "A JSON array of {seq, id, message}, in seq order")
     @ApiResponse(responseCode = "400", description = "from or limit not a non-negative integer, or limit over 10000",
             content = @Content(mediaType = PROBLEM))

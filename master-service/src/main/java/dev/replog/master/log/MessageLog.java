@@ -8,6 +8,7 @@ import dev.replog.common.log.LogRecord;
 import dev.replog.common.log.LogStore;
 import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.KeyedEntries;
+import dev.replog.common.web.LogQuery;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +48,8 @@ public final class MessageLog {
      * (at load, seconds' worth at most) that they die young instead of filling the old generation.
      */
     static final int RECENT_ENTRIES = 8192;
+    /** The most message chars the ring holds: all of it for messages up to 2 KiB, a few dozen of 1 MiB. */
+    static final long RECENT_CHARS = 16L << 20;
 
     private final LogStore store;
     private final IdSource ids;
@@ -56,7 +59,7 @@ public final class MessageLog {
     private final RememberedKeys recentKeys;
     /** Told of every durable seq and truncation, in the order they were added (see {@link #addDurabilityListener}). */
     private final List<DurabilityListener> listeners = new CopyOnWriteArrayList<>();
-    private final RecentEntries recent = new RecentEntries(RECENT_ENTRIES);
+    private final RecentEntries recent = new RecentEntries(RECENT_ENTRIES, RECENT_CHARS);
     private final Queue<AppendTask> queue = new ConcurrentLinkedQueue<>();
     /** Requests submitted but not yet taken by a writer turn; a turn is scheduled on 0 -> 1. */
     private final AtomicInteger wip = new AtomicInteger();
@@ -164,7 +167,7 @@ public final class MessageLog {
                     records.forEach(runs::add);
                     runs.end();
                     recentKeys.slideTo(store.lastSeq());
-                    log.info("Recovered {} entries with {} idempotency keys", records.size(), runs.found);
+                    log.debug("Recovered {} entries with {} idempotency keys", records.size(), runs.found);
                     return durable;
                 })
                 .subscribeOn(writer)
@@ -343,7 +346,7 @@ public final class MessageLog {
         }
         KeyRuns runs = new KeyRuns();
         while (from <= store.lastSeq()) {
-            List<LogRecord> records = store.readRecords(from, 10_000);
+            List<LogRecord> records = store.readRecords(from, LogQuery.MAX_LIMIT, LogQuery.PAGE_BYTES);
             records.forEach(runs::add);
             from += records.size();
             if (records.isEmpty()) {

@@ -21,18 +21,45 @@ final class RecentEntries {
     /** Each slot holds an {@link Entry}, or a {@link Keyed} one when its write carried a key. */
     private final AtomicReferenceArray<Object> slots;
     private final int mask;
+    /** The most message chars held at once: a full ring of 1 MiB messages would be gigabytes. */
+    private final long maxChars;
+    /** Message chars held now; writer thread only. */
+    private long heldChars;
 
-    /** @param capacity slots, rounded up to a power of two */
-    RecentEntries(int capacity) {
+    /**
+     * @param capacity slots, rounded up to a power of two
+     * @param maxChars the most message chars held at once; an entry that would pass it is not held
+     *                 (a miss: the reader reads the files), while the entries it overwrites free theirs
+     */
+    RecentEntries(int capacity, long maxChars) {
         int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
         this.slots = new AtomicReferenceArray<>(size);
         this.mask = size - 1;
+        this.maxChars = maxChars;
     }
 
     /** Writer thread only: the entry just written (seqs in increasing order) and its key (null: none). */
     void put(Entry entry, String key) {
+        int slot = slot(entry.seq());
+        heldChars -= chars(slots.get(slot));
+        long chars = entry.message().length();
         // readers check the seq; a lagging read only misses
-        slots.lazySet(slot(entry.seq()), key == null || key.isEmpty() ? entry : new Keyed(entry, key));
+        if (heldChars + chars > maxChars) {
+            slots.lazySet(slot, null);
+            return;
+        }
+        heldChars += chars;
+        slots.lazySet(slot, key == null || key.isEmpty() ? entry : new Keyed(entry, key));
+    }
+
+    /** Message chars held now (writer thread, and tests). */
+    long heldChars() {
+        return heldChars;
+    }
+
+    private static long chars(Object held) {
+        Entry entry = held instanceof Keyed keyed ? keyed.entry() : (Entry) held;
+        return entry == null ? 0 : entry.message().length();
     }
 
     /** As {@link #put(Entry, String)}, for an entry written without a key. */
@@ -45,6 +72,7 @@ final class RecentEntries {
         for (int i = 0; i < slots.length(); i++) {
             slots.set(i, null);
         }
+        heldChars = 0;
     }
 
     /** The entry at {@code seq}, or null when it is no longer (or not yet) held. */

@@ -3,6 +3,7 @@ package dev.replog.master.recovery;
 import dev.replog.common.protocol.Entry;
 import dev.replog.common.protocol.KeyedEntries;
 import dev.replog.common.protocol.ReplicationStatus;
+import dev.replog.common.web.LogQuery;
 import dev.replog.master.cluster.RecoveryProgress;
 import dev.replog.master.config.MasterProperties;
 import dev.replog.master.datadir.DataDirState;
@@ -20,9 +21,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -51,7 +52,8 @@ import reactor.core.scheduler.Schedulers;
 public class Recovery implements SmartLifecycle, RecoveryProgress {
 
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
-    private static final int PAGE = 1000;
+    /** Entries per read of a secondary's log: the most one read may ask for, as few round trips as it allows. */
+    private static final int PAGE = LogQuery.MAX_LIMIT;
 
     private final ClusterMembers members;
     private final MessageLog messages;
@@ -294,6 +296,10 @@ public class Recovery implements SmartLifecycle, RecoveryProgress {
                 // Before READ_WRITE: from now on the log is this master's own state (file I/O)
                 .then(Mono.fromRunnable(dataDir::recovered).subscribeOn(Schedulers.boundedElastic()))
                 .then(Mono.fromRunnable(() -> {
+                    // each replicator starts from what its secondary reported once fenced, not from
+                    // where this log ended before the fetch: no fetched entry is shipped back to a
+                    // secondary that holds it
+                    fenced.forEach(f -> f.secondary().replicator().startFrom(f.status()));
                     epoch.take(taken);
                     log.info("Recovery done: epoch {}, log at seq {} (fenced {} of {} secondaries); READ_WRITE",
                             taken, messages.lastSeq(), fenced.size(), members.size());
@@ -340,16 +346,14 @@ public class Recovery implements SmartLifecycle, RecoveryProgress {
             return Mono.empty();
         }
         Fenced source = ahead.get(0);
-        String name = source.secondary().name();
-        return fetchFrom(source)
-                .flatMap(fetched -> {
-                    if (fetched.isEmpty()) {
-                        log.warn("{}'s log does not continue this master's at seq {}; trying the next",
-                                name, messages.lastSeq());
-                        return fetchFromFirstMatching(ahead.subList(1, ahead.size()));
-                    }
-                    return appendFetched(name, fetched.get());
-                });
+        return fetchFrom(source).flatMap(appended -> {
+            if (appended) {
+                return Mono.<Void>empty();
+            }
+            log.warn("{}'s log does not continue this master's at seq {}; trying the next", source.secondary().name(),
+                    messages.lastSeq());
+            return fetchFromFirstMatching(ahead.subList(1, ahead.size()));
+        });
     }
 
     /**
@@ -369,19 +373,8 @@ public class Recovery implements SmartLifecycle, RecoveryProgress {
                         : messages.truncateAfter(common).thenReturn(common))
                 .filter(common -> source.status().ackedSeq() > common) // else it holds nothing more
                 .flatMap(common -> fetchFrom(source))
-                .flatMap(fetched -> fetched.isPresent()
-                        ? appendFetched(name, fetched.get())
+                .flatMap(appended -> appended ? Mono.<Void>empty()
                         : Mono.error(new IllegalStateException(name + "'s log changed during recovery")));
-    }
-
-    private Mono<Void> appendFetched(String name, KeyedEntries lacking) {
-        List<Entry> entries = lacking.entries();
-        if (entries.isEmpty()) {
-            return Mono.empty();
-        }
-        log.info("Fetching {} entries this master lacks from {}: seq {}..{}", entries.size(),
-                name, entries.get(0).seq(), entries.get(entries.size() - 1).seq());
-        return messages.appendRecovered(lacking).then();
     }
 
     /**
@@ -403,36 +396,83 @@ public class Recovery implements SmartLifecycle, RecoveryProgress {
     }
 
     /**
-     * The secondary's entries after this master's last one, with their idempotency keys; empty if
-     * its log diverges from ours.
+     * Appends the secondary's entries after this master's last one, up to the end it reported once
+     * fenced, with their idempotency keys and epochs, page by page as they are read: a log of large
+     * messages need not fit in this master's memory. Each page is read from the seq after the last
+     * one the page before held, since a page ends at its byte budget however many entries
+     * {@code limit} allows. True once every entry up to that end is appended; false, with nothing
+     * appended, when the secondary's entry at this master's last seq is another (the logs diverge).
+     * Entries that do not follow on without a gap, or a read that ends before that end, fail the
+     * attempt (it is retried, and continues from what was appended): adopting a log cut short would
+     * roll back entries the secondaries hold, acknowledged ones among them.
      */
-    private Mono<Optional<KeyedEntries>> fetchFrom(Fenced source) {
+    private Mono<Boolean> fetchFrom(Fenced source) {
         long last = messages.lastSeq();
         long target = source.status().ackedSeq();
+        if (target <= last) {
+            return Mono.just(true);
+        }
+        SecondaryLog secondaryLog = source.secondary().log();
+        String name = source.secondary().name();
         long firstToRead = Math.max(1, last);
-        Map<Long, String> keys = new HashMap<>();
-        Map<Long, Long> epochs = new HashMap<>();
-        return Flux.range(0, Integer.MAX_VALUE)
-                .concatMap(page -> source.secondary().log().read(firstToRead + (long) page * PAGE, PAGE), 1)
-                .doOnNext(page -> {
-                    keys.putAll(page.keys());
-                    epochs.putAll(page.epochs());
-                })
-                .map(KeyedEntries::entries)
-                .takeUntil(page -> page.size() < PAGE || page.get(page.size() - 1).seq() >= target)
-                .flatMapIterable(page -> page)
-                .takeWhile(entry -> entry.seq() <= target)
-                .collectList()
-                .map(entries -> {
-                    if (last == 0) {
-                        return Optional.of(new KeyedEntries(entries, keys, epochs));
-                    }
-                    if (entries.isEmpty() || entries.get(0).id() != messages.lastId()) {
-                        return Optional.<KeyedEntries>empty();
-                    }
-                    // the first is this master's own last entry, read to check that the logs continue
-                    return Optional.of(new KeyedEntries(entries.subList(1, entries.size()), keys, epochs));
-                });
+        AtomicLong next = new AtomicLong(last + 1);
+        log.info("Fetching entries {}..{} this master lacks from {}", last + 1, target, name);
+        return secondaryLog.read(firstToRead, PAGE).flatMap(first -> {
+            if (last > 0 && (first.entries().isEmpty() || first.entries().get(0).seq() != last
+                    || first.entries().get(0).id() != messages.lastId())) {
+                return Mono.just(false);
+            }
+            return Flux.just(first)
+                    .expand(page -> page.entries().isEmpty() || lastSeqOf(page) >= target ? Mono.empty()
+                            : secondaryLog.read(lastSeqOf(page) + 1, PAGE))
+                    .concatMap(page -> appendPage(name, page, next, target), 1)
+                    .then(Mono.defer(() -> next.get() == target + 1 ? Mono.just(true)
+                            : Mono.error(new IllegalStateException(name + "'s log ended at seq " + (next.get() - 1)
+                                    + " where it reported " + target + ": its log changed during recovery"))))
+                    .doOnNext(done -> log.info("Fetched entries {}..{} from {}", last + 1, target, name));
+        });
+    }
+
+    /**
+     * Appends the entries of {@code page} from seq {@code next} up to {@code target} (this master's
+     * own last entry, read to check that the logs continue, is skipped) and moves {@code next}
+     * past them; an error if they do not run from {@code next} without a gap.
+     */
+    private Mono<Void> appendPage(String name, KeyedEntries page, AtomicLong next, long target) {
+        List<Entry> entries = page.entries().stream().filter(e -> e.seq() >= next.get() && e.seq() <= target).toList();
+        if (!runsWithoutGap(entries, next.get(), next.get() + entries.size() - 1)
+                || (entries.isEmpty() && page.entries().stream().anyMatch(e -> e.seq() > next.get()))) {
+            return Mono.error(new IllegalStateException(name + " answered " + describe(page.entries())
+                    + " where seq " + next.get() + ".." + target + " was read: its log changed during recovery"));
+        }
+        if (entries.isEmpty()) {
+            return Mono.empty();
+        }
+        next.addAndGet(entries.size());
+        return messages.appendRecovered(new KeyedEntries(entries, page.keys(), page.epochs())).then();
+    }
+
+    private static long lastSeqOf(KeyedEntries page) {
+        return page.entries().get(page.entries().size() - 1).seq();
+    }
+
+    /** Whether {@code entries} are seq {@code first..last} in order, nothing missing. */
+    static boolean runsWithoutGap(List<Entry> entries, long first, long last) {
+        if (entries.size() != last - first + 1) {
+            return false;
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).seq() != first + i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String describe(List<Entry> entries) {
+        return entries.isEmpty() ? "nothing"
+                : "seq " + entries.get(0).seq() + ".." + entries.get(entries.size() - 1).seq() + " (" + entries.size()
+                        + " entries)";
     }
 
     @Override

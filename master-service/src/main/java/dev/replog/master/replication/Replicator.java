@@ -299,14 +299,7 @@ public final class Replicator {
                         + "resending from seq {}", node.name(), status.ackedSeq(), ackedSeq, status.ackedSeq() + 1);
                 catchingUp = true;
             }
-            if (holdsMastersEntry(status.ackedSeq(), status.lastId())) {
-                confirm(status.ackedSeq());
-            } else if (status.ackedSeq() > 0 && status.ackedSeq() <= messages.lastSeq()) {
-                resumeAfter(status.ackedSeq());
-                findLastSharedEntry(status.ackedSeq()); // another entry there: the logs diverge
-            } else {
-                resumeAfter(status.ackedSeq());
-            }
+            resumeFrom(status);
         }
         synchronized (this) {
             if (inFlight == 0) {
@@ -322,6 +315,44 @@ public final class Replicator {
         }
         checkStalled(status);
         wake();
+    }
+
+    /**
+     * Recovery fenced the secondary and then read {@code fenced}, its state from then on (no other
+     * master can append to it, and this one has shipped nothing yet), and has since brought this
+     * master's log to where it leads from: resume from that state before shipping starts, as an idle
+     * heartbeat's status would. Without it the replicator would start where the master's log ended
+     * before recovery fetched what it lacked, and send every fetched entry to secondaries that
+     * already hold them, ahead of the first new write (the whole log, for a standby that never led).
+     */
+    public void startFrom(ReplicationStatus fenced) {
+        synchronized (this) {
+            if (inFlight > 0 || searching.get()) {
+                return; // shipping has begun: its answers are the newer word
+            }
+        }
+        resumeFrom(fenced);
+        synchronized (this) {
+            if (inFlight == 0) {
+                sentSeq = ackedSeq;
+            }
+        }
+    }
+
+    /**
+     * Moves the resume point to a status the secondary reported while nothing was in flight: it
+     * counts towards write concerns only when its last entry is the master's entry at that seq; an
+     * entry of another master there starts the search for the last shared one.
+     */
+    private void resumeFrom(ReplicationStatus status) {
+        if (holdsMastersEntry(status.ackedSeq(), status.lastId())) {
+            confirm(status.ackedSeq());
+        } else if (status.ackedSeq() > 0 && status.ackedSeq() <= messages.lastSeq()) {
+            resumeAfter(status.ackedSeq());
+            findLastSharedEntry(status.ackedSeq()); // another entry there: the logs diverge
+        } else {
+            resumeAfter(status.ackedSeq());
+        }
     }
 
     /**
@@ -460,7 +491,8 @@ public final class Replicator {
         } else if (inMemoryOnly) {
             throw new NotInMemory();
         } else {
-            held = LogRecord.keyed(messages.store().readRecords(from, count));
+            // the byte limit bounds the read too: count entries of 1 MiB each would not fit the heap
+            held = LogRecord.keyed(messages.store().readRecords(from, count, limits.maxBytes()));
             prevId = messages.store().idAt(prevSeq);
         }
         List<Entry> batch = new ArrayList<>(held.entries().size());

@@ -7,6 +7,7 @@ import dev.replog.common.protocol.ReplicationPaths;
 import dev.replog.common.protocol.ReplicationStatus;
 import dev.replog.common.web.ClusterSecretHeader;
 import dev.replog.common.web.ClusterSettings;
+import dev.replog.common.web.LogQuery;
 import dev.replog.master.config.SecondaryNode;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -105,10 +106,14 @@ final class SecondaryClient {
                         new DeliveryException("heartbeat to " + node.name() + " timed out after " + statusTimeout)));
     }
 
-    /** Up to {@code limit} entries of the secondary's log from {@code fromSeq}, with their keys (recovery). */
+    /**
+     * Up to {@code limit} entries of the secondary's log from {@code fromSeq}, with their keys
+     * (recovery), at most {@link LogQuery#KEYED_PAGE_BYTES} of them (at least one): a page shorter
+     * than {@code limit} is not the end of the log.
+     */
     Mono<KeyedEntries> read(long fromSeq, int limit) {
         return web.get().uri(uri -> uri.path(ReplicationPaths.ENTRIES).queryParam("from", fromSeq)
-                        .queryParam("limit", limit).build())
+                        .queryParam("limit", limit).queryParam("maxBytes", LogQuery.KEYED_PAGE_BYTES).build())
                 .retrieve()
                 .bodyToMono(KeyedEntries.class)
                 .timeout(appendTimeout);

@@ -39,6 +39,10 @@ public final class InMemorySecondary implements AutoCloseable {
     public final AtomicLong epoch = new AtomicLong();
     /** Requests of every kind answered so far (appends, heartbeats, reads). */
     public final AtomicInteger requests = new AtomicInteger();
+    /** Reads of its log ({@code GET /replication/entries}) show no entry past this seq; its status still does. */
+    public final AtomicLong readableUpTo = new AtomicLong(Long.MAX_VALUE);
+    /** Entries appends carried that the log already held (same seq and id): shipped twice. */
+    public final AtomicInteger duplicates = new AtomicInteger();
     private final List<LogRecord> log = new ArrayList<>();
     private final String name;
     private final StandInSecondary server;
@@ -57,7 +61,9 @@ public final class InMemorySecondary implements AutoCloseable {
                 QueryStringDecoder query = new QueryStringDecoder(request.uri());
                 long from = Long.parseLong(query.parameters().get("from").get(0));
                 int limit = Integer.parseInt(query.parameters().get("limit").get(0));
-                return json(response, 200, () -> LogRecord.keyed(records(from, limit)));
+                List<String> maxBytes = query.parameters().get("maxBytes");
+                long budget = maxBytes == null ? Long.MAX_VALUE : Long.parseLong(maxBytes.get(0));
+                return json(response, 200, () -> LogRecord.keyed(records(from, limit, budget)));
             }
             return request.receive().aggregate().asByteArray().flatMap(body -> {
                 AppendRequest append = JsonMapper.shared().readValue(body, AppendRequest.class);
@@ -84,8 +90,21 @@ public final class InMemorySecondary implements AutoCloseable {
         return List.copyOf(log);
     }
 
-    private synchronized List<LogRecord> records(long from, int limit) {
-        return log.stream().filter(r -> r.seq() >= from && r.seq() < from + limit).toList();
+    /** As a secondary's store reads: at most {@code limit} records and {@code maxBytes} of messages, at least one. */
+    private synchronized List<LogRecord> records(long from, int limit, long maxBytes) {
+        List<LogRecord> page = new ArrayList<>();
+        long bytes = 0;
+        for (LogRecord record : log) {
+            if (record.seq() < from || record.seq() > readableUpTo.get()) {
+                continue;
+            }
+            bytes += record.message().length();
+            if (page.size() == limit || (bytes > maxBytes && !page.isEmpty())) {
+                break;
+            }
+            page.add(record);
+        }
+        return page;
     }
 
     private synchronized ReplicationStatus status() {
@@ -111,6 +130,7 @@ public final class InMemorySecondary implements AutoCloseable {
             }
             for (Entry entry : append.entries()) {
                 if (entry.seq() <= log.size() && log.get((int) entry.seq() - 1).id() == entry.id()) {
+                    duplicates.incrementAndGet();
                     continue;
                 }
                 truncateAfter(entry.seq() - 1);

@@ -58,7 +58,8 @@ class MessagesController {
 
     @GetMapping("/messages")
     @Operation(summary = "Entries in seq order",
-            description = "The contiguous prefix this replica holds, from seq `from`, at most `limit` entries.")
+            description = "The contiguous prefix this replica holds, from seq `from`, at most `limit` entries and at most "
+                    + "8 MiB of stored records (at least one entry). Read on from the last seq + 1 until a page is empty.")
     @ApiResponse(responseCode = "200", description = "A JSON array of {seq, id, message}")
     @ApiResponse(responseCode = "400", description = "from or limit not a non-negative integer, or limit over 10000",
             content = @Content(mediaType = PROBLEM))

@@ -112,13 +112,14 @@ class ReplicationController {
 
     @GetMapping(ReplicationPaths.ENTRIES)
     @Operation(summary = "Entries with their idempotency keys (a recovering master's read)",
-            description = "As GET /messages (the contiguous prefix, from seq `from`, at most `limit` entries), "
+            description = "As GET /messages (the contiguous prefix, from seq `from`, at most `limit` entries "
+                    + "and, when `maxBytes` is given, at most that many bytes of stored records, at least one entry), "
                     + "plus `keys`: the Idempotency-Key each entry was written with, by seq (omitted when none), "
                     + "so that a master that lost its disk still recognises retried requests, and `epochs`: the "
                     + "epoch of the master that wrote each entry, by seq.")
     @ApiResponse(responseCode = "200", description = "{entries: [{seq, id, message}], keys: {seq: key}, "
             + "epochs: {seq: epoch}}")
-    @ApiResponse(responseCode = "400", description = "from or limit not a non-negative integer, or limit over 10000",
+    @ApiResponse(responseCode = "400", description = "from, limit or maxBytes not a non-negative integer, or limit over 10000",
             content = @Content(mediaType = PROBLEM))
     Mono<KeyedEntries> entries(
             @Parameter(description = "first seq (default 1)",
@@ -126,8 +127,11 @@ class ReplicationController {
             @RequestParam(required = false) String from,
             @Parameter(description = "at most this many entries (default and maximum 10000)",
                     schema = @Schema(type = "integer", minimum = "0", maximum = "10000"))
-            @RequestParam(required = false) String limit) {
-        return Mono.fromSupplier(() -> LogQuery.keyedPage(store, from, limit))
+            @RequestParam(required = false) String limit,
+            @Parameter(description = "at most this many bytes of stored records (at least one entry); without it "
+                    + "only `limit` counts", schema = @Schema(type = "integer", format = "int64", minimum = "0"))
+            @RequestParam(required = false) String maxBytes) {
+        return Mono.fromSupplier(() -> LogQuery.keyedPage(store, from, limit, maxBytes))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 }

@@ -50,8 +50,8 @@ public abstract class ForwardingLogStore implements LogStore {
     }
 
     @Override
-    public List<LogRecord> readRecords(long fromSeq, int limit) {
-        return delegate.readRecords(fromSeq, limit);
+    public List<LogRecord> readRecords(long fromSeq, int limit, long maxBytes) {
+        return delegate.readRecords(fromSeq, limit, maxBytes);
     }
 
     @Override
