@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.protocol.Entry;
-import dev.replog.master.MasterApplication;
+import dev.replog.master.RunningMaster;
 import dev.replog.master.sync.FakeSyncNode;
 import dev.replog.master.replication.InMemorySecondary;
 import java.nio.file.Path;
@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -120,13 +119,8 @@ class EpochTakenElsewhereTest {
     }
 
     private ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(MasterApplication.class).run(
-                "--server.port=0", "--server.address=127.0.0.1", "--replog.data-dir=" + dataDir,
-                "--spring.main.banner-mode=off",
-                "--replog.secondaries=" + first.asSecondary() + "," + second.asSecondary(),
-                "--replog.sync.nodes=" + sync.url(),
-                "--replog.heartbeat.interval=100ms",
-                "--spring.reactor.netty.shutdown-quiet-period=0s");
+        return RunningMaster.start(dataDir, "--replog.secondaries=" + first.asSecondary() + "," + second.asSecondary(),
+                "--replog.sync.nodes=" + sync.url());
     }
 
     private static void write(WebTestClient web, String message, int w) {

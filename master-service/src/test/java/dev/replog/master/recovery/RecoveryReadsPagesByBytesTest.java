@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.log.LogRecord;
 import dev.replog.common.protocol.Entry;
-import dev.replog.master.MasterApplication;
+import dev.replog.master.RunningMaster;
 import dev.replog.master.replication.InMemorySecondary;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -96,11 +95,6 @@ class RecoveryReadsPagesByBytesTest {
     }
 
     private ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(MasterApplication.class).run(
-                "--server.port=0", "--server.address=127.0.0.1", "--replog.data-dir=" + dataDir,
-                "--spring.main.banner-mode=off",
-                "--replog.secondaries=" + s1.asSecondary() + "," + s2.asSecondary(),
-                "--replog.heartbeat.interval=100ms",
-                "--spring.reactor.netty.shutdown-quiet-period=0s");
+        return RunningMaster.start(dataDir, "--replog.secondaries=" + s1.asSecondary() + "," + s2.asSecondary());
     }
 }

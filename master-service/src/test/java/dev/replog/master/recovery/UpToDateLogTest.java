@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.replog.common.log.LogRecord;
 import dev.replog.common.protocol.Entry;
-import dev.replog.master.MasterApplication;
+import dev.replog.master.RunningMaster;
 import dev.replog.master.replication.InMemorySecondary;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +17,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -83,11 +82,6 @@ class UpToDateLogTest {
     }
 
     private ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(MasterApplication.class).run(
-                "--server.port=0", "--server.address=127.0.0.1", "--replog.data-dir=" + dataDir,
-                "--spring.main.banner-mode=off",
-                "--replog.secondaries=" + s1.asSecondary() + "," + s2.asSecondary(),
-                "--replog.heartbeat.interval=100ms",
-                "--spring.reactor.netty.shutdown-quiet-period=0s");
+        return RunningMaster.start(dataDir, "--replog.secondaries=" + s1.asSecondary() + "," + s2.asSecondary());
     }
 }
