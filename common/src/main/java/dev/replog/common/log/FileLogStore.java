@@ -221,17 +221,7 @@ public final class FileLogStore implements LogStore {
         return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0).toEntry());
     }
 
-    @Override
-    public List<Entry> read(long fromSeq, int limit) {
-        List<LogRecord> records = readRecords(fromSeq, limit);
-        List<Entry> entries = new ArrayList<>(records.size());
-        for (LogRecord r : records) {
-            entries.add(r.toEntry());
-        }
-        return entries;
-    }
-
-    /** Like {@link #read}, with the epoch and idempotency key of each record, at most {@code maxBytes} of frames. */
+    /** {@inheritDoc} A record takes its frame's bytes, read from the segment's index. */
     @Override
     public List<LogRecord> readRecords(long fromSeq, int limit, long maxBytes) {
         if (limit < 0) {

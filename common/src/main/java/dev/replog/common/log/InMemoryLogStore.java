@@ -43,11 +43,6 @@ public final class InMemoryLogStore implements LogStore {
         }
     }
 
-    @Override
-    public List<Entry> read(long fromSeq, int limit) {
-        return readRecords(fromSeq, limit).stream().map(LogRecord::toEntry).toList();
-    }
-
     /** {@inheritDoc} A record takes its message's and its key's length in chars. */
     @Override
     public List<LogRecord> readRecords(long fromSeq, int limit, long maxBytes) {

@@ -27,7 +27,9 @@ public interface LogStore extends AutoCloseable {
     Optional<Entry> get(long seq);
 
     /** Up to {@code limit} consecutive entries starting at {@code fromSeq} (empty past the end). */
-    List<Entry> read(long fromSeq, int limit);
+    default List<Entry> read(long fromSeq, int limit) {
+        return read(fromSeq, limit, Long.MAX_VALUE);
+    }
 
     /** The id of the entry at {@code seq}; 0 for {@code seq == 0}. */
     default long idAt(long seq) {

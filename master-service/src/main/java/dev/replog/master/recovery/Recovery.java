@@ -439,11 +439,17 @@ public class Recovery implements SmartLifecycle, RecoveryProgress {
      * past them; an error if they do not run from {@code next} without a gap.
      */
     private Mono<Void> appendPage(String name, KeyedEntries page, AtomicLong next, long target) {
-        List<Entry> entries = page.entries().stream().filter(e -> e.seq() >= next.get() && e.seq() <= target).toList();
-        if (!runsWithoutGap(entries, next.get(), next.get() + entries.size() - 1)
-                || (entries.isEmpty() && page.entries().stream().anyMatch(e -> e.seq() > next.get()))) {
-            return Mono.error(new IllegalStateException(name + " answered " + describe(page.entries())
-                    + " where seq " + next.get() + ".." + target + " was read: its log changed during recovery"));
+        List<Entry> entries = new ArrayList<>();
+        for (Entry entry : page.entries()) {
+            long expected = next.get() + entries.size();
+            if (entry.seq() < next.get() || expected > target) {
+                continue;
+            }
+            if (entry.seq() != expected) {
+                return Mono.error(new IllegalStateException(name + " answered " + describe(page.entries())
+                        + " where seq " + next.get() + ".." + target + " was read: its log changed during recovery"));
+            }
+            entries.add(entry);
         }
         if (entries.isEmpty()) {
             return Mono.empty();
@@ -454,19 +460,6 @@ public class Recovery implements SmartLifecycle, RecoveryProgress {
 
     private static long lastSeqOf(KeyedEntries page) {
         return page.entries().get(page.entries().size() - 1).seq();
-    }
-
-    /** Whether {@code entries} are seq {@code first..last} in order, nothing missing. */
-    static boolean runsWithoutGap(List<Entry> entries, long first, long last) {
-        if (entries.size() != last - first + 1) {
-            return false;
-        }
-        for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).seq() != first + i) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String describe(List<Entry> entries) {

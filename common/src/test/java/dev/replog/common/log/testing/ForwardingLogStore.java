@@ -35,11 +35,6 @@ public abstract class ForwardingLogStore implements LogStore {
     }
 
     @Override
-    public List<Entry> read(long fromSeq, int limit) {
-        return delegate.read(fromSeq, limit);
-    }
-
-    @Override
     public CompletableFuture<Long> append(List<Entry> entries) {
         return delegate.append(entries);
     }
